@@ -1,0 +1,179 @@
+/*
+ * tensorcash.h - the flat C ABI of the TensorCash native CPU backend.
+ *
+ * Design rules (see docs/architecture.md):
+ *  - Every function returns an int status (TC_OK = 0) or a handle (NULL on failure). On failure the
+ *    thread-local message from tc_last_error() says what went wrong. No C++ exception crosses this line.
+ *  - Structs are plain, fixed-layout, 8-byte aligned; the managed side mirrors them and checks
+ *    sizeof/offsetof against tc_abi_layout() in tests. Bump TC_ABI_VERSION on any change.
+ *  - Weights are never copied: a tc_tensor points into memory the caller keeps alive (usually a
+ *    memory-mapped checkpoint) for as long as the model handle exists.
+ *
+ * Numerical contract (the reason this backend exists):
+ *  - Every dot product is the canonical DOT16: 16 fp32 lanes, lane l accumulates x[k]*w[k] with a
+ *    fused multiply-add for k = 16*i + l in increasing i, the tail is zero-padded, and the lanes are
+ *    summed in the fixed tree (l, l+8) -> (l, l+4) -> (l, l+2) -> (l, l+1). Scalar, AVX2 and AVX-512
+ *    code paths all compute exactly this, so results are bitwise identical across ISAs, thread
+ *    counts, batch compositions and prefill/decode/chunking.
+ *  - Non-fp32 weights (BF16, F16, Q8_0) are widened to fp32 exactly before the FMA.
+ *  - exp() is the backend's own polynomial (identical ops in every ISA), not libm.
+ */
+#ifndef TENSORCASH_H
+#define TENSORCASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define TC_API __declspec(dllexport)
+#else
+#define TC_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TC_ABI_VERSION 1
+
+/* Status codes. */
+enum {
+    TC_OK = 0,
+    TC_ERR_INVALID_ARGUMENT = 1,
+    TC_ERR_OUT_OF_MEMORY = 2,
+    TC_ERR_UNSUPPORTED = 3,
+    TC_ERR_CAPACITY = 4, /* KV cache or context length exceeded */
+    TC_ERR_INTERNAL = 5
+};
+
+/* Weight element types. Values are part of the ABI. */
+enum {
+    TC_DTYPE_F32 = 0,
+    TC_DTYPE_F16 = 1,
+    TC_DTYPE_BF16 = 2,
+    TC_DTYPE_Q8_0 = 3 /* GGUF Q8_0: blocks of 32 int8 with one f16 scale, 34 bytes per block */
+};
+
+/* Instruction sets the dispatcher can pick. */
+enum {
+    TC_ISA_AUTO = 0,
+    TC_ISA_SCALAR = 1,
+    TC_ISA_AVX2 = 2,   /* AVX2 + FMA + F16C */
+    TC_ISA_AVX512 = 3  /* AVX-512F/BW/VL/DQ */
+};
+
+/* A 2-D row-major weight matrix [rows, cols]; for linear layers rows = out features and
+ * cols = in features (HF Linear and GGUF share this layout). A vector is rows = 1.
+ * data == NULL means "absent" (e.g. no bias). */
+typedef struct tc_tensor {
+    const void* data;
+    int32_t dtype;
+    int32_t rows;
+    int32_t cols;
+    int32_t reserved;
+} tc_tensor;
+
+typedef struct tc_layer_weights {
+    tc_tensor attn_norm; /* [1, d_model] */
+    tc_tensor wq;        /* [n_heads*head_dim, d_model] */
+    tc_tensor wk;        /* [n_kv_heads*head_dim, d_model] */
+    tc_tensor wv;        /* [n_kv_heads*head_dim, d_model] */
+    tc_tensor wo;        /* [d_model, n_heads*head_dim] */
+    tc_tensor bq;        /* optional biases (Qwen2) [1, out] */
+    tc_tensor bk;
+    tc_tensor bv;
+    tc_tensor ffn_norm;  /* [1, d_model] */
+    tc_tensor w_gate;    /* [d_ff, d_model] */
+    tc_tensor w_up;      /* [d_ff, d_model] */
+    tc_tensor w_down;    /* [d_model, d_ff] */
+} tc_layer_weights;
+
+typedef struct tc_model_config {
+    int32_t n_layers;
+    int32_t d_model;
+    int32_t n_heads;
+    int32_t n_kv_heads;
+    int32_t head_dim;
+    int32_t d_ff;
+    int32_t vocab_size;
+    int32_t max_seq_len;
+    float rms_eps;
+    int32_t reserved;
+    /* head_dim/2 inverse RoPE frequencies, already including any rope scaling (llama3 etc.).
+     * RoPE is the "rotate half" (NeoX/HF) convention: pairs (i, i + head_dim/2). Loaders undo
+     * llama.cpp's Q/K row permutation so one convention serves every format. Copied at create. */
+    const double* rope_inv_freq;
+} tc_model_config;
+
+typedef struct tc_model_weights {
+    tc_tensor token_embd;  /* [vocab, d_model] */
+    tc_tensor output_norm; /* [1, d_model] */
+    tc_tensor output;      /* [vocab, d_model]; may alias token_embd (tied embeddings) */
+    const tc_layer_weights* layers; /* n_layers entries; copied at create */
+} tc_model_weights;
+
+/* One sequence's slice of a batched forward call. */
+typedef struct tc_batch_item {
+    void* kv;              /* tc_kv_cache*: the sequence's cache; tokens are appended at its length */
+    const int32_t* tokens; /* n_tokens new tokens */
+    int32_t n_tokens;
+    int32_t logits_mode;   /* TC_LOGITS_* */
+    float* logits;         /* LAST: [vocab]; ALL: [n_tokens, vocab]; NONE: ignored */
+    float* hidden;         /* optional: final normed hidden state, same row rule as logits, [*, d_model] */
+} tc_batch_item;
+
+enum { TC_LOGITS_NONE = 0, TC_LOGITS_LAST = 1, TC_LOGITS_ALL = 2 };
+
+typedef struct tc_model tc_model;
+typedef struct tc_kv_cache tc_kv_cache;
+typedef struct tc_threadpool tc_threadpool;
+
+/* ---- Library ---- */
+TC_API int32_t tc_abi_version(void);
+TC_API const char* tc_last_error(void);
+/* Bitmask of 1 << TC_ISA_* the CPU supports (and the library was built with). */
+TC_API int32_t tc_isa_supported(void);
+/* Forces an ISA (TC_ISA_AUTO = best available). Process-wide; for tests and benchmarks. */
+TC_API int tc_isa_set(int32_t isa);
+TC_API int32_t tc_isa_active(void);
+/* Writes sizeof/offsetof values of every ABI struct (see abi.cpp for the order); returns count. */
+TC_API int32_t tc_abi_layout(int64_t* out, int32_t capacity);
+
+/* ---- Thread pool ---- */
+TC_API tc_threadpool* tc_threadpool_create(int32_t n_threads);
+TC_API void tc_threadpool_destroy(tc_threadpool* pool);
+TC_API int32_t tc_threadpool_size(const tc_threadpool* pool);
+
+/* ---- Model ---- */
+TC_API tc_model* tc_model_create(const tc_model_config* config, const tc_model_weights* weights);
+TC_API void tc_model_destroy(tc_model* model);
+
+/* ---- KV cache (one per sequence) ---- */
+TC_API tc_kv_cache* tc_kv_create(const tc_model* model, int32_t capacity_tokens);
+TC_API void tc_kv_destroy(tc_kv_cache* kv);
+TC_API int32_t tc_kv_length(const tc_kv_cache* kv);
+/* Drops positions >= n_tokens (rewind). */
+TC_API int tc_kv_truncate(tc_kv_cache* kv, int32_t n_tokens);
+
+/* ---- Forward ----
+ * Runs every item's new tokens through the model in one batched pass. Each item's outputs are
+ * bitwise identical to running it alone, token by token, with any thread count. */
+TC_API int tc_forward(tc_model* model, tc_threadpool* pool, const tc_batch_item* items, int32_t n_items);
+
+/* ---- Single ops (microbenchmarks and tests) ---- */
+/* y[m, w.rows] = x[m, w.cols] . w^T (+ bias[w.rows]) */
+TC_API int tc_op_matmul(tc_threadpool* pool, const float* x, int32_t m, const tc_tensor* w, const tc_tensor* bias, float* y);
+/* y[m, d] = x / sqrt(mean(x^2) + eps) * w */
+TC_API int tc_op_rmsnorm(const float* x, int32_t m, int32_t d, const tc_tensor* w, float eps, float* y);
+/* Canonical DOT16 of two fp32 vectors. */
+TC_API float tc_op_dot(const float* x, const float* y, int32_t n);
+/* y = silu(gate) * up, elementwise over n */
+TC_API int tc_op_swiglu(const float* gate, const float* up, int32_t n, float* y);
+/* The backend's exp, elementwise. */
+TC_API int tc_op_exp(const float* x, int32_t n, float* y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TENSORCASH_H */

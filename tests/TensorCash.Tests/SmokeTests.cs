@@ -1,0 +1,10 @@
+using NUnit.Framework;
+
+namespace TensorCash.Tests;
+
+public class SmokeTests
+{
+    [Test]
+    public void NativeLibraryLoadsAndReportsAbiVersion() =>
+        Assert.That(TensorCash.Interop.NativeLibrary.AbiVersion, Is.EqualTo(1));
+}
