@@ -15,12 +15,9 @@ internal sealed class CodePointRegex
     private static readonly char[] CategoryStandIns = BuildCategoryStandIns();
     private readonly Regex _regex;
 
-    public string Pattern { get; }
-
     /// <exception cref="ArgumentException">The pattern is not a valid .NET regex.</exception>
     public CodePointRegex(string pattern)
     {
-        Pattern = pattern;
         _regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
 

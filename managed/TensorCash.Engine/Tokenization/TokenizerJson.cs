@@ -53,7 +53,6 @@ internal readonly struct TokenizerJson
 
     public string? OptionalString(string name) => Optional(name)?.AsString();
     public bool OptionalBool(string name, bool fallback) => Optional(name)?.AsBool() ?? fallback;
-    public int OptionalInt(string name, int fallback) => Optional(name)?.AsInt() ?? fallback;
 
     public IEnumerable<TokenizerJson> Items()
     {
