@@ -48,5 +48,7 @@ public static class Program
 
     /// <summary>The parser names .NET types ("as expected type 'System.Int32'"); users think in integers and numbers.</summary>
     private static string FriendlyTypeNames(string message) => message
-        .Replace("'System.Int32'", "integer").Replace("'System.UInt64'", "non-negative integer").Replace("'System.Single'", "number");
+        .Replace("as expected type 'System.Int32'", "as an integer")
+        .Replace("as expected type 'System.UInt64'", "as a non-negative integer")
+        .Replace("as expected type 'System.Single'", "as a number");
 }
