@@ -28,6 +28,10 @@ public static class MemoryBandwidth
         try
         {
             var sums = new double[threads];
+            // Workers stamp their own start and end: the coordinating thread shares the cores and may be
+            // scheduled late, so its own clock would under- or over-state the run.
+            var starts = new long[threads];
+            var ends = new long[threads];
             var start = new Barrier(threads + 1);
             var end = new Barrier(threads + 1);
             var workers = new Thread[threads];
@@ -43,7 +47,9 @@ public static class MemoryBandwidth
                     for (int r = 0; r < runs; r++)
                     {
                         start.SignalAndWait();
+                        starts[index] = Stopwatch.GetTimestamp();
                         sums[index] += Sum(data, slice / sizeof(float));
+                        ends[index] = Stopwatch.GetTimestamp();
                         end.SignalAndWait();
                     }
                 }) { IsBackground = true, Name = $"bandwidth-{t}" };
@@ -54,9 +60,8 @@ public static class MemoryBandwidth
             for (int r = 0; r < runs; r++)
             {
                 start.SignalAndWait();
-                long t0 = Stopwatch.GetTimestamp();
                 end.SignalAndWait();
-                double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                double seconds = Stopwatch.GetElapsedTime(starts.Min(), ends.Max()).TotalSeconds;
                 best = Math.Max(best, slice * threads / seconds);
             }
             foreach (var w in workers) w.Join();

@@ -74,7 +74,7 @@ public static class BenchCommand
             model = Model, threads = Threads, prompt_tokens = PromptTokens, gen_tokens = GenTokens,
             prefill_tok_s = Math.Round(PrefillTokS, 3), decode_tok_s = Math.Round(DecodeTokS, 3),
             weight_bytes_per_token = WeightBytesPerToken, decode_weight_gb_s = Math.Round(DecodeWeightGBs, 3),
-            memory_bandwidth_gb_s = Math.Round(MemoryBandwidthGBs, 3), bandwidth_fraction = Math.Round(BandwidthFraction, 4),
+            memory_bandwidth_gb_s = Math.Round(MemoryBandwidthGBs, 3), bandwidth_fraction = BandwidthFraction,
         });
 
         public string ToText() => string.Join(Environment.NewLine,

@@ -62,7 +62,9 @@ public static class GenerateCommand
 
             using var session = ModelSession.Open(parsed.GetRequiredValue(model), threadCount, withTokenizer: true, console);
             var tokenizer = session.Tokenizer!;
-            int[] promptIds = parsed.GetValue(tokens) ?? tokenizer.Encode(parsed.GetValue(prompt)!, addSpecialTokens: true);
+            int[] promptIds = parsed.GetResult(tokens) is null
+                ? tokenizer.Encode(parsed.GetRequiredValue(prompt), addSpecialTokens: true)
+                : parsed.GetRequiredValue(tokens);
             session.CheckTokens(promptIds, limit - 1);
             if (!seeded && sampling.Temperature > 0) console.Progress($"sampling seed {seedValue} (pass --seed to reproduce)");
 
