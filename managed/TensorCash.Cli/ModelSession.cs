@@ -44,6 +44,7 @@ public sealed class ModelSession : IDisposable
     /// <summary>Usage error unless every id is in the vocabulary and the sequence fits the context.</summary>
     public void CheckTokens(ReadOnlySpan<int> ids, int extraPositions = 0)
     {
+        if (ids.IsEmpty) throw new UsageException("the input has no tokens (an empty prompt with a tokenizer that adds no BOS?)");
         for (int i = 0; i < ids.Length; i++)
             if ((uint)ids[i] >= (uint)Config.VocabSize)
                 throw new UsageException($"token id {ids[i]} (position {i}) is outside the model's vocabulary [0, {Config.VocabSize})");
