@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+
+namespace TensorCash.Cli.Commands;
+
+/// <summary>`tensorcash model inspect`: what a checkpoint is, without running it.</summary>
+public static class ModelCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, or builtin:tiny." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var inspect = new Command("inspect", "Show a model's architecture, hyper-parameters, parameter count, weight dtype, FLOPs per token and files.")
+        {
+            path, json,
+        };
+        inspect.SetAction(console.Guard((parsed, _) =>
+        {
+            string spec = parsed.GetRequiredValue(path);
+            ModelResolver.EnsureExists(spec);
+            var summary = ModelResolver.Inspect(spec);
+            if (parsed.GetValue(json)) console.Out.WriteLine(ToJson(summary));
+            else WriteText(console.Out, summary);
+            return ExitCodes.Success;
+        }));
+        return new Command("model", "Commands about model files.") { inspect };
+    }
+
+    private static void WriteText(TextWriter output, ModelSummary s)
+    {
+        var c = s.Config;
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"source:        {s.Source}");
+        output.WriteLine($"architecture:  {c.Architecture}");
+        output.WriteLine($"parameters:    {s.ParameterCount.ToString("N0", inv)} ({(s.ParameterCount / 1e9).ToString("F3", inv)} B)");
+        output.WriteLine($"dtype:         {s.DType}");
+        output.WriteLine($"flops/token:   {s.FlopsPerToken.ToString("N0", inv)} ({(s.FlopsPerToken / 1e9).ToString("F3", inv)} GFLOP)");
+        output.WriteLine($"layers:        {c.LayerCount}");
+        output.WriteLine($"d_model:       {c.ModelDim}");
+        output.WriteLine($"heads:         {c.HeadCount} (kv {c.KvHeadCount}, head_dim {c.HeadDim})");
+        output.WriteLine($"d_ff:          {c.FeedForwardDim}");
+        output.WriteLine($"vocab:         {c.VocabSize}");
+        output.WriteLine($"context:       {c.MaxSequenceLength}");
+        output.WriteLine($"rope_theta:    {c.RopeTheta.ToString(inv)}{(c.RopeScaling is { } r ? $" (llama3 scaling x{r.Factor.ToString(inv)})" : "")}");
+        output.WriteLine($"tied_embed:    {(c.TiedEmbeddings ? "yes" : "no")}");
+        output.WriteLine("files:");
+        foreach (var f in s.Files) output.WriteLine($"  {f.Bytes.ToString("N0", inv),16} bytes  {f.Path}");
+        output.WriteLine($"  {s.Files.Sum(f => f.Bytes).ToString("N0", inv),16} bytes  total");
+    }
+
+    private static string ToJson(ModelSummary s) => JsonSerializer.Serialize(new
+    {
+        source = s.Source,
+        architecture = s.Config.Architecture.ToString(),
+        parameters = s.ParameterCount,
+        dtype = s.DType,
+        flops_per_token = s.FlopsPerToken,
+        layers = s.Config.LayerCount,
+        d_model = s.Config.ModelDim,
+        heads = s.Config.HeadCount,
+        kv_heads = s.Config.KvHeadCount,
+        head_dim = s.Config.HeadDim,
+        d_ff = s.Config.FeedForwardDim,
+        vocab = s.Config.VocabSize,
+        context = s.Config.MaxSequenceLength,
+        rope_theta = s.Config.RopeTheta,
+        tied_embeddings = s.Config.TiedEmbeddings,
+        files = s.Files.Select(f => new { path = f.Path, bytes = f.Bytes }),
+        total_bytes = s.Files.Sum(f => f.Bytes),
+    });
+}
