@@ -29,7 +29,8 @@ await runMain(usage, async () => {
   const context = await openContext(model, {
     threads: args.threads,
     batchSize: tokens.length,
-    contextSize: Math.max(tokens.length, 16),
+    // node-llama-cpp keeps one slot free and shifts the context (drops early tokens) when full.
+    contextSize: tokens.length + 1,
     kvType: args["kv-type"],
   });
   const decodes = countDecodes(context);
@@ -46,6 +47,8 @@ await runMain(usage, async () => {
       rows.push(result?.next.logits);
     }
   }
+  if (sequence.contextTokens.length !== tokens.length)
+    throw new Error(`context holds ${sequence.contextTokens.length} tokens after evaluating ${tokens.length}: it was shifted`);
   const expectedDecodes = args.mode === "batch" ? 1 : tokens.length;
   if (decodes.calls !== expectedDecodes)
     throw new Error(`expected ${expectedDecodes} llama_decode call(s) in ${args.mode} mode, saw ${decodes.calls}`);
