@@ -28,6 +28,18 @@ export async function openLlama(threads) {
   });
 }
 
+// What ran, for result files: llama.cpp release, the node-llama-cpp wrapper version, and the
+// ggml CPU variant's feature line (which prebuilt ISA variant was picked at load).
+export function describeBuild(llama) {
+  const wrapper = JSON.parse(fs.readFileSync(new URL("./node_modules/node-llama-cpp/package.json", import.meta.url), "utf8"));
+  return {
+    llama_cpp: llama.llamaCppRelease.release,
+    node_llama_cpp: wrapper.version,
+    binary: llama.buildType,
+    cpu_features: llama.systemInfo.replace(/\s+/g, " ").trim(),
+  };
+}
+
 export async function openModel(llama, modelPath) {
   if (!fs.existsSync(modelPath)) throw new Error(`model file not found: ${modelPath}`);
   try {
