@@ -9,14 +9,10 @@
 // sampling: the next token is a fixed id, the same for every engine.
 import { parseArgs, runMain, str, positiveInt, oneOf } from "./args.mjs";
 import { openLlama, openModel, openContext, describeBuild } from "./runtime.mjs";
+import { fixedTokens, vocabSize } from "./fixed-tokens.mjs";
 
 const usage = `usage: node bench.mjs --model FILE.gguf [--threads N] [--prompt N] [--gen M] [--context-prefill P]
                        [--repeat R] [--kv-type f32|f16]`;
-
-// The same fixed ids every engine is fed: spread over the vocabulary, deterministic.
-export function benchTokens(count, vocab, offset = 0) {
-  return Array.from({ length: count }, (_, i) => ((i + offset) * 7919 + 13) % vocab);
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -41,8 +37,7 @@ await runMain(usage, async () => {
   });
   const llama = await openLlama(args.threads);
   const model = await openModel(llama, args.model);
-  const vocab = model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length;
-  if (!Number.isInteger(vocab)) throw new Error(`${args.model} has no tokenizer.ggml.tokens array to size the vocabulary`);
+  const vocab = await vocabSize(args.model);
   const context = await openContext(model, {
     threads: args.threads,
     batchSize: Math.max(args.prompt, args["context-prefill"]),
@@ -56,7 +51,7 @@ await runMain(usage, async () => {
     if (!addon.removeTokenCellsFromSequence(0, 0, -1)) throw new Error("could not clear the KV cache");
   };
 
-  const prompt = benchTokens(args.prompt, vocab);
+  const prompt = fixedTokens(args.prompt, vocab);
   await decodeOnce(addon, prompt, 0); // warm-up: page in weights, size buffers
   clear();
   const prefillMs = [];
@@ -65,8 +60,8 @@ await runMain(usage, async () => {
     clear();
   }
 
-  const prefix = benchTokens(args["context-prefill"], vocab);
-  const generated = benchTokens(args.gen, vocab, args["context-prefill"]);
+  const prefix = fixedTokens(args["context-prefill"], vocab);
+  const generated = fixedTokens(args.gen, vocab, args["context-prefill"]);
   const decodeMs = [];
   for (let r = 0; r < args.repeat; r++) {
     await decodeOnce(addon, prefix, 0);

@@ -2,9 +2,10 @@
 // Raw fp32 logits of every position from llama.cpp, for exact token ids (no tokenizer, no BOS).
 // Output: {"vocab":V,"logits":[[...V values...] per position]} on stdout, the same shape as
 // `tensorcash logits`. Each value is the float32 llama.cpp produced, printed as the shortest
-// decimal that reads back to the same float.
+// decimal that reads back to the same float32.
 import { parseArgs, runMain, str, positiveInt, oneOf, tokenList } from "./args.mjs";
 import { openLlama, openModel, openContext, countDecodes } from "./runtime.mjs";
+import { logitsJson } from "./float32-json.mjs";
 
 const usage = `usage: node logits.mjs --model FILE.gguf --tokens 1,2,3 [--threads N] [--mode batch|sequential] [--kv-type f32|f16]
   --mode batch       all tokens in one llama_decode call (default)
@@ -60,7 +61,7 @@ await runMain(usage, async () => {
     if (row.some((v) => v === undefined)) throw new Error(`logits for position ${pos} do not cover the vocabulary`);
     return row;
   });
-  process.stdout.write(JSON.stringify({ vocab: logits[0].length, logits }) + "\n");
+  process.stdout.write(logitsJson(logits[0].length, logits) + "\n");
   await context.dispose();
   await model.dispose();
   await llama.dispose();
