@@ -17,15 +17,24 @@ async function importNodeLlamaCpp() {
 
 export async function openLlama(threads) {
   const { getLlama } = await importNodeLlamaCpp();
-  return getLlama({
-    gpu: false,
-    build: "never",
-    usePrebuiltBinaries: true,
-    skipDownload: true,
-    progressLogs: false,
-    logLevel: "error",
-    maxThreads: threads,
-  });
+  try {
+    return await getLlama({
+      gpu: false,
+      build: "never",
+      usePrebuiltBinaries: true,
+      skipDownload: true,
+      progressLogs: false,
+      logLevel: process.env.LLAMACPP_LOG_LEVEL ?? "error",
+      maxThreads: threads,
+    });
+  } catch (err) {
+    if (err?.name === "NoBinaryFoundError" || err?.message === "NoBinaryFoundError")
+      throw new Error(
+        "the prebuilt llama.cpp CPU binary (@node-llama-cpp/linux-x64) is missing or does not load on this machine; " +
+          "run 'npm install' in bench/llamacpp (this harness never builds llama.cpp)",
+      );
+    throw err;
+  }
 }
 
 // What ran, for result files: llama.cpp release, the node-llama-cpp wrapper version, and the
