@@ -1,7 +1,9 @@
-// The token ids every engine is fed in comparisons and benchmarks: deterministic, spread over the
-// whole vocabulary (a stride of 7919, a prime, so no short cycles), never tokenized from text.
+// The token ids every engine is fed in comparisons and benchmarks: deterministic, never tokenized
+// from text, and spread over the whole vocabulary whatever its size (Knuth's multiplicative hash;
+// a plain stride degenerates when it is close to a multiple of the vocabulary size).
+
 export function fixedTokens(count, vocab, offset = 0) {
-  return Array.from({ length: count }, (_, i) => ((i + offset) * 7919 + 13) % vocab);
+  return Array.from({ length: count }, (_, i) => (Math.imul(i + offset + 1, 0x9e3779b1) >>> 0) % vocab);
 }
 
 // Vocabulary size from the GGUF metadata alone, without loading weights.

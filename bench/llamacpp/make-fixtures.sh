@@ -7,7 +7,7 @@
 #   CMD builds one model: it is called as
 #     CMD --out FILE.gguf --arch A --layers L --d-model D --heads H --kv-heads K --head-dim HD
 #         --ff F --vocab V --context C --rope-theta T --rms-eps E --dtype f32|f16|bf16|q8_0
-#         --seed S [--tied]
+#         --seed S [--rope-scaling-llama3 FACTOR,LOW,HIGH,ORIGINAL_CONTEXT] [--tied]
 #   (flags from manifest.mjs generatorArgs). TENSORCASH_GENERATE may hold CMD instead of --generator.
 set -euo pipefail
 

@@ -23,6 +23,12 @@ function validateEntry(entry, file) {
   if (typeof entry.tied !== "boolean") throw new Error(`${where}: 'tied' must be true or false`);
   for (const f of ["rope_theta", "rms_eps", "max_abs"])
     if (typeof entry[f] !== "number" || !(entry[f] > 0)) throw new Error(`${where}: '${f}' must be a positive number`);
+  if (entry.rope_scaling_llama3 !== undefined) {
+    const r = entry.rope_scaling_llama3;
+    const ok = r && ["factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"].every((k) => typeof r[k] === "number" && r[k] > 0);
+    if (!ok || !(r.high_freq_factor > r.low_freq_factor) || !Number.isInteger(r.original_max_position_embeddings))
+      throw new Error(`${where}: 'rope_scaling_llama3' needs positive factor, low_freq_factor < high_freq_factor and an integer original_max_position_embeddings`);
+  }
   if (!Array.isArray(entry.tokens) || entry.tokens.length === 0 || entry.tokens.some((t) => !Number.isInteger(t) || t < 0 || t >= entry.vocab))
     throw new Error(`${where}: 'tokens' must be a non-empty list of ids below vocab ${entry.vocab}`);
 }
@@ -56,6 +62,10 @@ export function generatorArgs(entry) {
     "--context", entry.context, "--rope-theta", entry.rope_theta, "--rms-eps", entry.rms_eps,
     "--dtype", entry.dtype, "--seed", entry.seed,
   ];
+  if (entry.rope_scaling_llama3) {
+    const r = entry.rope_scaling_llama3;
+    args.push("--rope-scaling-llama3", [r.factor, r.low_freq_factor, r.high_freq_factor, r.original_max_position_embeddings].join(","));
+  }
   if (entry.tied) args.push("--tied");
   return args.map(String);
 }
