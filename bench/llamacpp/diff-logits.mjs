@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compares two {"vocab":V,"logits":[[...]]} files (ours vs llama.cpp, or llama.cpp vs itself) and
 // prints how far apart they are as JSON. With --max-abs it also exits 1 when the bound is broken,
-// so a script can use it as a check.
+// so a script can use it as a check. An argmax flip alone is not a failure: within the bound it can
+// only happen at a near-tie (top-1/top-2 gap under 2 x bound), and a real flip breaks the bound.
 import { parseArgs, runMain, str } from "./args.mjs";
 import { readLogits, compareLogits } from "./logits-diff.mjs";
 
@@ -16,6 +17,6 @@ await runMain(usage, async () => {
   if (args["max-abs"] !== "none") {
     const bound = Number(args["max-abs"]);
     if (!Number.isFinite(bound)) throw new Error(`--max-abs must be a number, got '${args["max-abs"]}'`);
-    if (result.max_abs_diff > bound || result.argmax_agree !== result.positions) process.exit(1);
+    if (result.max_abs_diff > bound) process.exit(1);
   }
 });
