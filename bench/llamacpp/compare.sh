@@ -38,6 +38,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$model" ]] || die "--model is required"
 [[ -f "$model" ]] || die "model file not found: $model"
+model="$(realpath "$model")" # the llama.cpp steps run from $here
 [[ -n "$tensorcash" ]] || die "--tensorcash is required (the command that starts our CLI)"
 [[ -d "$here/node_modules/node-llama-cpp" ]] || die "run 'npm install' in $here first"
 read -r -a tc <<<"$tensorcash"
