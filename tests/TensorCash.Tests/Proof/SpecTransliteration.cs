@@ -39,4 +39,81 @@ internal static class SpecTransliteration
         for (var i = 0; i < 8; i++) u = u * 256 + digest[i];
         return u;
     }
+
+    // ---- Section 3: sampler ----
+
+    private static BigInteger Floor(BigInteger a, BigInteger b)
+    {
+        var q = BigInteger.DivRem(a, b, out var rem);
+        return rem.Sign != 0 && (a.Sign < 0) != (b.Sign < 0) ? q - 1 : q;
+    }
+
+    /// <summary>3.1: trunc(x * 2^32) toward zero, |.| clamped to 2^48.</summary>
+    public static BigInteger LogitQ32(uint bits)
+    {
+        var sign = bits >> 31 == 1 ? -1 : 1;
+        var e = (int)((bits >> 23) & 255);
+        var m = (BigInteger)(bits & 0x7FFFFF);
+        if (e == 255) throw new ArgumentException("NaN or infinity");
+        if (e == 0) return 0;
+        m += BigInteger.One << 23;
+        var p = e - 150 + 32;
+        var magnitude = p >= 0 ? m * BigInteger.Pow(2, p) : m / BigInteger.Pow(2, -p);
+        if (magnitude > BigInteger.Pow(2, 48)) magnitude = BigInteger.Pow(2, 48);
+        return sign * magnitude;
+    }
+
+    /// <summary>3.4: the integer exp, step by step as written.</summary>
+    public static BigInteger Weight(BigInteger d)
+    {
+        var ln2 = BigInteger.Parse("0B17217F7D1CF79AB", System.Globalization.NumberStyles.HexNumber);
+        var x = d * BigInteger.Pow(2, 32);
+        var n = x / ln2;
+        if (n > 32) return 0;
+        var r = (x - n * ln2) / 4;
+        var one = BigInteger.Pow(2, 62);
+        var e = one;
+        for (var k = 16; k >= 1; k--) e = one - r * e / one / k;
+        return e / BigInteger.Pow(2, 30 + (int)n);
+    }
+
+    public sealed record Outcome(int[] NucleusTokens, BigInteger[] NucleusWeights, int Token, BigInteger ProbabilityQ32);
+
+    public static Outcome Sample((int Id, uint Bits)[] evidence, uint tauQ16, int topK, ulong topPQ32, uint rhoQ16, ISet<int> penalized, BigInteger u)
+    {
+        // 3.2 repetition penalty, 3.3 temperature
+        var z = evidence.Select(c =>
+        {
+            var l = LogitQ32(c.Bits);
+            if (penalized.Contains(c.Id))
+            {
+                l = l > 0 ? Floor(l * 65536, rhoQ16) : Floor(l * rhoQ16, 65536);
+                l = BigInteger.Max(-BigInteger.Pow(2, 48), BigInteger.Min(BigInteger.Pow(2, 48), l));
+            }
+            return (c.Id, Z: Floor(l * 65536, tauQ16));
+        }).OrderByDescending(c => c.Z).ThenBy(c => c.Id).ToList();
+        // 3.4 top-k, weights
+        var k = topK == 0 ? z.Count : topK;
+        var kept = z.Take(k).Select(c => (c.Id, W: Weight(z[0].Z - c.Z))).OrderByDescending(c => c.W).ThenBy(c => c.Id).ToList();
+        var total = kept.Aggregate(BigInteger.Zero, (s, c) => s + c.W);
+        // 3.5 top-p
+        var nucleus = new List<(int Id, BigInteger W)>();
+        BigInteger cum = 0;
+        foreach (var c in kept)
+        {
+            nucleus.Add(c);
+            cum += c.W;
+            if (cum * BigInteger.Pow(2, 32) >= topPQ32 * total) break;
+        }
+        // 3.6 inverse CDF
+        var target = u * cum / BigInteger.Pow(2, 64);
+        BigInteger running = 0;
+        foreach (var c in nucleus)
+        {
+            running += c.W;
+            if (running > target)
+                return new Outcome(nucleus.Select(x => x.Id).ToArray(), nucleus.Select(x => x.W).ToArray(), c.Id, c.W * BigInteger.Pow(2, 32) / cum);
+        }
+        throw new InvalidOperationException("no candidate selected");
+    }
 }
