@@ -116,4 +116,62 @@ internal static class SpecTransliteration
         }
         throw new InvalidOperationException("no candidate selected");
     }
+
+    // ---- Sections 4-6: leaf, window tree, proof digest, nonce, entropy ceiling ----
+
+    public static byte[] Leaf(uint step, int token, (int Id, uint Bits)[] evidence, BigInteger probabilityQ32, byte[] statistics) =>
+        H(Ascii("TSC-LEAF"), Le(step, 4), Le((ulong)token, 4), Le((ulong)evidence.Length, 2),
+            Cat(evidence.OrderBy(c => c.Id).Select(c => Cat(Le((ulong)c.Id, 4), Le(c.Bits, 4))).ToArray()),
+            Le((ulong)probabilityQ32, 8), Le((ulong)statistics.Length, 2), statistics);
+
+    private static byte[] Tree(byte[][] leaves)
+    {
+        if (leaves.Length == 1) return leaves[0];
+        var k = 1 << (int)Math.Floor(Math.Log2(leaves.Length - 1));
+        return H(Ascii("TSC-NODE"), Tree(leaves[..k]), Tree(leaves[k..]));
+    }
+
+    public static byte[] WindowRoot(byte[][] leaves) => H(Ascii("TSC-WINDOW"), Le((ulong)leaves.Length, 4), Tree(leaves));
+
+    public static byte[] Genesis(byte[] b, byte[] v, ulong tick, byte dt, byte[] c0, uint tau, int topK, ulong topP, uint rho, uint lastN, int w) =>
+        H(Ascii("TSC-GENESIS"), [(byte)b.Length], b, v, Le(tick, 8), [dt], c0, Le(tau, 4), Le((ulong)topK, 4), Le(topP, 8), Le(rho, 4), Le(lastN, 4), Le((ulong)w, 4));
+
+    public static byte[] ProofNext(byte[] previous, byte[] root, uint w) => H(Ascii("TSC-PROOF"), previous, root, Le(w, 4));
+
+    public static uint Nonce(byte[] digest)
+    {
+        var h = H(Ascii("TSC-NONCE"), digest);
+        return h[0] | (uint)h[1] << 8 | (uint)h[2] << 16 | (uint)h[3] << 24;
+    }
+
+    public static bool Eligible(BigInteger[] probabilities, BigInteger ceiling) =>
+        probabilities.Aggregate(BigInteger.Zero, (a, x) => a + x) <= ceiling * probabilities.Length;
+
+    /// <summary>Section 7: one window of a generation, every rule applied in order.</summary>
+    public sealed record WindowRun(int[] Tokens, BigInteger[] Probabilities, byte[][] Leaves, byte[] Genesis, byte[] Root, byte[] Digest, uint Nonce, bool Eligible);
+
+    public static WindowRun RunWindow(byte[] b, byte[] v, ulong tick, byte[] modelId, int[] prompt, byte dt,
+        uint tau, int topK, ulong topP, uint rho, uint lastN, (int Id, uint Bits)[][] evidencePerStep, byte[][] statistics, BigInteger ceiling)
+    {
+        var c = C0(modelId, prompt);
+        var genesis = Genesis(b, v, tick, dt, c, tau, topK, topP, rho, lastN, evidencePerStep.Length);
+        var history = prompt.ToList();
+        var tokens = new List<int>();
+        var probabilities = new List<BigInteger>();
+        var leaves = new List<byte[]>();
+        for (var t = 0; t < evidencePerStep.Length; t++)
+        {
+            var u = U(b, v, tick, (uint)t, c, dt);
+            var penalized = (lastN == 0 ? history : history.Skip(Math.Max(0, history.Count - (int)lastN))).ToHashSet();
+            var outcome = Sample(evidencePerStep[t], tau, topK, topP, rho, penalized, u);
+            leaves.Add(Leaf((uint)t, outcome.Token, evidencePerStep[t], outcome.ProbabilityQ32, statistics[t]));
+            tokens.Add(outcome.Token);
+            probabilities.Add(outcome.ProbabilityQ32);
+            history.Add(outcome.Token);
+            c = CNext(c, outcome.Token);
+        }
+        var root = WindowRoot(leaves.ToArray());
+        var digest = ProofNext(genesis, root, 0);
+        return new WindowRun(tokens.ToArray(), probabilities.ToArray(), leaves.ToArray(), genesis, root, digest, Nonce(digest), Eligible(probabilities.ToArray(), ceiling));
+    }
 }
