@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using TensorCash.Engine.Generation;
+using TensorCash.Engine.Tokenization;
 
 namespace TensorCash.Cli.Commands;
 
@@ -71,7 +72,7 @@ public static class GenerateCommand
             var stopTokens = tokenizer.EosTokenId is { } eos ? new HashSet<int> { eos } : null;
             var request = new GenerationRequest(promptIds, new StandardSampler(sampling), limit, stopTokens);
             var generator = new Generator(session.Transformer, parsed.GetValue(prefillChunk));
-            var sink = new OutputSink(console.Out, parsed.GetValue(emit) == "ids" ? null : new StreamingDetokenizer(tokenizer));
+            var sink = new OutputSink(console.Out, parsed.GetValue(emit) == "ids" ? null : new IncrementalDetokenizer(tokenizer));
 
             var result = generator.Generate(request, sink.Write, cancellation);
             sink.Finish();
@@ -99,7 +100,7 @@ public static class GenerateCommand
         });
 
     /// <summary>Streams tokens as text (through the detokenizer) or as ids, flushing each piece so it shows at once.</summary>
-    private sealed class OutputSink(TextWriter output, StreamingDetokenizer? detokenizer)
+    private sealed class OutputSink(TextWriter output, IncrementalDetokenizer? detokenizer)
     {
         private bool _first = true;
 
