@@ -4,7 +4,8 @@
 //  - T=3 tokens x R=2 rows x 2 ymm = 12 accumulators: the compute-bound prefill tile.
 //  - T=1 x R=4: decode GEMV, four independent weight streams for memory-level parallelism.
 // The caller (matmul_driver.cpp) hands each thread a panel of rows small enough to stay in L2 while all
-// token groups pass over it, so weights come from DRAM once per matmul whatever M is.
+// token groups pass over it, so weights come from DRAM once per matmul whatever M is; within a token
+// group, k is blocked so the token rows stay in L1 (see token_group).
 #include "avx2/avx2_kernels.h"
 #include "avx2/avx2_math.h"
 
@@ -24,17 +25,23 @@ static inline void load_tail_w(const uint8_t* row, int32_t dtype, int k0, int n,
     for (int l = 0; l < 16; ++l) out.v[l] = k0 + l < n ? weight_at(row, dtype, k0 + l) : 0.0f;
 }
 
+// Accumulates 16-element blocks [i0, i1) of DOT16 for T tokens x R rows. The 16 fp32 lanes of each
+// output live in `state` between calls (stored and reloaded bit-exactly), so splitting k into blocks
+// changes nothing numerically. `first` starts from zero lanes; `last` adds the zero-padded tail, reduces
+// with the DOT16 tree, adds the bias and writes y.
 template <int T, int R, class Load>
-__attribute__((always_inline)) inline void tile(const float* x, int n, const uint8_t* w, size_t w_stride,
-                                                int32_t dtype, const float* bias, float* y, size_t ldy) {
+__attribute__((always_inline)) inline void tile(const float* x, int n, const uint8_t* w, size_t w_stride, int32_t dtype,
+                                                int i0, int i1, bool first, bool last, float* state, const float* bias,
+                                                float* y, size_t ldy) {
     __m256 acc[T][R][2];
 #pragma GCC unroll 16
     for (int t = 0; t < T; ++t)
 #pragma GCC unroll 16
-        for (int r = 0; r < R; ++r) acc[t][r][0] = acc[t][r][1] = _mm256_setzero_ps();
+        for (int r = 0; r < R; ++r)
+            for (int h = 0; h < 2; ++h)
+                acc[t][r][h] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(state + ((t * R + r) * 2 + h) * 8);
 
-    const int nb = n >> 4;
-    for (int i = 0; i < nb; ++i) {
+    for (int i = i0; i < i1; ++i) {
         __m256 wl[R], wh[R];
 #pragma GCC unroll 16
         for (int r = 0; r < R; ++r) Load::load(w + r * w_stride, i, wl[r], wh[r]);
@@ -50,8 +57,16 @@ __attribute__((always_inline)) inline void tile(const float* x, int n, const uin
             }
         }
     }
+    if (!last) {
+#pragma GCC unroll 16
+        for (int t = 0; t < T; ++t)
+#pragma GCC unroll 16
+            for (int r = 0; r < R; ++r)
+                for (int h = 0; h < 2; ++h) _mm256_storeu_ps(state + ((t * R + r) * 2 + h) * 8, acc[t][r][h]);
+        return;
+    }
     if (n & 15) {
-        const int k0 = nb * 16;
+        const int k0 = (n >> 4) * 16;
         for (int r = 0; r < R; ++r) {
             Tail wt;
             load_tail_w(w + r * w_stride, dtype, k0, n, wt);
@@ -73,16 +88,33 @@ __attribute__((always_inline)) inline void tile(const float* x, int n, const uin
         }
 }
 
+// k is processed in blocks of kBlock16 x 16 elements so the T token rows being reused stay in L1 (3 x 2 KB)
+// while weight rows stream past from L2; the lanes of up to kSubRows outputs per token are parked in `state`.
+constexpr int kBlock16 = 32;
+constexpr int kSubRows = 16;
+
 // All rows of [r0, r1) for one group of T tokens: R-row tiles, then single rows for the remainder.
 template <int T, int R, class Load>
 void token_group(const float* x, const WeightMatrix& w, int r0, int r1, const float* bias, float* y, size_t ldy) {
-    int r = r0;
-    for (; r + R <= r1; r += R)
-        tile<T, R, Load>(x, w.cols, w.row(r), w.row_bytes, w.dtype, bias ? bias + (r - r0) : nullptr, y + (r - r0),
-                         ldy);
-    for (; r < r1; ++r)
-        tile<T, 1, Load>(x, w.cols, w.row(r), w.row_bytes, w.dtype, bias ? bias + (r - r0) : nullptr, y + (r - r0),
-                         ldy);
+    const int n = w.cols, nb = n >> 4;
+    // A single token (GEMV) reuses nothing across rows, so it streams whole rows without k blocks.
+    const int block = T == 1 ? nb + 1 : kBlock16;
+    alignas(32) float state[T * kSubRows * 16];
+    for (int s0 = r0; s0 < r1; s0 += kSubRows) {
+        const int s1 = s0 + kSubRows < r1 ? s0 + kSubRows : r1;
+        for (int i0 = 0; i0 < nb || i0 == 0; i0 += block) {
+            const int i1 = i0 + block < nb ? i0 + block : nb;
+            const bool first = i0 == 0, last = i1 == nb;
+            int r = s0;
+            for (; r + R <= s1; r += R)
+                tile<T, R, Load>(x, n, w.row(r), w.row_bytes, w.dtype, i0, i1, first, last, state + (r - s0) * T * 16,
+                                 bias ? bias + (r - r0) : nullptr, y + (r - r0), ldy);
+            for (; r < s1; ++r)
+                tile<T, 1, Load>(x, n, w.row(r), w.row_bytes, w.dtype, i0, i1, first, last, state + (r - s0) * T * 16,
+                                 bias ? bias + (r - r0) : nullptr, y + (r - r0), ldy);
+            if (last) break;
+        }
+    }
 }
 
 template <class Load>
