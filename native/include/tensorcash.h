@@ -175,7 +175,8 @@ TC_API int32_t tc_kv_capacity(const tc_kv_cache* kv);
 
 /* ---- Forward ----
  * Runs every item's new tokens through the model in one batched pass. Each item's outputs are
- * bitwise identical to running it alone, token by token, with any thread count. */
+ * bitwise identical to running it alone, token by token, with any thread count. One call per model at a
+ * time (the model owns the activation scratch); a thread pool likewise serves one call at a time. */
 TC_API int tc_forward(tc_model* model, tc_threadpool* pool, const tc_batch_item* items, int32_t n_items);
 
 /* ---- Single ops (microbenchmarks and tests) ---- */

@@ -45,28 +45,37 @@ ThreadPool::~ThreadPool() {
     for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::work(int thread) {
+void ThreadPool::work(uint32_t generation, int thread) {
+    const int n_tasks = n_tasks_.load(std::memory_order_relaxed);
+    const TaskFn fn = fn_.load(std::memory_order_relaxed);
+    void* const ctx = ctx_.load(std::memory_order_relaxed);
+    uint64_t claim = claim_.load(std::memory_order_acquire);
     for (;;) {
-        const int task = next_task_.fetch_add(1, std::memory_order_relaxed);
-        if (task >= n_tasks_) return;
-        fn_(ctx_, task, thread);
+        if (static_cast<uint32_t>(claim >> 32) != generation) return;  // a later call: the job read above is stale
+        const int task = static_cast<int>(claim & 0xffffffffu);
+        if (task >= n_tasks) return;
+        if (!claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+        fn(ctx, task, thread);
+        done_tasks_.fetch_add(1, std::memory_order_release);
+        claim = claim_.load(std::memory_order_acquire);
     }
 }
 
 void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
-    n_tasks_ = n_tasks;
-    fn_ = fn;
-    ctx_ = ctx;
-    next_task_.store(0, std::memory_order_relaxed);
-    busy_workers_.store(n_threads_ - 1, std::memory_order_relaxed);
+    const uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
+    n_tasks_.store(n_tasks, std::memory_order_relaxed);
+    fn_.store(fn, std::memory_order_relaxed);
+    ctx_.store(ctx, std::memory_order_relaxed);
+    done_tasks_.store(0, std::memory_order_relaxed);
+    claim_.store(static_cast<uint64_t>(generation) << 32, std::memory_order_release);
     {
         // The lock orders the generation bump against a worker that is about to sleep, so no wake-up is lost.
         std::lock_guard<std::mutex> lock(mutex_);
-        generation_.fetch_add(1, std::memory_order_release);
+        generation_.store(generation, std::memory_order_release);
     }
     wake_.notify_all();
-    work(0);
-    for (int spins = 0; busy_workers_.load(std::memory_order_acquire) != 0; ++spins) {
+    work(generation, 0);
+    for (int spins = 0; done_tasks_.load(std::memory_order_acquire) != n_tasks; ++spins) {
         if (spins < kSpinIterations)
             cpu_relax();
         else
@@ -75,9 +84,9 @@ void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
 }
 
 void ThreadPool::worker_main(int thread) {
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        uint64_t gen = generation_.load(std::memory_order_acquire);
+        uint32_t gen = generation_.load(std::memory_order_acquire);
         for (int spins = 0; gen == seen && spins < kSpinIterations && !stop_.load(std::memory_order_relaxed); ++spins) {
             cpu_relax();
             gen = generation_.load(std::memory_order_acquire);
@@ -91,8 +100,7 @@ void ThreadPool::worker_main(int thread) {
         }
         if (stop_.load(std::memory_order_relaxed)) return;
         seen = gen;
-        work(thread);
-        busy_workers_.fetch_sub(1, std::memory_order_acq_rel);
+        work(gen, thread);
     }
 }
 

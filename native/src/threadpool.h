@@ -1,8 +1,11 @@
-// A persistent worker pool with one primitive, run(n_tasks, fn): tasks are handed out through an atomic
+// A persistent worker pool with one primitive, run(n_tasks, fn): tasks are claimed through an atomic
 // counter, the calling thread works too, and run returns when every task is done. Work distribution may
 // vary from call to call; results cannot, because no task ever reduces across another task's data.
 // Idle workers spin briefly (decode dispatches ~10 times per layer per token, so waking must be cheap)
 // and then sleep on a condition variable so an idle pool costs no CPU.
+// run() waits for tasks, not for workers: on a busy machine a worker that is not scheduled in time simply
+// claims nothing, instead of stalling the caller. The claim counter carries the call's generation in its
+// high half so a worker that wakes up late can never claim a task of a later call with a stale job.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -32,19 +35,19 @@ public:
 
 private:
     void worker_main(int thread);
-    void work(int thread);
+    void work(uint32_t generation, int thread);
 
     int n_threads_;
     std::vector<std::thread> workers_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::atomic<uint64_t> generation_{0};
+    std::atomic<uint32_t> generation_{0};
     std::atomic<bool> stop_{false};
-    std::atomic<int> next_task_{0};
-    std::atomic<int> busy_workers_{0};
-    int n_tasks_ = 0;
-    TaskFn fn_ = nullptr;
-    void* ctx_ = nullptr;
+    std::atomic<uint64_t> claim_{0};  // (generation << 32) | next task index
+    std::atomic<int> done_tasks_{0};
+    std::atomic<int> n_tasks_{0};
+    std::atomic<TaskFn> fn_{nullptr};
+    std::atomic<void*> ctx_{nullptr};
 };
 
 // Runs on the pool, or inline on the caller when there is no pool (tc_threadpool* may be NULL).

@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
                         names[i], rows, cols, bytes[i] / gemv / 1e9, gemv * 1e3, m_gemm,
                         2.0 * m_gemm * rows * cols / gemm / 1e9, gemm * 1e3);
         }
+        // A tiny matmul split into two tasks is almost pure pool dispatch: the per-op overhead decode pays.
+        const tc_tensor tiny{wf.data(), TC_DTYPE_F32, 8, 16, 0};
+        const double dispatch = seconds_per_call(pool, x, 1, tiny, y, 0.5);
+        std::printf("threads=%d dispatch of a 2-task op: %.2f us\n", threads, dispatch * 1e6);
         tc_threadpool_destroy(pool);
     }
     return 0;
