@@ -144,6 +144,9 @@ typedef struct tc_threadpool tc_threadpool;
 /* ---- Library ---- */
 TC_API int32_t tc_abi_version(void);
 TC_API const char* tc_last_error(void);
+/* Added in ABI 1 (no layout change): the status of the calling thread's last failed call (TC_OK after a
+ * success), so functions that return NULL on failure can still say why. */
+TC_API int32_t tc_last_status(void);
 /* Bitmask of 1 << TC_ISA_* the CPU supports (and the library was built with). */
 TC_API int32_t tc_isa_supported(void);
 /* Forces an ISA (TC_ISA_AUTO = best available). Process-wide; for tests and benchmarks. */

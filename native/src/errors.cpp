@@ -1,4 +1,4 @@
-// Thread-local last-error message (tc_last_error) and message formatting.
+// Thread-local last status and error message (tc_last_status, tc_last_error) and message formatting.
 #include "errors.h"
 
 #include <cstdarg>
@@ -7,6 +7,7 @@
 namespace tc {
 namespace {
 thread_local std::string t_last_error;
+thread_local int t_last_status = TC_OK;
 }
 
 std::string format(const char* fmt, ...) {
@@ -22,8 +23,9 @@ std::string format(const char* fmt, ...) {
     return out;
 }
 
-void set_last_error(const char* message) {
-    // Assigning can itself throw bad_alloc; the ABI must stay exception-free, so fall back to a fixed text.
+void set_last_error(int status, const char* message) {
+    t_last_status = status;
+    // Assigning can itself throw bad_alloc; the ABI must stay exception-free, so fall back to an empty text.
     try {
         t_last_error = message;
     } catch (...) {
@@ -31,8 +33,13 @@ void set_last_error(const char* message) {
     }
 }
 
-void clear_last_error() { t_last_error.clear(); }
+void clear_last_error() {
+    t_last_status = TC_OK;
+    t_last_error.clear();
+}
 
 }  // namespace tc
 
 extern "C" TC_API const char* tc_last_error(void) { return tc::t_last_error.c_str(); }
+
+extern "C" TC_API int32_t tc_last_status(void) { return tc::t_last_status; }

@@ -36,7 +36,13 @@ public static class NativeStatus
         if (status != Ok) throw Failure(status, operation);
     }
 
-    /// <summary>For handle-returning functions: NULL means failure with the reason in tc_last_error().</summary>
+    /// <summary>For functions that return NULL on failure: the status and reason come from tc_last_status()/tc_last_error().</summary>
+    public static NativeException HandleFailure(string operation)
+    {
+        int status = NativeLibrary.LastStatus;
+        return Failure(status == Ok ? Internal : status, operation);
+    }
+
     public static NativeException Failure(int status, string operation)
     {
         string detail = NativeLibrary.LastError;

@@ -12,7 +12,7 @@ public sealed partial class NativeKvCache : SafeHandle
     public static NativeKvCache Create(NativeModel model, int capacityTokens)
     {
         var kv = tc_kv_create(model, capacityTokens);
-        if (kv.IsInvalid) throw NativeStatus.Failure(NativeStatus.InvalidArgument, "tc_kv_create");
+        if (kv.IsInvalid) throw NativeStatus.HandleFailure("tc_kv_create");
         return kv;
     }
 

@@ -25,6 +25,9 @@ public static partial class NativeLibrary
     [LibraryImport(Lib, EntryPoint = "tc_last_error")]
     private static partial nint tc_last_error();
 
+    [LibraryImport(Lib, EntryPoint = "tc_last_status")]
+    private static partial int tc_last_status();
+
     [LibraryImport(Lib, EntryPoint = "tc_isa_supported")]
     private static partial int tc_isa_supported();
 
@@ -41,6 +44,9 @@ public static partial class NativeLibrary
 
     /// <summary>The calling thread's last native error message ("" if none).</summary>
     public static string LastError => Marshal.PtrToStringUTF8(tc_last_error()) ?? "";
+
+    /// <summary>The calling thread's last native status (TC_OK after a successful call).</summary>
+    public static int LastStatus => tc_last_status();
 
     public static bool IsSupported(NativeIsa isa) => (tc_isa_supported() & (1 << (int)isa)) != 0;
 

@@ -16,7 +16,7 @@ public sealed partial class NativeModel : SafeHandle
         fixed (TcModelConfig* c = &config)
         fixed (TcModelWeights* w = &weights)
             model = tc_model_create(c, w);
-        if (model.IsInvalid) throw NativeStatus.Failure(NativeStatus.InvalidArgument, "tc_model_create");
+        if (model.IsInvalid) throw NativeStatus.HandleFailure("tc_model_create");
         return model;
     }
 

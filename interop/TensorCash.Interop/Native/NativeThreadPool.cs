@@ -14,7 +14,7 @@ public sealed partial class NativeThreadPool : SafeHandle
     public static NativeThreadPool Create(int threads)
     {
         var pool = tc_threadpool_create(threads);
-        if (pool.IsInvalid) throw NativeStatus.Failure(NativeStatus.InvalidArgument, "tc_threadpool_create");
+        if (pool.IsInvalid) throw NativeStatus.HandleFailure("tc_threadpool_create");
         return pool;
     }
 

@@ -41,7 +41,9 @@ public class ErrorTests
     [Test]
     public void ThreadPoolSizeIsValidated()
     {
-        Assert.That(() => NativeThreadPool.Create(0), Throws.TypeOf<NativeException>().With.Message.Contains("n_threads"));
+        var e = Assert.Throws<NativeException>(() => NativeThreadPool.Create(0));
+        Assert.That(e!.Status, Is.EqualTo(NativeStatus.InvalidArgument));
+        Assert.That(e.Message, Does.Contain("n_threads must be in 1..1024, got 0"));
         using var pool = NativeThreadPool.Create(3);
         Assert.That(pool.Size, Is.EqualTo(3));
     }
