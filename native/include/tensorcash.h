@@ -17,6 +17,19 @@
  *    counts, batch compositions and prefill/decode/chunking.
  *  - Non-fp32 weights (BF16, F16, Q8_0) are widened to fp32 exactly before the FMA.
  *  - exp() is the backend's own polynomial (identical ops in every ISA), not libm.
+ *  - Everything else is written as the same sequence of single IEEE operations in every ISA:
+ *      bias:     y = DOT16(x, w_row) + b                       (one fp32 add)
+ *      RMSNorm:  ms = DOT16(x, x) / d; r = 1 / sqrt(ms + eps); y_i = (x_i * r) * w_i
+ *      SiLU:     silu(g) = g / (1 + exp(-g)); SwiGLU y = silu(g) * u
+ *      RoPE:     pairs (i, i + head_dim/2), c/s = (float)cos/sin((double)pos * inv_freq[i]);
+ *                x0' = x0*c - x1*s, x1' = x1*c + x0*s          (no fusion)
+ *      Attention (causal, per query position p and head h, kv head = h / (n_heads/n_kv_heads)):
+ *                s_j = DOT16(q, k_j) * (1/sqrt(head_dim)) for j = 0..p; m = max_j s_j;
+ *                e_j = exp(s_j - m); sum = e_0 + e_1 + ... (increasing j);
+ *                o_d = fma(e_j, v_j[d], o_d) over increasing j; out_d = o_d / sum
+ *      Residual: x = x + y (one fp32 add).
+ *    Each output element is a pure function of its own input row(s) and the weights, which is what
+ *    makes batch, thread-count and prefill/decode/chunking invariance automatic.
  */
 #ifndef TENSORCASH_H
 #define TENSORCASH_H
@@ -131,12 +144,18 @@ typedef struct tc_threadpool tc_threadpool;
 /* ---- Library ---- */
 TC_API int32_t tc_abi_version(void);
 TC_API const char* tc_last_error(void);
+/* Added in ABI 1 (no layout change): the status of the calling thread's last failed call (TC_OK after a
+ * success), so functions that return NULL on failure can still say why. */
+TC_API int32_t tc_last_status(void);
 /* Bitmask of 1 << TC_ISA_* the CPU supports (and the library was built with). */
 TC_API int32_t tc_isa_supported(void);
 /* Forces an ISA (TC_ISA_AUTO = best available). Process-wide; for tests and benchmarks. */
 TC_API int tc_isa_set(int32_t isa);
 TC_API int32_t tc_isa_active(void);
-/* Writes sizeof/offsetof values of every ABI struct (see abi.cpp for the order); returns count. */
+/* Writes sizeof/offsetof values of every ABI struct and returns how many it wrote (43); fails with
+ * TC_ERR_INVALID_ARGUMENT if capacity is smaller (returns -1). Order, per struct: sizeof, then the
+ * offsetof of every field in declaration order; structs in the order tc_tensor, tc_layer_weights,
+ * tc_model_config, tc_model_weights, tc_batch_item. */
 TC_API int32_t tc_abi_layout(int64_t* out, int32_t capacity);
 
 /* ---- Thread pool ---- */
@@ -154,10 +173,13 @@ TC_API void tc_kv_destroy(tc_kv_cache* kv);
 TC_API int32_t tc_kv_length(const tc_kv_cache* kv);
 /* Drops positions >= n_tokens (rewind). */
 TC_API int tc_kv_truncate(tc_kv_cache* kv, int32_t n_tokens);
+/* Added in ABI 1 (no layout change): the capacity the cache was created with, -1 on NULL. */
+TC_API int32_t tc_kv_capacity(const tc_kv_cache* kv);
 
 /* ---- Forward ----
  * Runs every item's new tokens through the model in one batched pass. Each item's outputs are
- * bitwise identical to running it alone, token by token, with any thread count. */
+ * bitwise identical to running it alone, token by token, with any thread count. One call per model at a
+ * time (the model owns the activation scratch); a thread pool likewise serves one call at a time. */
 TC_API int tc_forward(tc_model* model, tc_threadpool* pool, const tc_batch_item* items, int32_t n_items);
 
 /* ---- Single ops (microbenchmarks and tests) ---- */
@@ -171,6 +193,12 @@ TC_API float tc_op_dot(const float* x, const float* y, int32_t n);
 TC_API int tc_op_swiglu(const float* gate, const float* up, int32_t n, float* y);
 /* The backend's exp, elementwise. */
 TC_API int tc_op_exp(const float* x, int32_t n, float* y);
+/* Added in ABI 1 (no layout change): causal multi-head attention exactly as tc_forward computes it.
+ * q: [n_q, n_heads*head_dim]; k, v: [n_kv, n_kv_heads*head_dim] (token-major); query t sits at
+ * position n_kv - n_q + t and attends to keys 0..that position. out: [n_q, n_heads*head_dim].
+ * Requires n_kv >= n_q >= 1 and n_heads a multiple of n_kv_heads. */
+TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32_t n_q, const float* k, const float* v, int32_t n_kv,
+                           int32_t n_heads, int32_t n_kv_heads, int32_t head_dim, float* out);
 
 #ifdef __cplusplus
 }

@@ -2,13 +2,71 @@ using System.Runtime.InteropServices;
 
 namespace TensorCash.Interop;
 
-/// <summary>Library-level entry points of libtensorcash_native (version, errors, ISA dispatch).</summary>
+/// <summary>Instruction sets of the native kernel tables (TC_ISA_*).</summary>
+public enum NativeIsa
+{
+    Auto = 0,
+    Scalar = 1,
+    Avx2 = 2,
+    Avx512 = 3,
+}
+
+/// <summary>Library-level entry points of libtensorcash_native (version, errors, ISA dispatch, ABI layout).</summary>
 public static partial class NativeLibrary
 {
     internal const string Lib = "tensorcash_native";
 
+    /// <summary>Number of entries tc_abi_layout writes (see tensorcash.h for their order).</summary>
+    public const int AbiLayoutEntryCount = 43;
+
     [LibraryImport(Lib, EntryPoint = "tc_abi_version")]
     private static partial int tc_abi_version();
 
+    [LibraryImport(Lib, EntryPoint = "tc_last_error")]
+    private static partial nint tc_last_error();
+
+    [LibraryImport(Lib, EntryPoint = "tc_last_status")]
+    private static partial int tc_last_status();
+
+    [LibraryImport(Lib, EntryPoint = "tc_isa_supported")]
+    private static partial int tc_isa_supported();
+
+    [LibraryImport(Lib, EntryPoint = "tc_isa_set")]
+    private static partial int tc_isa_set(int isa);
+
+    [LibraryImport(Lib, EntryPoint = "tc_isa_active")]
+    private static partial int tc_isa_active();
+
+    [LibraryImport(Lib, EntryPoint = "tc_abi_layout")]
+    private static unsafe partial int tc_abi_layout(long* output, int capacity);
+
     public static int AbiVersion => tc_abi_version();
+
+    /// <summary>The calling thread's last native error message ("" if none).</summary>
+    public static string LastError => Marshal.PtrToStringUTF8(tc_last_error()) ?? "";
+
+    /// <summary>The calling thread's last native status (TC_OK after a successful call).</summary>
+    public static int LastStatus => tc_last_status();
+
+    public static bool IsSupported(NativeIsa isa) => (tc_isa_supported() & (1 << (int)isa)) != 0;
+
+    /// <summary>The kernel table in use. Process-wide: meant for tests and benchmarks.</summary>
+    public static NativeIsa ActiveIsa
+    {
+        get => (NativeIsa)tc_isa_active();
+        set => NativeStatus.Check(tc_isa_set((int)value), "tc_isa_set");
+    }
+
+    /// <summary>sizeof/offsetof of every ABI struct as the native compiler laid them out.</summary>
+    public static unsafe long[] AbiLayout()
+    {
+        var layout = new long[AbiLayoutEntryCount];
+        fixed (long* p = layout)
+        {
+            int n = tc_abi_layout(p, layout.Length);
+            if (n != layout.Length)
+                throw new NativeException(NativeStatus.Internal, $"tc_abi_layout returned {n} entries, expected {layout.Length}: {LastError}");
+        }
+        return layout;
+    }
 }

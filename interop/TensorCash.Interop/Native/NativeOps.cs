@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+
+namespace TensorCash.Interop;
+
+/// <summary>Single native ops (tests and microbenchmarks): same kernels as the forward pass.</summary>
+public static unsafe partial class NativeOps
+{
+    /// <summary>y[m, w.Rows] = x[m, w.Cols] . w^T (+ bias).</summary>
+    public static void MatMul(NativeThreadPool? pool, ReadOnlySpan<float> x, int m, in TcTensor w, TcTensor? bias, Span<float> y)
+    {
+        Require(x.Length >= (long)m * w.Cols, nameof(x), $"needs {(long)m * w.Cols} floats, has {x.Length}");
+        Require(y.Length >= (long)m * w.Rows, nameof(y), $"needs {(long)m * w.Rows} floats, has {y.Length}");
+        TcTensor b = bias.GetValueOrDefault();
+        fixed (float* px = x)
+        fixed (float* py = y)
+        fixed (TcTensor* pw = &w)
+        {
+            TcTensor* pb = bias.HasValue ? &b : null;
+            int status = pool is null ? tc_op_matmul(0, px, m, pw, pb, py) : tc_op_matmul(pool, px, m, pw, pb, py);
+            NativeStatus.Check(status, "tc_op_matmul");
+        }
+    }
+
+    public static void RmsNorm(ReadOnlySpan<float> x, int m, int d, in TcTensor w, float eps, Span<float> y)
+    {
+        Require(x.Length >= (long)m * d && y.Length >= (long)m * d, nameof(x), $"x and y need {(long)m * d} floats");
+        fixed (float* px = x)
+        fixed (float* py = y)
+        fixed (TcTensor* pw = &w)
+            NativeStatus.Check(tc_op_rmsnorm(px, m, d, pw, eps, py), "tc_op_rmsnorm");
+    }
+
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        Require(x.Length == y.Length, nameof(y), $"length {y.Length} differs from x's {x.Length}");
+        fixed (float* px = x)
+        fixed (float* py = y)
+            return tc_op_dot(px, py, x.Length);
+    }
+
+    public static void SwiGlu(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
+    {
+        Require(gate.Length == up.Length && y.Length >= gate.Length, nameof(y), "gate, up and y need equal lengths");
+        fixed (float* pg = gate)
+        fixed (float* pu = up)
+        fixed (float* py = y)
+            NativeStatus.Check(tc_op_swiglu(pg, pu, gate.Length, py), "tc_op_swiglu");
+    }
+
+    public static void Exp(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Require(y.Length >= x.Length, nameof(y), $"needs {x.Length} floats, has {y.Length}");
+        fixed (float* px = x)
+        fixed (float* py = y)
+            NativeStatus.Check(tc_op_exp(px, x.Length, py), "tc_op_exp");
+    }
+
+    /// <summary>Causal attention of <paramref name="queries"/> new positions over <paramref name="keys"/> cached ones (token-major k/v).</summary>
+    public static void Attention(NativeThreadPool? pool, ReadOnlySpan<float> q, int queries, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        int keys, int heads, int kvHeads, int headDim, Span<float> output)
+    {
+        long qd = (long)heads * headDim, kvd = (long)kvHeads * headDim;
+        Require(q.Length >= queries * qd && output.Length >= queries * qd, nameof(q), $"q and output need {queries * qd} floats");
+        Require(k.Length >= keys * kvd && v.Length >= keys * kvd, nameof(k), $"k and v need {keys * kvd} floats");
+        fixed (float* pq = q)
+        fixed (float* pk = k)
+        fixed (float* pv = v)
+        fixed (float* po = output)
+        {
+            int status = pool is null
+                ? tc_op_attention(0, pq, queries, pk, pv, keys, heads, kvHeads, headDim, po)
+                : tc_op_attention(pool, pq, queries, pk, pv, keys, heads, kvHeads, headDim, po);
+            NativeStatus.Check(status, "tc_op_attention");
+        }
+    }
+
+    private static void Require(bool ok, string name, string problem)
+    {
+        if (!ok) throw new ArgumentException(problem, name);
+    }
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_matmul")]
+    private static partial int tc_op_matmul(NativeThreadPool pool, float* x, int m, TcTensor* w, TcTensor* bias, float* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_matmul")]
+    private static partial int tc_op_matmul(nint noPool, float* x, int m, TcTensor* w, TcTensor* bias, float* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_rmsnorm")]
+    private static partial int tc_op_rmsnorm(float* x, int m, int d, TcTensor* w, float eps, float* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_dot")]
+    private static partial float tc_op_dot(float* x, float* y, int n);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_swiglu")]
+    private static partial int tc_op_swiglu(float* gate, float* up, int n, float* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_exp")]
+    private static partial int tc_op_exp(float* x, int n, float* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_attention")]
+    private static partial int tc_op_attention(NativeThreadPool pool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_attention")]
+    private static partial int tc_op_attention(nint noPool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);
+}

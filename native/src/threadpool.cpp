@@ -1,0 +1,120 @@
+// ThreadPool implementation and the tc_threadpool_* exports.
+#include "threadpool.h"
+
+#if defined(TC_X86)
+#include <immintrin.h>
+#endif
+
+#include "errors.h"
+
+namespace tc {
+namespace {
+
+// ~20-50 microseconds of spinning before sleeping: covers the gap between consecutive ops of a forward.
+constexpr int kSpinIterations = 20000;
+
+inline void cpu_relax() {
+#if defined(TC_X86)
+    _mm_pause();
+#endif
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int n_threads) : n_threads_(n_threads) {
+    workers_.reserve(static_cast<size_t>(n_threads - 1));
+    try {
+        for (int i = 1; i < n_threads; ++i) workers_.emplace_back([this, i] { worker_main(i); });
+    } catch (...) {
+        stop_.store(true);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+        }
+        wake_.notify_all();
+        for (auto& w : workers_) w.join();
+        throw;
+    }
+}
+
+ThreadPool::~ThreadPool() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_.store(true);
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+}
+
+void ThreadPool::work(uint32_t generation, int thread) {
+    const int n_tasks = n_tasks_.load(std::memory_order_relaxed);
+    const TaskFn fn = fn_.load(std::memory_order_relaxed);
+    void* const ctx = ctx_.load(std::memory_order_relaxed);
+    uint64_t claim = claim_.load(std::memory_order_acquire);
+    for (;;) {
+        if (static_cast<uint32_t>(claim >> 32) != generation) return;  // a later call: the job read above is stale
+        const int task = static_cast<int>(claim & 0xffffffffu);
+        if (task >= n_tasks) return;
+        if (!claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+        fn(ctx, task, thread);
+        done_tasks_.fetch_add(1, std::memory_order_release);
+        claim = claim_.load(std::memory_order_acquire);
+    }
+}
+
+void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
+    const uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
+    n_tasks_.store(n_tasks, std::memory_order_relaxed);
+    fn_.store(fn, std::memory_order_relaxed);
+    ctx_.store(ctx, std::memory_order_relaxed);
+    done_tasks_.store(0, std::memory_order_relaxed);
+    claim_.store(static_cast<uint64_t>(generation) << 32, std::memory_order_release);
+    {
+        // The lock orders the generation bump against a worker that is about to sleep, so no wake-up is lost.
+        std::lock_guard<std::mutex> lock(mutex_);
+        generation_.store(generation, std::memory_order_release);
+    }
+    wake_.notify_all();
+    work(generation, 0);
+    for (int spins = 0; done_tasks_.load(std::memory_order_acquire) != n_tasks; ++spins) {
+        if (spins < kSpinIterations)
+            cpu_relax();
+        else
+            std::this_thread::yield();
+    }
+}
+
+void ThreadPool::worker_main(int thread) {
+    uint32_t seen = 0;
+    for (;;) {
+        uint32_t gen = generation_.load(std::memory_order_acquire);
+        for (int spins = 0; gen == seen && spins < kSpinIterations && !stop_.load(std::memory_order_relaxed); ++spins) {
+            cpu_relax();
+            gen = generation_.load(std::memory_order_acquire);
+        }
+        if (gen == seen) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait(lock, [&] {
+                return stop_.load(std::memory_order_relaxed) || generation_.load(std::memory_order_acquire) != seen;
+            });
+            gen = generation_.load(std::memory_order_acquire);
+        }
+        if (stop_.load(std::memory_order_relaxed)) return;
+        seen = gen;
+        work(gen, thread);
+    }
+}
+
+}  // namespace tc
+
+extern "C" TC_API tc_threadpool* tc_threadpool_create(int32_t n_threads) {
+    tc_threadpool* pool = nullptr;
+    tc::guard("tc_threadpool_create", [&] {
+        TC_REQUIRE_ARG(n_threads >= 1 && n_threads <= 1024, "n_threads must be in 1..1024, got %d", n_threads);
+        pool = new tc_threadpool(n_threads);
+    });
+    return pool;
+}
+
+extern "C" TC_API void tc_threadpool_destroy(tc_threadpool* pool) { delete pool; }
+
+extern "C" TC_API int32_t tc_threadpool_size(const tc_threadpool* pool) { return pool ? pool->size() : 0; }
