@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using TensorCash.Engine.Formats;
+using TensorCash.Engine.Model;
 
 namespace TensorCash.Cli.Commands;
 
@@ -19,7 +21,8 @@ public static class ModelCommand
         {
             string spec = parsed.GetRequiredValue(path);
             ModelResolver.EnsureExists(spec);
-            var summary = ModelResolver.Inspect(spec);
+            using var weights = ModelResolver.LoadWeights(spec);
+            var summary = ModelInspector.Inspect(weights);
             if (parsed.GetValue(json)) console.Out.WriteLine(ToJson(summary));
             else WriteText(console.Out, summary);
             return ExitCodes.Success;
@@ -27,15 +30,16 @@ public static class ModelCommand
         return new Command("model", "Commands about model files.") { inspect };
     }
 
-    private static void WriteText(TextWriter output, ModelSummary s)
+    private static void WriteText(TextWriter output, ModelInspection s)
     {
         var c = s.Config;
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"source:        {s.Source}");
         output.WriteLine($"architecture:  {c.Architecture}");
         output.WriteLine($"parameters:    {s.ParameterCount.ToString("N0", inv)} ({(s.ParameterCount / 1e9).ToString("F3", inv)} B)");
-        output.WriteLine($"dtype:         {s.DType}");
-        output.WriteLine($"flops/token:   {s.FlopsPerToken.ToString("N0", inv)} ({(s.FlopsPerToken / 1e9).ToString("F3", inv)} GFLOP)");
+        output.WriteLine($"dtype:         {DTypes(s)}");
+        output.WriteLine($"flops/token:   {s.MatmulFlopsPerToken.ToString("N0", inv)} ({(s.MatmulFlopsPerToken / 1e9).ToString("F3", inv)} GFLOP) + {s.AttentionFlopsPerPosition.ToString("N0", inv)} per position attended");
+        output.WriteLine($"weight bytes:  {s.WeightBytes.ToString("N0", inv)}");
         output.WriteLine($"layers:        {c.LayerCount}");
         output.WriteLine($"d_model:       {c.ModelDim}");
         output.WriteLine($"heads:         {c.HeadCount} (kv {c.KvHeadCount}, head_dim {c.HeadDim})");
@@ -49,13 +53,15 @@ public static class ModelCommand
         output.WriteLine($"  {s.Files.Sum(f => f.Bytes).ToString("N0", inv),16} bytes  total");
     }
 
-    private static string ToJson(ModelSummary s) => JsonSerializer.Serialize(new
+    private static string ToJson(ModelInspection s) => JsonSerializer.Serialize(new
     {
         source = s.Source,
         architecture = s.Config.Architecture.ToString(),
         parameters = s.ParameterCount,
-        dtype = s.DType,
-        flops_per_token = s.FlopsPerToken,
+        dtype = DTypes(s),
+        weight_bytes = s.WeightBytes,
+        flops_per_token = s.MatmulFlopsPerToken,
+        attention_flops_per_position = s.AttentionFlopsPerPosition,
         layers = s.Config.LayerCount,
         d_model = s.Config.ModelDim,
         heads = s.Config.HeadCount,
@@ -69,4 +75,10 @@ public static class ModelCommand
         files = s.Files.Select(f => new { path = f.Path, bytes = f.Bytes }),
         total_bytes = s.Files.Sum(f => f.Bytes),
     });
+
+    /// <summary>"f32", or a mix such as "q8_0 (7,340,032 params), f32 (8,192 params)", largest first.</summary>
+    private static string DTypes(ModelInspection s) => s.ParametersByDType.Count == 1
+        ? s.ParametersByDType.Keys.Single().ToString().ToLowerInvariant()
+        : string.Join(", ", s.ParametersByDType.OrderByDescending(kv => kv.Value)
+            .Select(kv => $"{kv.Key.ToString().ToLowerInvariant()} ({kv.Value.ToString("N0", CultureInfo.InvariantCulture)} params)"));
 }
