@@ -10,9 +10,9 @@
 #   CMD is how to start our CLI, e.g. "artifacts/bin/tensorcash" or
 #   "dotnet managed/TensorCash.Cli/bin/Release/net10.0/tensorcash.dll" (split on spaces).
 #
-# What this expects from our CLI (the lead adjusts run_ours_* below if the CLI settles differently):
-#   tensorcash logits --model M --tokens 1,2,3                      -> {"vocab":V,"logits":[[...]]}
-#   tensorcash bench --model M --threads N --prompt P --gen G --json -> last line a JSON object with
+# What this expects from our CLI (keep run_ours_* below in step with the CLI):
+#   tensorcash logits --model M --tokens 1,2,3 --threads N          -> {"vocab":V,"logits":[[...]]}
+#   tensorcash bench --model M --threads N --prompt-tokens P --gen-tokens G --json -> a JSON object with
 #                                                                     prefill_tok_s and decode_tok_s
 set -euo pipefail
 
@@ -51,8 +51,8 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-run_ours_logits() { "${tc[@]}" logits --model "$model" --tokens "$tokens"; }
-run_ours_bench() { "${tc[@]}" bench --model "$model" --threads "$threads" --prompt "$prompt" --gen "$gen" --json; }
+run_ours_logits() { "${tc[@]}" logits --model "$model" --tokens "$tokens" --threads "$threads"; }
+run_ours_bench() { "${tc[@]}" bench --model "$model" --threads "$threads" --prompt-tokens "$prompt" --gen-tokens "$gen" --json; }
 
 echo "== logits: $(basename "$model"), tokens $tokens"
 run_ours_logits >"$work/ours.json" || die "'$tensorcash logits' failed"
