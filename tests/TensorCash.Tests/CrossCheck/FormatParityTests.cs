@@ -80,6 +80,19 @@ public class FormatParityTests
         }
     }
 
+    /// <summary>Q8_0 has no safetensors form; its GGUF still has to agree with the reference, which dequantises the same blocks.</summary>
+    [TestCaseSource(typeof(LlamaCppFixtures), nameof(LlamaCppFixtures.All))]
+    public void GgufNativeLogitsMatchFloat64Reference(LlamaCppFixture fixture)
+    {
+        using var scratch = new ScratchDirectory();
+        using var weights = ModelLoader.Load(GeneratedModels.Gguf(fixture, scratch));
+        var native = Logits.Widen(Logits.Native(weights, fixture.Tokens));
+        var reference = Logits.Reference(weights, fixture.Tokens);
+        double diff = Logits.MaxAbsDiff(native, reference), scale = Logits.MaxAbs(reference);
+        TestContext.Out.WriteLine($"{fixture.Name} GGUF: max |native - float64 reference| {diff:E2}, max |logit| {scale:F2}");
+        Assert.That(diff, Is.LessThanOrEqualTo(NativeVsReferenceRelative * scale), "max |native - float64 reference|");
+    }
+
     /// <summary>Every weight of <paramref name="gguf"/> holds the bits of <paramref name="hf"/>, or (a GGUF F32 vector) rounds to them.</summary>
     private static void AssertSameStoredBits(ModelWeights gguf, ModelWeights hf)
     {
