@@ -6,7 +6,7 @@ using TensorCash.Engine.Model;
 
 namespace TensorCash.Cli.Commands;
 
-/// <summary>`tensorcash model inspect`: what a checkpoint is, without running it.</summary>
+/// <summary>`tensorcash model inspect`: what a checkpoint is, without running it; `model random` lives in <see cref="RandomModelCommand"/>.</summary>
 public static class ModelCommand
 {
     public static Command Create(CliConsole console)
@@ -27,7 +27,7 @@ public static class ModelCommand
             else WriteText(console.Out, summary);
             return ExitCodes.Success;
         }));
-        return new Command("model", "Commands about model files.") { inspect };
+        return new Command("model", "Commands about model files.") { inspect, RandomModelCommand.Create(console) };
     }
 
     private static void WriteText(TextWriter output, ModelInspection s)
