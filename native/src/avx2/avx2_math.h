@@ -45,12 +45,14 @@ static inline __m256 exp8(__m256 x) {
 // Loaders: weights 16*i + 8*h .. +7 of a row (half h of DOT16 block i), widened exactly to fp32. Working
 // in halves lets the GEMM tile hold 12 accumulators plus its operands in the 16 ymm registers.
 struct LoadF32 {
+    static constexpr int kBlockBytes = 64;  // bytes of one 16-weight block, for prefetch distances
     static inline __m256 half(const uint8_t* row, int i, int h) {
         return _mm256_loadu_ps(reinterpret_cast<const float*>(row) + 16 * i + 8 * h);
     }
 };
 
 struct LoadBF16 {
+    static constexpr int kBlockBytes = 32;
     static inline __m256 half(const uint8_t* row, int i, int h) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 32 * i + 16 * h));
         return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(v), 16));
@@ -58,12 +60,14 @@ struct LoadBF16 {
 };
 
 struct LoadF16 {
+    static constexpr int kBlockBytes = 32;
     static inline __m256 half(const uint8_t* row, int i, int h) {
         return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 32 * i + 16 * h)));
     }
 };
 
 struct LoadQ8_0 {
+    static constexpr int kBlockBytes = kQ8BlockBytes / 2;
     static inline __m256 half(const uint8_t* row, int i, int h) {
         const uint8_t* block = row + (i >> 1) * kQ8BlockBytes;
         // F16C widens the scale exactly, like f16_to_float.

@@ -44,6 +44,13 @@ __attribute__((always_inline)) inline void tile(const float* x, int n, const uin
     // Per half: the T token vectors in registers, then one weight vector at a time reused by all T tokens
     // (10 loads per 12 FMAs for the 3x2 tile, so the loop is FMA-bound rather than load-bound).
     for (int i = i0; i < i1; ++i) {
+        // GEMV streams short rows (a few KB): the hardware prefetcher would restart on every new group of R
+        // rows, so fetch the next group's lines while this one computes.
+        if constexpr (T == 1) {
+#pragma GCC unroll 16
+            for (int r = 0; r < R; ++r)
+                _mm_prefetch(reinterpret_cast<const char*>(w + (R + r) * w_stride + i * Load::kBlockBytes), _MM_HINT_T0);
+        }
 #pragma GCC unroll 2
         for (int h = 0; h < 2; ++h) {
             __m256 xv[T];
