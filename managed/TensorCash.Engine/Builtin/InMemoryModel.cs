@@ -1,4 +1,5 @@
 using TensorCash.Engine.Formats;
+using TensorCash.Engine.Formats.Gguf;
 using TensorCash.Engine.Model;
 
 namespace TensorCash.Engine.Builtin;
@@ -28,10 +29,7 @@ public static unsafe class InMemoryModel
 
     private static TensorView Encode(NamedTensor t, TensorDType dtype, List<IDisposable> buffers)
     {
-        var stored = dtype != TensorDType.Q8_0 ? dtype
-            : t.Shape.Length == 1 ? TensorDType.F32
-            : t.RowLength % DTypeSizes.Q8BlockElements != 0 ? TensorDType.F16
-            : dtype;
+        var stored = dtype == TensorDType.Q8_0 ? GgufWriter.StoredDType(t, dtype) : dtype;
         var bytes = WeightEncoding.Encode(t.Values(), stored, t.RowLength);
         var buffer = new NativeBuffer(bytes.Length);
         buffers.Add(buffer);

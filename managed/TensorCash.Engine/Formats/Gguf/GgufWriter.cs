@@ -22,10 +22,7 @@ public static class GgufWriter
         }
         foreach (var t in model.Tensors)
         {
-            // Like the converter: 1-D tensors stay F32, and rows that do not fill whole Q8_0 blocks fall back to F16.
-            var stored = t.Shape.Length == 1 ? TensorDType.F32
-                : dtype == TensorDType.Q8_0 && t.RowLength % DTypeSizes.Q8BlockElements != 0 ? TensorDType.F16
-                : dtype;
+            var stored = StoredDType(t, dtype);
             int heads = !permute ? 0 : GgufTensorNames.IsQuery(t.Name) ? c.HeadCount : GgufTensorNames.IsKey(t.Name) ? c.KvHeadCount : 0;
             Func<float[]> values = heads == 0 ? t.Values : () => PermuteRows(t, heads);
             tensors.Add(Encode(GgufTensorNames.FromHf(t.Name), t.Shape, stored, values));
@@ -56,6 +53,12 @@ public static class GgufWriter
         using var file = File.Create(path);
         GgufFileWriter.Write(file, metadata, tensors);
     }
+
+    /// <summary>Like the converter: 1-D tensors stay F32, and rows that do not fill whole Q8_0 blocks fall back to F16.</summary>
+    public static TensorDType StoredDType(NamedTensor t, TensorDType dtype) =>
+        t.Shape.Length == 1 ? TensorDType.F32
+        : dtype == TensorDType.Q8_0 && t.RowLength % DTypeSizes.Q8BlockElements != 0 ? TensorDType.F16
+        : dtype;
 
     public static string ArchitectureName(ModelArchitecture architecture) => architecture switch
     {
