@@ -1,3 +1,5 @@
+using TensorCash.Engine.Builtin;
+
 namespace TensorCash.Engine.Generation;
 
 /// <summary>
@@ -12,20 +14,11 @@ public sealed class SamplingRng
 
     public SamplingRng(ulong seed)
     {
-        ulong state = seed;
-        _s0 = SplitMix64(ref state);
-        _s1 = SplitMix64(ref state);
-        _s2 = SplitMix64(ref state);
-        _s3 = SplitMix64(ref state);
-    }
-
-    /// <summary>One SplitMix64 step: advances <paramref name="state"/> and returns the mixed output.</summary>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        var seeder = new SplitMix64(seed);
+        _s0 = seeder.Next();
+        _s1 = seeder.Next();
+        _s2 = seeder.Next();
+        _s3 = seeder.Next();
     }
 
     public ulong NextUInt64()

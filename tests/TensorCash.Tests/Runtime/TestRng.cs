@@ -1,17 +1,13 @@
+using TensorCash.Engine.Builtin;
+
 namespace TensorCash.Tests.Runtime;
 
-/// <summary>SplitMix64: a tiny deterministic generator so every random test is reproducible from its seed.</summary>
+/// <summary>Test conveniences over SplitMix64, so every random test is reproducible from its seed.</summary>
 public sealed class TestRng(ulong seed)
 {
-    private ulong _state = seed;
+    private SplitMix64 _generator = new(seed);
 
-    public ulong NextUInt64()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _generator.Next();
 
     /// <summary>Uniform in [0, n).</summary>
     public int Next(int n) => (int)(NextUInt64() % (ulong)n);
