@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using TensorCash.Cli.Bench;
 using TensorCash.Engine.Generation;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
@@ -25,11 +26,17 @@ public static class ProveCommand
         var evidence = CommonOptions.AtLeast(new Option<int>("--evidence") { Description = "Evidence candidates K committed per step (>= top-k, <= vocabulary).", DefaultValueFactory = _ => 64 }, 1);
         var threads = CommonOptions.Threads();
         var output = new Option<string>("--out", "-o") { Description = "Where to write the transcript.", Required = true, HelpName = "FILE" };
+        var baseline = CommonOptions.AtLeast(new Option<int>("--baseline")
+        {
+            Description = "Measure capture overhead: run plain generation (standard sampler, same settings and token count) and the proof run " +
+                          "alternately this many times each, then print both decode rates. 0 = off.",
+            DefaultValueFactory = _ => 0,
+        }, 0);
 
         var command = new Command("prove", "Generate with proof of inference: draws bound to the chain, top-K evidence, Merkle windows. " +
                                            "Writes the transcript to --out and prints each window's proof commitment, nonce and eligibility.")
         {
-            model, prompt, tokens, window, windows, temperature, topK, topP, penalty, evidence, threads, output,
+            model, prompt, tokens, window, windows, temperature, topK, topP, penalty, evidence, threads, output, baseline,
         };
         foreach (var option in proof.All) command.Add(option);
         command.Validators.Add(result =>
@@ -63,7 +70,18 @@ public static class ProveCommand
             ProveResult result;
             try
             {
-                result = new ProofGenerator(session.Transformer, identity).Prove(request, cancellation);
+                var prover = new ProofGenerator(session.Transformer, identity);
+                result = prover.Prove(request, cancellation);
+                int repeats = parsed.GetValue(baseline);
+                if (repeats > 0)
+                {
+                    var plain = new SamplingOptions
+                    {
+                        Temperature = parsed.GetValue(temperature), TopK = parsed.GetValue(topK), TopP = parsed.GetValue(topP),
+                        RepetitionPenalty = parsed.GetValue(penalty), Seed = 1,
+                    };
+                    CaptureOverhead.Measure(console.Out, session.Transformer, prover, request, plain, repeats, cancellation);
+                }
             }
             catch (ProofInputException e)
             {
