@@ -59,6 +59,7 @@ public static class Tier1Verifier
         if (h.EvidenceCount < h.Decode.TopK)
             Out($"evidence count {h.EvidenceCount} is below top-k {h.Decode.TopK}; the evidence must cover every candidate the sampler keeps");
         if (h.Prompt.Length == 0) Out("the prompt is empty; the model needs at least one token");
+        if (h.ModelId.Length is 0 or > TranscriptLimits.MaxModelIdBytes) Out($"model id is {h.ModelId.Length} bytes; it must be 1..{TranscriptLimits.MaxModelIdBytes}");
         if (model is null) return;
         if (h.EvidenceCount > model.VocabSize) Out($"evidence count {h.EvidenceCount} exceeds the model's vocabulary of {model.VocabSize}");
         for (var i = 0; i < h.Prompt.Length; i++)
@@ -78,6 +79,11 @@ public static class Tier1Verifier
             if (candidates.Count != transcript.Header.EvidenceCount)
             {
                 reject(RejectReason.EvidenceInvalid, $"{candidates.Count} candidates where the header declares {transcript.Header.EvidenceCount}", t, -1);
+                return;
+            }
+            if (transcript.Steps[t].Statistics.SketchBits.Length != StepStatistics.SketchLength)
+            {
+                reject(RejectReason.EvidenceInvalid, $"the sketch has {transcript.Steps[t].Statistics.SketchBits.Length} values; it must have {StepStatistics.SketchLength}", t, -1);
                 return;
             }
             // Ascending order: the last candidate has the largest id.

@@ -110,6 +110,11 @@ public class Tier1VerifierTests
             RejectReason.EvidenceInvalid, "11 candidates");
 
     [Test]
+    public void ShortSketchIsInvalidEvidence() =>
+        ExpectOnly(Verify(TranscriptFixtures.WithStep(TranscriptFixtures.Honest(), 4, s => s with { Statistics = s.Statistics with { SketchBits = new uint[3] } })),
+            RejectReason.EvidenceInvalid, "sketch has 3 values");
+
+    [Test]
     public void TokenThatIsNotItsDrawIsRejected()
     {
         var honest = TranscriptFixtures.Honest();
