@@ -21,6 +21,8 @@ public static class Program
         root.Add(LogitsCommand.Create(console));
         root.Add(ModelCommand.Create(console));
         root.Add(BenchCommand.Create(console));
+        root.Add(ProveCommand.Create(console));
+        root.Add(VerifyCommand.Create(console));
 
         ParseResult parsed;
         try

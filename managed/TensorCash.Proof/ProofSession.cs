@@ -38,19 +38,39 @@ public sealed class ProofSession
 
     public byte[] CurrentDigest => _digest;
 
-    public StepResult Step(StepEvidence evidence, ReadOnlySpan<byte> statistics)
+    /// <summary>Index of the next step (number of steps committed so far).</summary>
+    public uint StepIndex => _step;
+
+    /// <summary>Draws, samples, hashes the leaf and advances: <see cref="Sample"/> then <see cref="Commit"/>.</summary>
+    public StepResult Step(StepEvidence evidence, ReadOnlySpan<byte> statistics) => Commit(Sample(evidence), statistics);
+
+    /// <summary>
+    /// Draws u_t and samples the token without changing the session. The choice depends only on the evidence and the
+    /// state, never on the statistics, so a capture path can compute the statistics (which need the sampled token)
+    /// between this call and <see cref="Commit"/>.
+    /// </summary>
+    public PendingStep Sample(StepEvidence evidence)
     {
         var draw = DrawFunction.Draw(_binding, _step, _context, _precision);
         var penalized = RepetitionWindow.PenalizedTokens(CollectionsMarshal.AsSpan(_tokens), _parameters.PenaltyLastN);
         var sampled = SamplingDistribution.Build(evidence, _parameters, penalized).Sample(draw);
-        var leaf = StepLeaf.Hash(_step, sampled.TokenId, evidence, sampled.ProbabilityQ32, statistics);
+        return new PendingStep(_step, draw, sampled, evidence);
+    }
+
+    /// <summary>Hashes the leaf of a step sampled by <see cref="Sample"/> with its statistics and advances the session.</summary>
+    public StepResult Commit(PendingStep pending, ReadOnlySpan<byte> statistics)
+    {
+        if (pending.Step != _step)
+            throw new ProofInputException($"pending step {pending.Step} does not belong here: the session is at step {_step}");
+        var sampled = pending.Sampled;
+        var leaf = StepLeaf.Hash(_step, sampled.TokenId, pending.Evidence, sampled.ProbabilityQ32, statistics);
 
         _tokens.Add(sampled.TokenId);
         _context = ContextHash.Next(_context, sampled.TokenId);
         _windowLeaves.Add(leaf);
         _windowProbabilities.Add(sampled.ProbabilityQ32);
         _step++;
-        return new StepResult(draw, sampled, leaf, _windowLeaves.Count == _windowSize ? CloseWindow() : null);
+        return new StepResult(pending.Draw, sampled, leaf, _windowLeaves.Count == _windowSize ? CloseWindow() : null);
     }
 
     private WindowCandidate CloseWindow()

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Text.Json;
+using TensorCash.Proof;
+using TensorCash.Proof.Transcript;
+using TensorCash.Proof.Verification;
+using TensorCash.Proving;
+
+namespace TensorCash.Cli.Commands;
+
+/// <summary>
+/// `tensorcash verify`: checks a transcript against a model. Exit 0 when accepted, 1 when rejected (reason codes
+/// printed), 2 for usage errors. Tier 1 needs only the model's id and vocabulary; tier 2 also replays the model.
+/// </summary>
+public static class VerifyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var file = new Argument<string>("FILE") { Description = "Transcript written by `tensorcash prove`." };
+        var model = CommonOptions.Model();
+        var tier = new Option<int>("--tier") { Description = "1: deterministic checks (format, draws, commitments, ceiling, binding). 2: tier 1 plus a replay of the model.", DefaultValueFactory = _ => 1 };
+        tier.AcceptOnlyFromAmong("1", "2");
+        var proof = new ProofOptions(bindingRequired: false);
+        proof.Binding.Description = "Expected chain binding B as hex; with it B, v, T and the precision are checked. Without it the binding is not checked.";
+        var json = new Option<bool>("--json") { Description = "Print the verdict as one JSON object instead of text." };
+        var threads = CommonOptions.Threads();
+
+        var command = new Command("verify", "Verify a proof-of-inference transcript. Exit 0 if accepted; otherwise 1 and the reason codes.")
+        {
+            file, model, tier, json, threads,
+        };
+        foreach (var option in proof.All) command.Add(option);
+
+        command.SetAction(console.Guard((parsed, _) =>
+        {
+            string path = parsed.GetRequiredValue(file);
+            if (!File.Exists(path)) throw new UsageException($"transcript not found: '{path}'");
+            var bytes = File.ReadAllBytes(path);
+            var binding = proof.GetBinding(parsed);
+            string spec = parsed.GetRequiredValue(model);
+            ModelResolver.EnsureExists(spec);
+
+            using var weights = ModelResolver.LoadWeights(spec);
+            var identity = ModelIdentity.Compute(weights);
+            var options = new Tier1Options([identity.ToKnownModel()])
+            {
+                Expected = binding is null ? null : new ExpectedBinding(binding, proof.GetPrecision(parsed)),
+            };
+            var result = Tier1Verifier.Verify(bytes, options);
+            var rejections = result.Rejections;
+            if (result.Accepted && parsed.GetValue(tier) == 2)
+                rejections = RunTier2(TranscriptCodec.Decode(bytes), spec, parsed.GetValue(threads));
+
+            bool accepted = rejections.Count == 0;
+            if (parsed.GetValue(json)) WriteJson(console.Out, accepted, parsed.GetValue(tier), identity, result, rejections);
+            else WriteText(console.Out, accepted, result, rejections);
+            return accepted ? ExitCodes.Success : ExitCodes.Failure;
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// SEAM for the lead: tier-2 replay. After the `replay` branch is merged this becomes
+    /// `using var session = ModelSession.Open(spec, threads, withTokenizer: false, console);
+    ///  return TensorCash.Proving.Replay.Tier2Verifier.Verify(transcript, session.Transformer, new Tier2Options());`
+    /// </summary>
+    private static IReadOnlyList<Rejection> RunTier2(ProofTranscript transcript, string spec, int threads) =>
+        throw new NotSupportedException($"tier 2 is not available in this build (transcript of {transcript.Steps.Count} steps, model {spec}, {threads} threads); use --tier 1");
+
+    private static void WriteText(TextWriter output, bool accepted, Tier1Result result, IReadOnlyList<Rejection> rejections)
+    {
+        if (!accepted)
+        {
+            output.WriteLine($"rejected: {rejections.Count} reason(s)");
+            foreach (var r in rejections) output.WriteLine($"  {r}");
+            return;
+        }
+        output.WriteLine($"accepted: {result.Windows.Count} window(s)");
+        foreach (var w in result.Windows)
+            output.WriteLine($"window {w.WindowIndex}: commitment {Hex(w.ProofCommitment)} nonce {w.Nonce} eligible {(w.Eligible ? "yes" : "no")}");
+    }
+
+    private static void WriteJson(TextWriter output, bool accepted, int tier, ModelIdentity identity, Tier1Result result, IReadOnlyList<Rejection> rejections) =>
+        output.WriteLine(JsonSerializer.Serialize(new
+        {
+            accepted,
+            tier,
+            model_id = identity.Hex,
+            rejections = rejections.Select(r => new { code = r.Reason.Code(), reason = (int)r.Reason, step = r.Step, window = r.Window, message = r.Message }),
+            windows = result.Windows.Select(w => new { index = w.WindowIndex, root = Hex(w.WindowRoot), commitment = Hex(w.ProofCommitment), nonce = w.Nonce, eligible = w.Eligible }),
+        }));
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+}

@@ -1,0 +1,139 @@
+using NUnit.Framework;
+using TensorCash.Engine.Builtin;
+using TensorCash.Engine.Generation;
+using TensorCash.Engine.Model;
+using TensorCash.Engine.Runtime;
+using TensorCash.Proof;
+using TensorCash.Proof.Transcript;
+using TensorCash.Proof.Verification;
+using TensorCash.Proving;
+using TensorCash.Tests.Generation;
+
+namespace TensorCash.Tests.Proving;
+
+/// <summary>The capture path on builtin:tiny: what the prover writes, tier 1 accepts, and honest variants give identical bytes.</summary>
+[Category("Runtime")]
+public class CaptureTests
+{
+    private static readonly int[] Prompt = [BuiltinTiny.Bos, 72, 101, 108, 108, 111];
+
+    private static ProveRequest Request(int windows = 2, int window = 8, int evidence = 40) => new(Prompt,
+        new DecodeParameters(52429, 40, 4080218931, 72090), new ChainBinding(Enumerable.Repeat((byte)0x5A, 32).ToArray(), new byte[32], 3),
+        PrecisionTag.F32, window, windows, evidence);
+
+    private static byte[] ProveBytes(int threads, int prefillChunk = 0)
+    {
+        using var tiny = new BuiltinTiny(threads);
+        var identity = ModelIdentity.Compute(tiny.Weights);
+        return TranscriptCodec.Encode(new ProofGenerator(tiny.Transformer, identity, prefillChunk).Prove(Request()).Transcript);
+    }
+
+    [Test]
+    public void ProvedTranscriptPassesTier1WithTheProversWindows()
+    {
+        using var tiny = new BuiltinTiny();
+        var identity = ModelIdentity.Compute(tiny.Weights);
+        var result = new ProofGenerator(tiny.Transformer, identity).Prove(Request());
+        Assert.That(result.Transcript.Steps, Has.Count.EqualTo(16));
+        Assert.That(result.Stats.GeneratedTokens, Is.EqualTo(16));
+
+        var options = new Tier1Options([identity.ToKnownModel()])
+        {
+            Expected = new ExpectedBinding(Request().Binding, PrecisionTag.F32),
+            Claim = new ClaimedWindow(1, result.Windows[1].ProofCommitment, result.Windows[1].Nonce),
+        };
+        var verdict = Tier1Verifier.Verify(TranscriptCodec.Encode(result.Transcript), options);
+        Assert.That(verdict.Rejections, Is.Empty);
+        Assert.That(verdict.Windows.Select(w => Convert.ToHexString(w.ProofCommitment)), Is.EqualTo(result.Windows.Select(w => Convert.ToHexString(w.ProofCommitment))));
+    }
+
+    [Test]
+    public void TokensAreTheDrawsAndEvidenceIsTheTopKOfTheLogits()
+    {
+        using var tiny = new BuiltinTiny();
+        var identity = ModelIdentity.Compute(tiny.Weights);
+        var transcript = new ProofGenerator(tiny.Transformer, identity).Prove(Request(windows: 1)).Transcript;
+        var h = transcript.Header;
+
+        // Teacher-forced logits of prompt + generated tokens: position p predicts token p + 1.
+        var tokens = Prompt.Concat(transcript.Steps.Select(s => s.Token)).ToArray();
+        var vocab = tiny.Vocab;
+        var logits = new float[(long)tokens.Length * vocab];
+        using (var sequence = tiny.Transformer.NewSequence(tokens.Length))
+            tiny.Transformer.Forward([new ForwardRequest(sequence, tokens, LogitsMode.All, logits)]);
+
+        var session = new ProofSession(h.Binding, h.ModelId, h.Prompt, h.Precision, h.Decode, h.WindowSize);
+        var sketch = new LogitSketch(vocab);
+        for (int t = 0; t < transcript.Steps.Count; t++)
+        {
+            var row = logits.AsSpan((Prompt.Length - 1 + t) * vocab, vocab);
+            var (ids, values) = TopK.Select(row, h.EvidenceCount);
+            var expected = ids.Zip(values, (id, v) => new LogitCandidate(id, BitConverter.SingleToUInt32Bits(v))).OrderBy(c => c.TokenId);
+            Assert.That(transcript.Steps[t].Evidence.Candidates, Is.EqualTo(expected), $"step {t} evidence");
+            Assert.That(transcript.Steps[t].Statistics.SketchBits, Is.EqualTo(LogitStatistics.Compute(row, transcript.Steps[t].Token, sketch).SketchBits));
+            var step = session.Step(transcript.Steps[t].Evidence, StatisticsEncoding.ToBytes(transcript.Steps[t].Statistics));
+            Assert.That(transcript.Steps[t].Token, Is.EqualTo(step.Sampled.TokenId), $"step {t} token is its draw");
+        }
+    }
+
+    [Test]
+    public void ThreadCountsGiveIdenticalTranscriptBytes() => Assert.That(ProveBytes(threads: 1), Is.EqualTo(ProveBytes(threads: 2)));
+
+    [Test]
+    public void PrefillChunkSizeGivesIdenticalTranscriptBytes() => Assert.That(ProveBytes(threads: 2, prefillChunk: 2), Is.EqualTo(ProveBytes(threads: 2)));
+
+    [Test]
+    public void BatchingWithAnotherSequenceGivesIdenticalTranscriptBytes()
+    {
+        using var tiny = new BuiltinTiny();
+        var identity = ModelIdentity.Compute(tiny.Weights);
+        var prover = new ProofGenerator(tiny.Transformer, identity);
+        var alone = TranscriptCodec.Encode(prover.Prove(Request()).Transcript);
+
+        var request = Request();
+        var sampler = prover.CreateSampler(request);
+        var neighbour = new GenerationRequest(new[] { BuiltinTiny.Bos, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, new StandardSampler(new SamplingOptions { Seed = 9 }), 11);
+        var results = new Generator(tiny.Transformer).GenerateBatch([neighbour, ProofGenerator.ToGenerationRequest(request, sampler)]);
+        Assert.That(results[1].Tokens, Is.EqualTo(sampler.ToTranscript().Steps.Select(s => s.Token)));
+        Assert.That(TranscriptCodec.Encode(sampler.ToTranscript()), Is.EqualTo(alone));
+    }
+
+    [Test]
+    public void EndOfSequenceDoesNotStopAProofRun()
+    {
+        using var tiny = new BuiltinTiny();
+        var prover = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights));
+        Assert.That(prover.Prove(Request(windows: 3, window: 5)).Transcript.Steps, Has.Count.EqualTo(15));
+    }
+
+    [Test]
+    public void ModelIdIsStableAndChangesWithTheWeights()
+    {
+        using var a = new BuiltinTiny();
+        using var b = new BuiltinTiny();
+        using var bf16 = RandomModelFactory.CreateWeights(BuiltinModels.TinySpec, TensorDType.BF16, BuiltinModels.TinyName);
+        using var reseeded = RandomModelFactory.CreateWeights(BuiltinModels.TinySpec with { Seed = 1 }, TensorDType.F32, BuiltinModels.TinyName);
+        var id = ModelIdentity.Compute(a.Weights).Hex;
+        Assert.That(ModelIdentity.Compute(b.Weights).Hex, Is.EqualTo(id));
+        Assert.That(ModelIdentity.Compute(bf16).Hex, Is.Not.EqualTo(id));
+        Assert.That(ModelIdentity.Compute(reseeded).Hex, Is.Not.EqualTo(id));
+    }
+
+    [Test]
+    public void TranscriptOfAnotherModelIsUnknownToTheVerifier()
+    {
+        using var tiny = new BuiltinTiny();
+        var transcript = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights)).Prove(Request(windows: 1)).Transcript;
+        using var other = RandomModelFactory.CreateWeights(BuiltinModels.TinySpec with { Seed = 1 }, TensorDType.F32);
+        var verdict = Tier1Verifier.Verify(transcript, new Tier1Options([ModelIdentity.Compute(other).ToKnownModel()]));
+        Assert.That(verdict.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { RejectReason.UnknownModel }));
+    }
+
+    [Test]
+    public void EvidenceBelowTopKIsRefusedBeforeGenerating()
+    {
+        using var tiny = new BuiltinTiny();
+        var prover = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights));
+        Assert.Throws<ProofInputException>(() => prover.Prove(Request(evidence: 39)));
+    }
+}
