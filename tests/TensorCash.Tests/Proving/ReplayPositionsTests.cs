@@ -35,8 +35,9 @@ public class ReplayPositionsTests
         Assert.That(expected, Is.EqualTo(new[] { 0, 10, 43, 48, 61 }), "spec test vector P1");
     }
 
-    /// <summary>Published in the spec: seed a0 a1 … bf, 64 steps, 5 positions.</summary>
-    PLACEHOLDER
+    [Test]
+    public void ZeroSeedMatchesSpecTestVector() =>
+        Assert.That(ReplayPositions.Derive(new byte[32], 1000, 8), Is.EqualTo(new[] { 185, 268, 314, 359, 437, 544, 760, 798 }), "spec test vector P2");
 
     [Test]
     public void AnotherSeedGivesAnotherSample() =>
