@@ -26,5 +26,4 @@ public sealed class DeviationTally
     /// <summary>The kind of value contributing most to the aggregate, to name it in a rejection.</summary>
     public RejectReason DominantKind() => _byKind.MaxBy(k => k.Value.SumSquares).Key;
 
-    public double MaxOf(RejectReason kind) => _byKind.GetValueOrDefault(kind).Max;
 }
