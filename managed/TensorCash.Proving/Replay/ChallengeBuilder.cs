@@ -1,0 +1,29 @@
+using TensorCash.Engine.Runtime;
+using TensorCash.Proof.Transcript;
+using TensorCash.Proof.Verification;
+
+namespace TensorCash.Proving.Replay;
+
+/// <summary>Turns a per-step tier-2 rejection into a <see cref="ReplayChallenge"/> that anyone holding the model can check.</summary>
+public static class ChallengeBuilder
+{
+    public static ReplayChallenge Build(ProofTranscript transcript, Rejection rejection, Transformer transformer, ComparisonMode mode = ComparisonMode.Exact)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(rejection);
+        ArgumentNullException.ThrowIfNull(transformer);
+        if (rejection.Reason is not (RejectReason.EvidenceLogitMismatch or RejectReason.StatisticsMismatch or RejectReason.SketchMismatch))
+            throw new ArgumentException($"only per-step tier-2 mismatches can be challenged, not {rejection.Reason.Code()}", nameof(rejection));
+        int step = rejection.Step;
+        if (step < 0 || step >= transcript.Steps.Count)
+            throw new ArgumentException($"rejection names step {step}; the transcript has steps 0..{transcript.Steps.Count - 1} (aggregate rejections have no single step to challenge)", nameof(rejection));
+
+        var header = transcript.Header;
+        int[] context = TeacherForcedReplay.Context(header.Prompt, transcript.Steps.Select(s => s.Token).ToList(), step);
+        var committed = transcript.Steps[step];
+        var recomputed = ChallengeReplay.Recompute(transformer, context, header.Prompt.Length, committed)
+            ?? throw new ArgumentException($"step {step} cannot be replayed on this model (context or token ids out of range)", nameof(rejection));
+        return new ReplayChallenge(header.ModelId, header.Precision, header.Decode, header.Binding, header.WindowSize, header.EvidenceCount,
+            header.Prompt.Length, context, rejection.Reason, mode, committed, recomputed, [], []);
+    }
+}

@@ -1,0 +1,21 @@
+namespace TensorCash.Proving.Replay;
+
+/// <summary>What a tier-2 replay checks and how.</summary>
+public sealed record Tier2Options
+{
+    public ComparisonMode Mode { get; init; } = ComparisonMode.Exact;
+
+    /// <summary>How many steps to check, chosen by <see cref="ReplayPositions"/>; 0 (or at least the step count) = every step.</summary>
+    public int SampledPositions { get; init; }
+
+    /// <summary>Fiat–Shamir seed for the sample: the transcript's final proof digest. Required when sampling.</summary>
+    public byte[]? PositionSeed { get; init; }
+
+    public ToleranceEnvelope Tolerance { get; init; } = ToleranceEnvelope.Default;
+
+    /// <summary>Tokens per forward call of the replay prefill; the engine's results do not depend on it, memory does.</summary>
+    public int ChunkSize { get; init; } = 256;
+
+    /// <summary>Stop listing per-step rejections after this many (the verdict does not change, the report stays readable).</summary>
+    public int MaxRejections { get; init; } = 64;
+}
