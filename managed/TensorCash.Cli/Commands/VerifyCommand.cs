@@ -3,7 +3,10 @@ using System.Text.Json;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
 using TensorCash.Proof.Verification;
+using TensorCash.Engine.Model;
+using TensorCash.Engine.Runtime;
 using TensorCash.Proving;
+using TensorCash.Proving.Replay;
 
 namespace TensorCash.Cli.Commands;
 
@@ -23,10 +26,21 @@ public static class VerifyCommand
         proof.Binding.Description = "Expected chain binding B as hex; with it B, v, T and the precision are checked. Without it the binding is not checked.";
         var json = new Option<bool>("--json") { Description = "Print the verdict as one JSON object instead of text." };
         var threads = CommonOptions.Threads();
+        var mode = new Option<string>("--mode")
+        {
+            Description = "Tier-2 comparison: exact (same CPU backend and precision: every committed value bitwise) or tolerant (another backend: the envelope in docs/protocol/tier2-replay.md).",
+            DefaultValueFactory = _ => "exact",
+        };
+        mode.AcceptOnlyFromAmong("exact", "tolerant");
+        var positions = CommonOptions.AtLeast(new Option<int>("--positions")
+        {
+            Description = "Tier-2 steps to check, chosen by Fiat-Shamir from the final proof digest; 0 = every step.",
+            DefaultValueFactory = _ => 0,
+        }, 0);
 
         var command = new Command("verify", "Verify a proof-of-inference transcript. Exit 0 if accepted; otherwise 1 and the reason codes.")
         {
-            file, model, tier, json, threads,
+            file, model, tier, json, threads, mode, positions,
         };
         foreach (var option in proof.All) command.Add(option);
 
@@ -48,7 +62,8 @@ public static class VerifyCommand
             var result = Tier1Verifier.Verify(bytes, options);
             var rejections = result.Rejections;
             if (result.Accepted && parsed.GetValue(tier) == 2)
-                rejections = RunTier2(TranscriptCodec.Decode(bytes), spec, parsed.GetValue(threads));
+                rejections = RunTier2(TranscriptCodec.Decode(bytes), weights, result, parsed.GetValue(threads),
+                    parsed.GetValue(mode) == "tolerant" ? ComparisonMode.Tolerant : ComparisonMode.Exact, parsed.GetValue(positions));
 
             bool accepted = rejections.Count == 0;
             if (parsed.GetValue(json)) WriteJson(console.Out, accepted, parsed.GetValue(tier), identity, result, rejections);
@@ -59,12 +74,21 @@ public static class VerifyCommand
     }
 
     /// <summary>
-    /// SEAM for the lead: tier-2 replay. After the `replay` branch is merged this becomes
-    /// `using var session = ModelSession.Open(spec, threads, withTokenizer: false, console);
-    ///  return TensorCash.Proving.Replay.Tier2Verifier.Verify(transcript, session.Transformer, new Tier2Options());`
+    /// Tier-2 replay. The positions are derived from the last window's proof commitment, which the miner cannot
+    /// choose without redoing the whole run (Fiat-Shamir).
     /// </summary>
-    private static IReadOnlyList<Rejection> RunTier2(ProofTranscript transcript, string spec, int threads) =>
-        throw new NotSupportedException($"tier 2 is not available in this build (transcript of {transcript.Steps.Count} steps, model {spec}, {threads} threads); use --tier 1");
+    private static IReadOnlyList<Rejection> RunTier2(ProofTranscript transcript, ModelWeights weights, Tier1Result tier1, int threads,
+        ComparisonMode mode, int positions)
+    {
+        using var transformer = Transformer.Create(weights, threads);
+        var options = new Tier2Options
+        {
+            Mode = mode,
+            SampledPositions = positions,
+            PositionSeed = positions > 0 ? tier1.Windows[^1].ProofCommitment : null,
+        };
+        return Tier2Verifier.Verify(transcript, transformer, options);
+    }
 
     private static void WriteText(TextWriter output, bool accepted, Tier1Result result, IReadOnlyList<Rejection> rejections)
     {
