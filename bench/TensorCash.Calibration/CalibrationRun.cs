@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Text;
+using TensorCash.Engine.Builtin;
+using TensorCash.Engine.Generation;
+using TensorCash.Engine.Model;
+using TensorCash.Engine.Runtime;
+using TensorCash.Proof;
+using TensorCash.Proof.Transcript;
+using TensorCash.Proof.Verification;
+using TensorCash.Proving;
+using TensorCash.Proving.Replay;
+
+namespace TensorCash.Calibration;
+
+/// <summary>Runs the honest windows and every attack, and formats the result as markdown.</summary>
+public sealed class CalibrationRun(CalibrationOptions options)
+{
+    // Large enough that the forward pass, not bookkeeping, dominates both generating and verifying.
+    private static readonly RandomModelSpec Spec = new()
+    {
+        Layers = 4, ModelDim = 256, Heads = 8, KvHeads = 2, FeedForwardDim = 704, VocabSize = 2048,
+        MaxSequenceLength = 512, Seed = 7,
+    };
+
+    private const int PromptTokens = 8;
+    private static readonly DecodeParameters Decode = new(temperatureQ16: 52429 /* 0.8 */, topK: 20,
+        topPQ32: 4080218931UL /* 0.95 */, repetitionPenaltyQ16: 72090 /* 1.1 */, penaltyLastN: 64);
+
+    private readonly Dictionary<string, AttackTally> _tallies = [];
+    private readonly List<double> _generateMs = [], _tier1Ms = [], _tier2Ms = [];
+    private int _honestRejected;
+    private readonly List<string> _honestReasons = [];
+
+    public string Run(TextWriter progress)
+    {
+        using var honestWeights = RandomModelFactory.CreateWeights(Spec, TensorDType.F32, "calibration");
+        var identity = ModelIdentity.Compute(honestWeights);
+        using var honest = Transformer.Create(honestWeights, options.Threads);
+        using var verifier = Transformer.Create(honestWeights, options.Threads);
+        var known = identity.ToKnownModel();
+        var rng = new SplitMix64(20261122);
+
+        progress.WriteLine($"honest: {options.Honest} windows of {options.WindowSize} tokens");
+        var honestProver = new ProofGenerator(honest, identity);
+        for (int i = 0; i < options.Honest; i++)
+        {
+            var request = NewRequest(ref rng, windows: 1);
+            var sw = Stopwatch.StartNew();
+            var proof = honestProver.Prove(request);
+            _generateMs.Add(sw.Elapsed.TotalMilliseconds);
+            var rejections = Verify(TranscriptCodec.Encode(proof.Transcript), request.Binding, known, verifier, timed: true);
+            if (rejections.Count > 0)
+            {
+                _honestRejected++;
+                _honestReasons.Add(rejections[0].ToString());
+            }
+            if ((i + 1) % 100 == 0) progress.WriteLine($"  {i + 1}/{options.Honest}, rejected so far {_honestRejected}");
+        }
+
+        // Model-level attacks: the miner runs other weights but declares the honest model's id.
+        ModelAttack("different model (other seed)", Spec with { Seed = 8 }, TensorDType.F32, identity, known, verifier, ref rng, progress);
+        ModelAttack("weights rounded to BF16, F32 declared", Spec, TensorDType.BF16, identity, known, verifier, ref rng, progress);
+        ModelAttack("weights rounded to F16, F32 declared", Spec, TensorDType.F16, identity, known, verifier, ref rng, progress);
+        ModelAttack("int8 (Q8_0) weights, F32 declared", Spec, TensorDType.Q8_0, identity, known, verifier, ref rng, progress);
+        LayerRemovedAttack(honestWeights, identity, known, verifier, ref rng, progress);
+
+        // Transcript-level attacks on honest runs.
+        SteeredLogitAttack(honest, identity, known, verifier, ref rng, progress);
+        TranscriptAttack("token does not match its draw", honestProver, known, verifier, ref rng, progress, 1, (t, r, b) =>
+        {
+            var steps = t.Steps.ToArray();
+            int s = (int)(r.Next() % (ulong)steps.Length);
+            var other = steps[s].Evidence.Candidates.First(c => c.TokenId != steps[s].Token).TokenId;
+            steps[s] = steps[s] with { Token = other };
+            return (TranscriptCodec.Encode(t with { Steps = steps }), b);
+        });
+        TranscriptAttack("wrong B, v, T or dt (cycled)", honestProver, known, verifier, ref rng, progress, 1, (t, r, b) =>
+        {
+            // The miner bound its run to other chain state than the block it claims; the node expects `b`.
+            var h = t.Header;
+            var wrong = (r.Next() % 4) switch
+            {
+                0 => h with { Binding = new ChainBinding(RandomBytes(r, 32), b.VdfOutput, b.VdfTick) },
+                1 => h with { Binding = new ChainBinding(b.HeaderBinding, RandomBytes(r, 32), b.VdfTick) },
+                2 => h with { Binding = new ChainBinding(b.HeaderBinding, b.VdfOutput, b.VdfTick + 1) },
+                _ => h with { Precision = PrecisionTag.BF16 },
+            };
+            return (TranscriptCodec.Encode(t with { Header = wrong }), b);
+        });
+        TranscriptAttack("transcript replayed under a new binding", honestProver, known, verifier, ref rng, progress, 1, (t, r, _) =>
+        {
+            var fresh = new ChainBinding(RandomBytes(r, 32), new byte[32], 0);
+            return (TranscriptCodec.Encode(t with { Header = t.Header with { Binding = fresh } }), fresh);
+        });
+        TranscriptAttack("windows reordered, truncated or padded (cycled)", honestProver, known, verifier, ref rng, progress, 2, (t, r, b) =>
+        {
+            int w = t.Header.WindowSize;
+            var steps = t.Steps.ToList();
+            List<TranscriptStep> edited = (r.Next() % 3) switch
+            {
+                0 => [.. steps.Skip(w), .. steps.Take(w)],
+                1 => steps.Take(steps.Count - w / 2).ToList(),
+                _ => [.. steps, .. steps.Skip(steps.Count - w / 2)],
+            };
+            return (TranscriptCodec.Encode(t with { Steps = edited }), b);
+        });
+        TranscriptAttack("non-canonical encoding (cycled)", honestProver, known, verifier, ref rng, progress, 1, (t, r, b) =>
+        {
+            var bytes = TranscriptCodec.Encode(t);
+            if (r.Next() % 2 == 0) return ([.. bytes, 0], b); // trailing byte
+            // Swap the first two evidence candidates of step 0: same set, non-canonical order.
+            int stepBytes = TranscriptCodec.StepBytes(t.Header.EvidenceCount);
+            int step0 = bytes.Length - t.Steps.Count * stepBytes, c0 = step0 + 4;
+            var copy = (byte[])bytes.Clone();
+            bytes.AsSpan(c0, 8).CopyTo(copy.AsSpan(c0 + 8, 8));
+            bytes.AsSpan(c0 + 8, 8).CopyTo(copy.AsSpan(c0, 8));
+            return (copy, b);
+        });
+        GreedyAttack(honestProver, known, verifier, ref rng, progress);
+
+        return Format(identity);
+    }
+
+    private ProveRequest NewRequest(ref SplitMix64 rng, int windows, DecodeParameters? decode = null)
+    {
+        var prompt = new int[PromptTokens];
+        for (int i = 0; i < prompt.Length; i++) prompt[i] = (int)(rng.Next() % (ulong)Spec.VocabSize);
+        var binding = new ChainBinding(RandomBytes(ref rng, 32), RandomBytes(ref rng, 32), rng.Next() % 1_000_000);
+        return new ProveRequest(prompt, decode ?? Decode, binding, PrecisionTag.F32, options.WindowSize, windows, options.Evidence);
+    }
+
+    private static byte[] RandomBytes(SplitMix64Box rng, int n)
+    {
+        var bytes = new byte[n];
+        for (int i = 0; i < n; i += 8) BitConverter.GetBytes(rng.Next()).AsSpan(0, Math.Min(8, n - i)).CopyTo(bytes.AsSpan(i));
+        return bytes;
+    }
+
+    private static byte[] RandomBytes(ref SplitMix64 rng, int n)
+    {
+        var bytes = new byte[n];
+        for (int i = 0; i < n; i += 8) BitConverter.GetBytes(rng.Next()).AsSpan(0, Math.Min(8, n - i)).CopyTo(bytes.AsSpan(i));
+        return bytes;
+    }
+
+    /// <summary>What a node does with a block's transcript: tier 1, then (if that passes) tier-2 exact replay.</summary>
+    private IReadOnlyList<Rejection> Verify(byte[] encoded, ChainBinding expected, KnownModel known, Transformer verifier, bool timed = false)
+    {
+        var sw = Stopwatch.StartNew();
+        var tier1 = Tier1Verifier.Verify(encoded, new Tier1Options([known]) { Expected = new ExpectedBinding(expected, PrecisionTag.F32) });
+        double t1 = sw.Elapsed.TotalMilliseconds;
+        if (!tier1.Accepted) return tier1.Rejections;
+        sw.Restart();
+        var tier2 = Tier2Verifier.Verify(TranscriptCodec.Decode(encoded), verifier, new Tier2Options());
+        if (timed)
+        {
+            _tier1Ms.Add(t1);
+            _tier2Ms.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return tier2;
+    }
+
+    private AttackTally Tally(string name) => _tallies.TryGetValue(name, out var t) ? t : _tallies[name] = new AttackTally();
+
+    private void Record(string name, IReadOnlyList<Rejection> rejections)
+    {
+        var tally = Tally(name);
+        tally.Runs++;
+        if (rejections.Count == 0) return;
+        tally.Detected++;
+        string code = rejections[0].Reason.Code();
+        tally.Reasons[code] = tally.Reasons.GetValueOrDefault(code) + 1;
+    }
+
+    private void ModelAttack(string name, RandomModelSpec spec, TensorDType dtype, ModelIdentity declared, KnownModel known,
+        Transformer verifier, ref SplitMix64 rng, TextWriter progress)
+    {
+        using var weights = RandomModelFactory.CreateWeights(spec, dtype, name);
+        using var cheat = Transformer.Create(weights, options.Threads);
+        RunModelAttack(name, cheat, declared, known, verifier, ref rng, progress);
+    }
+
+    private void LayerRemovedAttack(ModelWeights full, ModelIdentity declared, KnownModel known, Transformer verifier,
+        ref SplitMix64 rng, TextWriter progress)
+    {
+        var layers = full.Layers.Where((_, i) => i != full.Layers.Count / 2).ToList();
+        // Views into the honest model's buffers; this ModelWeights owns nothing.
+        using var shallow = new ModelWeights(full.Config with { LayerCount = layers.Count }, full.TokenEmbedding, full.OutputNorm,
+            full.Output, layers, "layer removed", [], []);
+        using var cheat = Transformer.Create(shallow, options.Threads);
+        RunModelAttack("one layer removed", cheat, declared, known, verifier, ref rng, progress);
+    }
+
+    private void RunModelAttack(string name, Transformer cheat, ModelIdentity declared, KnownModel known, Transformer verifier,
+        ref SplitMix64 rng, TextWriter progress)
+    {
+        var prover = new ProofGenerator(cheat, declared);
+        for (int i = 0; i < options.PerAttack; i++)
+        {
+            var request = NewRequest(ref rng, windows: 1);
+            Record(name, Verify(TranscriptCodec.Encode(prover.Prove(request).Transcript), request.Binding, known, verifier));
+        }
+        progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
+    }
+
+    /// <summary>
+    /// The miner edits one logit before sampling (raising a runner-up so the draw lands on it) and then commits
+    /// everything consistently, so tier 1 passes; only the replay can see that the evidence was not the model's.
+    /// </summary>
+    private void SteeredLogitAttack(Transformer honest, ModelIdentity identity, KnownModel known, Transformer verifier,
+        ref SplitMix64 rng, TextWriter progress)
+    {
+        const string name = "one evidence logit edited to steer a draw";
+        var prover = new ProofGenerator(honest, identity);
+        for (int i = 0; i < options.PerAttack; i++)
+        {
+            var request = NewRequest(ref rng, windows: 1);
+            var sampler = prover.CreateSampler(request);
+            var steering = new SteeringSampler(sampler, stepToSteer: (int)(rng.Next() % (ulong)options.WindowSize));
+            new Generator(honest).Generate(new GenerationRequest(request.Prompt, steering, request.TotalTokens), null);
+            Record(name, Verify(TranscriptCodec.Encode(sampler.ToTranscript()), request.Binding, known, verifier));
+        }
+        progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
+    }
+
+    private void TranscriptAttack(string name, ProofGenerator prover, KnownModel known, Transformer verifier, ref SplitMix64 rng,
+        TextWriter progress, int windows, Func<ProofTranscript, SplitMix64Box, ChainBinding, (byte[] Encoded, ChainBinding Expected)> edit)
+    {
+        var box = new SplitMix64Box(rng.Next());
+        for (int i = 0; i < options.PerAttack; i++)
+        {
+            var request = NewRequest(ref rng, windows);
+            var (encoded, expected) = edit(prover.Prove(request).Transcript, box, request.Binding);
+            Record(name, Verify(encoded, expected, known, verifier));
+        }
+        progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
+    }
+
+    /// <summary>Greedy-like decoding (top-k 1 at the lowest allowed temperature): every window is too predictable to mine.</summary>
+    private void GreedyAttack(ProofGenerator prover, KnownModel known, Transformer verifier, ref SplitMix64 rng, TextWriter progress)
+    {
+        const string name = "greedy low-entropy window";
+        var greedy = new DecodeParameters(temperatureQ16: DecodeParameters.MinTemperatureQ16, topK: 1, topPQ32: DecodeParameters.TopPOffQ32);
+        for (int i = 0; i < options.PerAttack; i++)
+        {
+            var request = NewRequest(ref rng, windows: 1, greedy);
+            Record(name, Verify(TranscriptCodec.Encode(prover.Prove(request).Transcript), request.Binding, known, verifier));
+        }
+        progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
+    }
+
+    private string Format(ModelIdentity identity)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"model: random Llama, {Spec.Layers} layers, d_model {Spec.ModelDim}, {Spec.Heads}/{Spec.KvHeads} heads, d_ff {Spec.FeedForwardDim}, vocab {Spec.VocabSize}, F32 (id {identity.Hex[..16]}...)");
+        sb.AppendLine($"windows of {options.WindowSize} tokens after an {PromptTokens}-token prompt; evidence K={options.Evidence}; temperature 0.8, top-k 20, top-p 0.95, repetition penalty 1.1; {options.Threads} threads");
+        sb.AppendLine("verification: tier 1, then tier 2 exact at every position");
+        sb.AppendLine();
+        sb.AppendLine("| set | windows | rejected | rate | first reason codes |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | --- |");
+        sb.AppendLine($"| honest | {options.Honest} | {_honestRejected} | false positives {Rate(_honestRejected, options.Honest)} | {string.Join("; ", _honestReasons.Take(3))} |");
+        foreach (var (name, t) in _tallies)
+            sb.AppendLine($"| {name} | {t.Runs} | {t.Detected} | detection {Rate(t.Detected, t.Runs)} | {string.Join(", ", t.Reasons.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} x{kv.Value}"))} |");
+        double gen = Median(_generateMs), t1 = Median(_tier1Ms), t2 = Median(_tier2Ms);
+        sb.AppendLine();
+        sb.AppendLine("| cost per honest window (median) | ms |");
+        sb.AppendLine("| --- | ---: |");
+        sb.AppendLine($"| generation with proof capture | {gen:F2} |");
+        sb.AppendLine($"| tier 1 (decode, draws, hashes, ceiling) | {t1:F3} |");
+        sb.AppendLine($"| tier 2 (teacher-forced replay, exact) | {t2:F2} |");
+        sb.AppendLine($"| generation / (tier 1 + tier 2) | **{gen / (t1 + t2):F1}x** |");
+        sb.AppendLine($"| generation / tier 1 | **{gen / t1:F0}x** |");
+        return sb.ToString();
+    }
+
+    private static string Rate(int k, int n) => n == 0 ? "-" : $"{100.0 * k / n:F1} %";
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private sealed class AttackTally
+    {
+        public int Runs;
+        public int Detected;
+        public readonly Dictionary<string, int> Reasons = [];
+    }
+}
+
+/// <summary>A SplitMix64 the attack lambdas can advance (a ref struct parameter cannot be captured).</summary>
+public sealed class SplitMix64Box(ulong seed)
+{
+    private SplitMix64 _rng = new(seed);
+    public ulong Next() => _rng.Next();
+}
+
+/// <summary>Raises the runner-up logit at one step so the draw moves, then hands the edited logits to the proof sampler.</summary>
+internal sealed class SteeringSampler(ITokenSampler inner, int stepToSteer) : ITokenSampler
+{
+    private float[] _buffer = [];
+
+    public int Sample(int step, ReadOnlySpan<float> logits, ReadOnlySpan<int> context)
+    {
+        if (step != stepToSteer) return inner.Sample(step, logits, context);
+        if (_buffer.Length != logits.Length) _buffer = new float[logits.Length];
+        logits.CopyTo(_buffer);
+        int best = 0, second = -1;
+        for (int v = 1; v < _buffer.Length; v++)
+        {
+            if (_buffer[v] > _buffer[best]) { second = best; best = v; }
+            else if (second < 0 || _buffer[v] > _buffer[second]) second = v;
+        }
+        _buffer[second] = _buffer[best] + 2f;
+        return inner.Sample(step, _buffer, context);
+    }
+}
