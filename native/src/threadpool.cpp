@@ -45,15 +45,29 @@ ThreadPool::~ThreadPool() {
     for (auto& w : workers_) w.join();
 }
 
+// Claim word layout: generation (low 24 bits) << 40 | task count << 20 | next task. The task count lives in the
+// same word the CAS updates, so a worker can never bound a claim of one call by another call's count: a stale
+// worker that saw call G exhausted (next == count) cannot claim "task count(G)" of call G+1 before G+1 publishes
+// its own claim word. Job fields are read after the claim word that published them and only used if the CAS on
+// that same word succeeds, which proves the call was still running (so its fields were still the current ones).
+namespace {
+constexpr int kClaimShift = 20;
+constexpr uint64_t kClaimMask = (uint64_t{1} << kClaimShift) - 1;
+
+inline uint64_t claim_word(uint32_t generation, int n_tasks) {
+    return (static_cast<uint64_t>(generation & 0xffffffu) << (2 * kClaimShift)) | (static_cast<uint64_t>(n_tasks) << kClaimShift);
+}
+}  // namespace
+
 void ThreadPool::work(uint32_t generation, int thread) {
-    const int n_tasks = n_tasks_.load(std::memory_order_relaxed);
-    const TaskFn fn = fn_.load(std::memory_order_relaxed);
-    void* const ctx = ctx_.load(std::memory_order_relaxed);
     uint64_t claim = claim_.load(std::memory_order_acquire);
     for (;;) {
-        if (static_cast<uint32_t>(claim >> 32) != generation) return;  // a later call: the job read above is stale
-        const int task = static_cast<int>(claim & 0xffffffffu);
+        if (static_cast<uint32_t>(claim >> (2 * kClaimShift)) != (generation & 0xffffffu)) return;  // another call
+        const int task = static_cast<int>(claim & kClaimMask);
+        const int n_tasks = static_cast<int>((claim >> kClaimShift) & kClaimMask);
         if (task >= n_tasks) return;
+        const TaskFn fn = fn_.load(std::memory_order_relaxed);
+        void* const ctx = ctx_.load(std::memory_order_relaxed);
         if (!claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
         fn(ctx, task, thread);
         done_tasks_.fetch_add(1, std::memory_order_release);
@@ -63,11 +77,10 @@ void ThreadPool::work(uint32_t generation, int thread) {
 
 void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
     const uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
-    n_tasks_.store(n_tasks, std::memory_order_relaxed);
     fn_.store(fn, std::memory_order_relaxed);
     ctx_.store(ctx, std::memory_order_relaxed);
     done_tasks_.store(0, std::memory_order_relaxed);
-    claim_.store(static_cast<uint64_t>(generation) << 32, std::memory_order_release);
+    claim_.store(claim_word(generation, n_tasks), std::memory_order_release);
     {
         // The lock orders the generation bump against a worker that is about to sleep, so no wake-up is lost.
         std::lock_guard<std::mutex> lock(mutex_);

@@ -25,6 +25,9 @@ public:
     ThreadPool(const ThreadPool&) = delete;
     ThreadPool& operator=(const ThreadPool&) = delete;
 
+    /// Most tasks one run() takes (the task count shares the claim word); parallel_for splits larger loops.
+    static constexpr int kMaxTasks = (1 << 20) - 1;
+
     int size() const { return n_threads_; }
     void run(int n_tasks, TaskFn fn, void* ctx);
 
@@ -43,9 +46,8 @@ private:
     std::condition_variable wake_;
     std::atomic<uint32_t> generation_{0};
     std::atomic<bool> stop_{false};
-    std::atomic<uint64_t> claim_{0};  // (generation << 32) | next task index
+    std::atomic<uint64_t> claim_{0};  // generation, task count and next task index; see threadpool.cpp
     std::atomic<int> done_tasks_{0};
-    std::atomic<int> n_tasks_{0};
     std::atomic<TaskFn> fn_{nullptr};
     std::atomic<void*> ctx_{nullptr};
 };
@@ -58,7 +60,11 @@ void parallel_for(ThreadPool* pool, int n_tasks, F&& f) {
         for (int t = 0; t < n_tasks; ++t) f(t, 0);
         return;
     }
-    pool->run(n_tasks, f);
+    for (int base = 0; base < n_tasks; base += ThreadPool::kMaxTasks) {
+        const int count = n_tasks - base < ThreadPool::kMaxTasks ? n_tasks - base : ThreadPool::kMaxTasks;
+        auto shifted = [&](int task, int thread) { f(base + task, thread); };
+        pool->run(count, shifted);
+    }
 }
 
 inline int pool_size(const ThreadPool* pool) { return pool ? pool->size() : 1; }

@@ -27,4 +27,44 @@ public class ThreadPoolTests
             if (!y.AsSpan().SequenceEqual(expected)) Assert.Fail($"dispatch {i} differs from the single-threaded result");
         }
     }
+
+    /// <summary>
+    /// Calls whose task counts alternate (2 then 16 panels): a worker that saw one call exhausted must not claim a
+    /// task of the next, larger call before that call is published (it would run a task twice and the caller would
+    /// wait forever for its done count). Run on a watchdog so a regression fails instead of hanging the suite.
+    /// </summary>
+    [Test]
+    public void AlternatingTaskCountsNeverRunATaskTwiceOrHang()
+    {
+        var rng = new TestRng(43);
+        const int cols = 16;
+        int[] rowCounts = [8, 64];
+        var weights = rowCounts.Select(r => rng.Floats(r * cols)).ToArray();
+        var buffers = weights.Select(w => new NativeBuffer(TestTensors.Encode(w, TensorDType.F32))).ToArray();
+        try
+        {
+            var tensors = rowCounts.Select((r, i) => TestTensors.Native(buffers[i], TensorDType.F32, r, cols)).ToArray();
+            float[] x = rng.Floats(cols);
+            var expected = rowCounts.Select((r, i) => { var e = new float[r]; NativeOps.MatMul(null, x, 1, tensors[i], null, e); return e; }).ToArray();
+            // More workers than cores: preemption inside a claim is what opens the window.
+            using var pool = NativeThreadPool.Create(8);
+            var run = Task.Run(() =>
+            {
+                for (int i = 0; i < 100000; i++)
+                {
+                    int k = i & 1;
+                    var y = new float[rowCounts[k]];
+                    NativeOps.MatMul(pool, x, 1, tensors[k], null, y);
+                    if (!y.AsSpan().SequenceEqual(expected[k])) return $"dispatch {i} differs";
+                }
+                return null;
+            });
+            Assert.That(run.Wait(TimeSpan.FromSeconds(60)), Is.True, "thread pool hung");
+            Assert.That(run.Result, Is.Null);
+        }
+        finally
+        {
+            foreach (var b in buffers) b.Dispose();
+        }
+    }
 }
