@@ -30,7 +30,8 @@ public static class TranscriptCodec
             throw new ProofInputException($"transcript has {transcript.Steps.Count} steps; the limit is {TranscriptLimits.MaxSteps}");
 
         var headerBytes = 6 + 1 + h.ModelId.Length + 1 + 24 + 1 + h.Binding.HeaderBinding.Length + 32 + 8 + 4 + 2 + 4 + 4 * h.Prompt.Length + 4;
-        var writer = new Writer(headerBytes + transcript.Steps.Count * StepBytes(h.EvidenceCount));
+        var expectedBytes = headerBytes + transcript.Steps.Count * StepBytes(h.EvidenceCount);
+        var writer = new LittleEndianWriter(expectedBytes);
         writer.Bytes(Magic);
         writer.U16(ProofTranscript.FormatVersion);
         writer.U8((byte)h.ModelId.Length);
@@ -63,6 +64,8 @@ public static class TranscriptCodec
             }
             writer.Bytes(StatisticsEncoding.ToBytes(step.Statistics));
         }
+        // The layout is fixed-size per field, so a length other than the computed one is an encoder bug.
+        if (writer.Length != expectedBytes) throw new InvalidOperationException($"encoder wrote {writer.Length} of {expectedBytes} bytes");
         return writer.ToArray();
     }
 
@@ -157,41 +160,6 @@ public static class TranscriptCodec
 
     private static TranscriptFormatException Malformed(int offset, string field, string message) =>
         new(RejectReason.MalformedEncoding, $"offset {offset}, {field}: {message}");
-
-    private sealed class Writer(int capacity)
-    {
-        private readonly byte[] _buffer = new byte[capacity];
-        private int _length;
-
-        public void Bytes(ReadOnlySpan<byte> bytes)
-        {
-            bytes.CopyTo(_buffer.AsSpan(_length));
-            _length += bytes.Length;
-        }
-
-        public void U8(byte value) => _buffer[_length++] = value;
-
-        public void U16(ushort value)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(_length), value);
-            _length += 2;
-        }
-
-        public void U32(uint value)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), value);
-            _length += 4;
-        }
-
-        public void U64(ulong value)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_length), value);
-            _length += 8;
-        }
-
-        public byte[] ToArray() =>
-            _length == _buffer.Length ? _buffer : throw new InvalidOperationException($"encoder wrote {_length} of {_buffer.Length} bytes");
-    }
 
     /// <summary>Reads fields in order; every read names its field so a short input says what was cut off.</summary>
     private ref struct Reader(ReadOnlySpan<byte> bytes)

@@ -18,7 +18,7 @@ public static class ReplayChallengeCodec
 
     public static byte[] Encode(ReplayChallenge c)
     {
-        var w = new Writer();
+        var w = new LittleEndianWriter(1024);
         w.Bytes(Magic).U16(ReplayChallenge.FormatVersion);
         w.Short(c.ModelId).U8((byte)c.Precision);
         w.U32(c.Decode.TemperatureQ16).U32((uint)c.Decode.TopK).U64(c.Decode.TopPQ32).U32(c.Decode.RepetitionPenaltyQ16).U32(c.Decode.PenaltyLastN);
@@ -44,7 +44,7 @@ public static class ReplayChallengeCodec
         return w.ToArray();
     }
 
-    private static void Statistics(Writer w, StepStatistics s)
+    private static void Statistics(LittleEndianWriter w, StepStatistics s)
     {
         w.U32(s.LogSumExpBits).U32(s.EntropyBits).U32(s.SampledProbabilityBits).U8((byte)s.SketchBits.Length);
         foreach (uint bits in s.SketchBits) w.U32(bits);
@@ -138,22 +138,6 @@ public static class ReplayChallengeCodec
     {
         try { return build(); }
         catch (ProofInputException e) { throw r.Error(e.Message); }
-    }
-
-    private sealed class Writer
-    {
-        private readonly List<byte> _bytes = new(1024);
-        public Writer Bytes(ReadOnlySpan<byte> b) { foreach (byte x in b) _bytes.Add(x); return this; }
-        public Writer U8(byte v) { _bytes.Add(v); return this; }
-        public Writer U16(ushort v) { Span<byte> s = stackalloc byte[2]; BinaryPrimitives.WriteUInt16LittleEndian(s, v); return Bytes(s); }
-        public Writer U32(uint v) { Span<byte> s = stackalloc byte[4]; BinaryPrimitives.WriteUInt32LittleEndian(s, v); return Bytes(s); }
-        public Writer U64(ulong v) { Span<byte> s = stackalloc byte[8]; BinaryPrimitives.WriteUInt64LittleEndian(s, v); return Bytes(s); }
-        public Writer Short(byte[] field)
-        {
-            if (field.Length > byte.MaxValue) throw new ArgumentException($"field of {field.Length} bytes exceeds 255");
-            return U8((byte)field.Length).Bytes(field);
-        }
-        public byte[] ToArray() => _bytes.ToArray();
     }
 
     private sealed class Reader(byte[] bytes)
