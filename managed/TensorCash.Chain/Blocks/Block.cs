@@ -1,0 +1,47 @@
+using TensorCash.Chain.Serialization;
+using TensorCash.Chain.Transactions;
+
+namespace TensorCash.Chain.Blocks;
+
+/// <summary>
+/// A block: header, transactions (the first is the coinbase), and the encoded proof-of-inference transcript
+/// (TranscriptCodec "TSCP" bytes) whose winning window the header's commitment and nonce come from.
+/// Encoding: header || CompactSize(tx count) || transactions || CompactSize(proof length) || proof.
+/// </summary>
+public sealed class Block(BlockHeader header, IReadOnlyList<Transaction> transactions, byte[] proof)
+{
+    /// <summary>DoS cap on the encoded transcript: 1024 windows of 64 steps at K = 64 is about 39 MB.</summary>
+    public const int MaxProofBytes = 48 * 1024 * 1024;
+
+    public BlockHeader Header { get; } = header;
+    public IReadOnlyList<Transaction> Transactions { get; } = transactions;
+    public byte[] Proof { get; } = proof;
+
+    /// <summary>Header plus transactions: what the block size limit counts (the proof has its own cap).</summary>
+    public int TransactionBytes => BlockHeader.Size + SizeOfCompact((ulong)Transactions.Count) + Transactions.Sum(t => t.SerializedSize);
+
+    public byte[] Serialize()
+    {
+        var writer = new ChainWriter(TransactionBytes + Proof.Length + 8);
+        Header.WriteTo(writer);
+        writer.CompactSize((ulong)Transactions.Count);
+        foreach (var tx in Transactions) tx.WriteTo(writer);
+        writer.VarBytes(Proof);
+        return writer.ToArray();
+    }
+
+    public static Block Deserialize(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ChainReader(bytes);
+        var header = BlockHeader.ReadFrom(ref reader);
+        int count = (int)reader.CompactSize("block transaction count", (ulong)(reader.Remaining / 60));
+        var transactions = new Transaction[count];
+        for (int i = 0; i < count; i++) transactions[i] = Transaction.ReadFrom(ref reader);
+        int proofLength = (int)reader.CompactSize("block proof length", MaxProofBytes);
+        var proof = reader.Raw(proofLength, "block proof").ToArray();
+        reader.ExpectEnd("block");
+        return new Block(header, transactions, proof);
+    }
+
+    private static int SizeOfCompact(ulong value) => value < 0xFD ? 1 : value <= 0xFFFF ? 3 : value <= 0xFFFF_FFFF ? 5 : 9;
+}
