@@ -1,5 +1,6 @@
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 
@@ -126,7 +127,7 @@ public static class BlockConnector
     /// </summary>
     private static RuleViolation? CheckNoOverwrites(Block block, ICoinView coins)
     {
-        var txids = new HashSet<Primitives.Hash256>(block.Transactions.Count);
+        var txids = new HashSet<Hash256>(block.Transactions.Count);
         foreach (var tx in block.Transactions)
         {
             if (!txids.Add(tx.Txid))
