@@ -76,6 +76,10 @@ public class ChainParamsTests
             Assert.That(coinbase.IsCoinbase, Is.True);
             Assert.That(header.MerkleRoot, Is.EqualTo(coinbase.Txid));
             Assert.That(header.MerkleRoot, Is.EqualTo(Hashes.Sha256d(coinbase.Serialize())));
+            Assert.That(MerkleTree.BlockRoot(genesis.Transactions, out bool mutated), Is.EqualTo(header.MerkleRoot));
+            Assert.That(mutated, Is.False);
+            // The context-free block rules hold for genesis too (it is only exempt from the header and proof checks).
+            Assert.That(BlockRules.CheckBlock(genesis, p), Is.Null, p.Network.ToString());
             Assert.That(header.PrevBlock, Is.EqualTo(Hash256.Zero));
             Assert.That(header.ModelId, Is.EqualTo(Hash256.Zero));
             Assert.That(header.ProofCommitment, Is.EqualTo(Hash256.Zero));
