@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Numerics;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Primitives;
+using TensorCash.Proof;
 
 namespace TensorCash.Chain.Consensus;
 
@@ -45,9 +46,12 @@ public sealed class ChainParams
     public required int DefaultRpcPort { get; init; }
 
     /// <summary>
-    /// Genesis model table (until the registry): model id to its difficulty D_m. T_adj = min(PowLimit, T_base * N / D_m).
+    /// Genesis model table (until the registry): model id to what a verifier needs (vocabulary, precision) and its
+    /// difficulty D_m. T_adj = min(PowLimit, T_base * N / D_m).
     /// </summary>
-    public required IReadOnlyDictionary<Hash256, ulong> ModelDifficulty { get; init; }
+    public required IReadOnlyDictionary<Hash256, RegisteredModel> Models { get; init; }
+    /// <summary>Proof window W every block's transcript must use: one header attempt per W generated tokens.</summary>
+    public required int ProofWindowSize { get; init; }
     /// <summary>The normaliser N of T_adj = T_base * N / D_m.</summary>
     public required ulong ModelNormaliser { get; init; }
 
@@ -96,7 +100,8 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tc",
         DefaultRpcPort = 8432,
-        ModelDifficulty = new Dictionary<Hash256, ulong> { [BuiltinTinyModelId] = MainBuiltinTinyDifficulty }.ToFrozenDictionary(),
+        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(MainBuiltinTinyDifficulty) }.ToFrozenDictionary(),
+        ProofWindowSize = 64,
         ModelNormaliser = StandardModelNormaliser,
     };
 
@@ -113,7 +118,8 @@ public sealed class ChainParams
         Bech32Hrp = "tctest",
         DefaultRpcPort = 18432,
         // Neutral: testnet miners are developers, and builtin:tiny is the one model everyone has.
-        ModelDifficulty = new Dictionary<Hash256, ulong> { [BuiltinTinyModelId] = StandardModelNormaliser }.ToFrozenDictionary(),
+        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser) }.ToFrozenDictionary(),
+        ProofWindowSize = 64,
         ModelNormaliser = StandardModelNormaliser,
     };
 
@@ -130,9 +136,14 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tcrt",
         DefaultRpcPort = 18543,
-        ModelDifficulty = new Dictionary<Hash256, ulong> { [BuiltinTinyModelId] = StandardModelNormaliser }.ToFrozenDictionary(),
+        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser) }.ToFrozenDictionary(),
+        // Short windows keep regtest blocks (and `tensorcash demo`) quick; every rule is the same as with 64.
+        ProofWindowSize = 16,
         ModelNormaliser = StandardModelNormaliser,
     };
+
+    /// <summary>builtin:tiny's table entry: vocabulary 264 (256 bytes + 8 specials), computed in F32.</summary>
+    private static RegisteredModel BuiltinTiny(ulong difficulty) => new("builtin:tiny", 264, PrecisionTag.F32, difficulty);
 
     public static ChainParams For(Network network) => network switch
     {

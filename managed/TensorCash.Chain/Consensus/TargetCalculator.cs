@@ -49,7 +49,8 @@ public static class TargetCalculator
     {
         var baseTarget = CompactBits.DecodeTarget(bits)
             ?? throw new ArgumentException($"nBits 0x{bits:x8} is not a valid target (negative, zero or overflowing)", nameof(bits));
-        if (!parameters.ModelDifficulty.TryGetValue(modelId, out ulong difficulty)) return null;
+        if (!parameters.Models.TryGetValue(modelId, out var model)) return null;
+        ulong difficulty = model.Difficulty;
         return CompactBits.Encode(AdjustedTarget(baseTarget, difficulty, parameters));
     }
 }

@@ -18,8 +18,6 @@ public static class BlockConnector
     private const byte OpReturn = 0x6a;
     /// <summary>Outputs with longer scripts can never be spent (Core's MAX_SCRIPT_SIZE), so they never enter the set.</summary>
     private const int MaxSpendableScriptBytes = 10_000;
-    /// <summary>After 64 halvings a right shift of a 64-bit subsidy is undefined in C and meaningless here: the subsidy is 0.</summary>
-    private const int MaxHalvings = 64;
 
     /// <summary>
     /// Connects <paramref name="block"/> at <paramref name="height"/> without chain times: a BIP68 time-based relative
@@ -72,7 +70,7 @@ public static class BlockConnector
                     view.Create(new OutPoint(tx.Txid, (uint)o), new Coin(tx.Outputs[o], height, tx.IsCoinbase));
         }
 
-        long subsidy = BlockSubsidy(height, parameters);
+        long subsidy = Subsidy.GetBlockSubsidy(height, parameters);
         Int128 coinbaseOut = SumOutputs(transactions[0]);
         Int128 limit = (Int128)subsidy + fees;
         if (coinbaseOut > limit)
@@ -186,16 +184,6 @@ public static class BlockConnector
     /// <summary>OP_RETURN outputs and over-long scripts can never be spent, so they are never added to the UTXO set.</summary>
     private static bool IsUnspendable(byte[] scriptPubKey) =>
         (scriptPubKey.Length > 0 && scriptPubKey[0] == OpReturn) || scriptPubKey.Length > MaxSpendableScriptBytes;
-
-    /// <summary>
-    /// The new coins a block at <paramref name="height"/> may create: the initial subsidy halved every
-    /// SubsidyHalvingInterval blocks. (To be shared with Consensus/Subsidy.)
-    /// </summary>
-    private static long BlockSubsidy(int height, ChainParams parameters)
-    {
-        int halvings = height / parameters.SubsidyHalvingInterval;
-        return halvings >= MaxHalvings ? 0 : parameters.InitialSubsidy >> halvings;
-    }
 
     private static ConnectOutcome Failed(string reason, string message) => new(new RuleViolation(reason, message), null, null, 0);
 }

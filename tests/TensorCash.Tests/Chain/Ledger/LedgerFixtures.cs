@@ -36,7 +36,8 @@ internal static class LedgerFixtures
             MaxBlockSigOps = maxSigOps,
             Bech32Hrp = "tcrt",
             DefaultRpcPort = 1,
-            ModelDifficulty = new Dictionary<Hash256, ulong>(),
+            Models = new Dictionary<Hash256, RegisteredModel>(),
+            ProofWindowSize = 16,
             ModelNormaliser = 1,
         };
     }

@@ -55,13 +55,13 @@ public class ChainParamsTests
         foreach (var p in All)
         {
             Assert.That(p.ModelNormaliser, Is.EqualTo(1_000_000ul));
-            Assert.That(p.ModelDifficulty.Values, Has.All.GreaterThanOrEqualTo(1ul), $"{p.Network}: D_m >= 1");
-            Assert.That(p.ModelDifficulty.ContainsKey(ChainParams.BuiltinTinyModelId), $"{p.Network} lists builtin:tiny");
-            Assert.That(p.ModelDifficulty.ContainsKey(Hash256.Zero), Is.False, "model id zero is genesis's 'no model'");
+            Assert.That(p.Models.Values.Select(m => m.Difficulty), Has.All.GreaterThanOrEqualTo(1ul), $"{p.Network}: D_m >= 1");
+            Assert.That(p.Models.ContainsKey(ChainParams.BuiltinTinyModelId), $"{p.Network} lists builtin:tiny");
+            Assert.That(p.Models.ContainsKey(Hash256.Zero), Is.False, "model id zero is genesis's 'no model'");
         }
-        Assert.That(ChainParams.Main.ModelDifficulty[ChainParams.BuiltinTinyModelId], Is.EqualTo(1024ul * 1_000_000));
-        Assert.That(ChainParams.Testnet.ModelDifficulty[ChainParams.BuiltinTinyModelId], Is.EqualTo(1_000_000ul));
-        Assert.That(ChainParams.Regtest.ModelDifficulty[ChainParams.BuiltinTinyModelId], Is.EqualTo(1_000_000ul));
+        Assert.That(ChainParams.Main.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1024ul * 1_000_000));
+        Assert.That(ChainParams.Testnet.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1_000_000ul));
+        Assert.That(ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1_000_000ul));
     }
 
     [Test]
