@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Numerics;
 using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Primitives;
 
 namespace TensorCash.Chain.Consensus;
 
@@ -7,14 +9,15 @@ namespace TensorCash.Chain.Consensus;
 public enum Network { Main, Testnet, Regtest }
 
 /// <summary>
-/// Every consensus constant of one network, with its value and reason documented in docs/protocol/chain.md.
+/// Every consensus constant of one network, with its value and reason documented in docs/protocol/chain.md
+/// ("Targets, headers and network parameters").
 /// </summary>
 public sealed class ChainParams
 {
     public required Network Network { get; init; }
     public required Block Genesis { get; init; }
 
-    /// <summary>Easiest allowed target (T_base and T_adj never exceed it).</summary>
+    /// <summary>Easiest allowed target (T_base and T_adj never exceed it). Exactly representable in compact form.</summary>
     public required BigInteger PowLimit { get; init; }
     /// <summary>Target block spacing in seconds (ASERT's ideal).</summary>
     public required long TargetSpacingSeconds { get; init; }
@@ -34,6 +37,8 @@ public sealed class ChainParams
     public int MaxBlockSigOps { get; init; } = 20_000;
     /// <summary>How far ahead of the node's clock (adjusted time) a header's time may be.</summary>
     public long MaxFutureBlockTimeSeconds { get; init; } = 2 * 60 * 60;
+    /// <summary>How far before its parent's time a header's time may be (BIP54's time-warp bound, on every block).</summary>
+    public long MaxTimeWarpSeconds { get; init; } = 2 * 60 * 60;
 
     /// <summary>Bech32 human-readable part for addresses ("tc", "tctest", "tcrt").</summary>
     public required string Bech32Hrp { get; init; }
@@ -42,7 +47,98 @@ public sealed class ChainParams
     /// <summary>
     /// Genesis model table (until the registry): model id to its difficulty D_m. T_adj = min(PowLimit, T_base * N / D_m).
     /// </summary>
-    public required IReadOnlyDictionary<Primitives.Hash256, ulong> ModelDifficulty { get; init; }
+    public required IReadOnlyDictionary<Hash256, ulong> ModelDifficulty { get; init; }
     /// <summary>The normaliser N of T_adj = T_base * N / D_m.</summary>
     public required ulong ModelNormaliser { get; init; }
+
+    /// <summary>PowLimit in compact form: regtest's nBits, and ASERT's ceiling.</summary>
+    public uint PowLimitBits => CompactBits.Encode(PowLimit);
+    /// <summary>The genesis target: ASERT's anchor target.</summary>
+    public BigInteger GenesisTarget => CompactBits.DecodeTarget(Genesis.Header.Bits)
+        ?? throw new InvalidOperationException($"{Network} genesis nBits 0x{Genesis.Header.Bits:x8} is not a valid target");
+    public Hash256 GenesisHash => Genesis.Header.Hash;
+
+    /// <summary>
+    /// ModelIdentity of builtin:tiny (TensorCash.Proving, which this project cannot reference; a test checks the
+    /// value). Given in ModelIdentity.Hex order, i.e. the serialized bytes, not Hash256's reversed display form.
+    /// </summary>
+    public static readonly Hash256 BuiltinTinyModelId = new(Convert.FromHexString(BuiltinTinyModelIdHex));
+    public const string BuiltinTinyModelIdHex = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>N: D_m = N is the reference cost of a window; D_m = 2N makes a model's target half as large.</summary>
+    public const ulong StandardModelNormaliser = 1_000_000;
+    /// <summary>
+    /// builtin:tiny on main: 1024 N. A reference window is one on a 1B-parameter-class model (about 2 GFLOP per token);
+    /// builtin:tiny needs 1.54 MFLOP per token, about 1300 times less, rounded down to 2^10 because a toy model's
+    /// real cost is dominated by fixed per-token overheads rather than FLOPs.
+    /// </summary>
+    public const ulong MainBuiltinTinyDifficulty = 1024 * StandardModelNormaliser;
+
+    private const uint GenesisTime = 1_767_225_600; // 2026-01-01T00:00:00Z
+    private const long TargetSpacing = 120;
+    private const long HalfLife = 12 * 60 * 60;
+    private const long Coins = 100_000_000;
+
+    /// <summary>2^251 - 2^232 (compact 0x2007ffff): at the easiest, a block takes 32 reference windows on average.</summary>
+    private static readonly BigInteger PublicPowLimit = CompactBits.DecodeTarget(0x2007ffff)!.Value;
+    /// <summary>Bitcoin regtest's 0x207fffff: about 2^255, two header attempts per block on average.</summary>
+    private static readonly BigInteger RegtestPowLimit = CompactBits.DecodeTarget(0x207fffff)!.Value;
+
+    public static readonly ChainParams Main = new()
+    {
+        Network = Network.Main,
+        Genesis = GenesisBlock.Create("TensorCash 2026-01-01: blocks paid for with verified inference", GenesisTime, 0x2007ffff),
+        PowLimit = PublicPowLimit,
+        TargetSpacingSeconds = TargetSpacing,
+        AsertHalfLifeSeconds = HalfLife,
+        InitialSubsidy = 50 * Coins,
+        SubsidyHalvingInterval = 210_000,
+        MaxMoney = 21_000_000 * Coins,
+        Bech32Hrp = "tc",
+        DefaultRpcPort = 8432,
+        ModelDifficulty = new Dictionary<Hash256, ulong> { [BuiltinTinyModelId] = MainBuiltinTinyDifficulty }.ToFrozenDictionary(),
+        ModelNormaliser = StandardModelNormaliser,
+    };
+
+    public static readonly ChainParams Testnet = new()
+    {
+        Network = Network.Testnet,
+        Genesis = GenesisBlock.Create("TensorCash testnet 2026-01-01", GenesisTime, 0x2007ffff),
+        PowLimit = PublicPowLimit,
+        TargetSpacingSeconds = TargetSpacing,
+        AsertHalfLifeSeconds = HalfLife,
+        InitialSubsidy = 50 * Coins,
+        SubsidyHalvingInterval = 210_000,
+        MaxMoney = 21_000_000 * Coins,
+        Bech32Hrp = "tctest",
+        DefaultRpcPort = 18432,
+        // Neutral: testnet miners are developers, and builtin:tiny is the one model everyone has.
+        ModelDifficulty = new Dictionary<Hash256, ulong> { [BuiltinTinyModelId] = StandardModelNormaliser }.ToFrozenDictionary(),
+        ModelNormaliser = StandardModelNormaliser,
+    };
+
+    public static readonly ChainParams Regtest = new()
+    {
+        Network = Network.Regtest,
+        Genesis = GenesisBlock.Create("TensorCash regtest", GenesisTime, 0x207fffff),
+        PowLimit = RegtestPowLimit,
+        TargetSpacingSeconds = TargetSpacing,
+        AsertHalfLifeSeconds = HalfLife,
+        NoRetargeting = true,
+        InitialSubsidy = 50 * Coins,
+        SubsidyHalvingInterval = 150,
+        MaxMoney = 21_000_000 * Coins,
+        Bech32Hrp = "tcrt",
+        DefaultRpcPort = 18543,
+        ModelDifficulty = new Dictionary<Hash256, ulong> { [BuiltinTinyModelId] = StandardModelNormaliser }.ToFrozenDictionary(),
+        ModelNormaliser = StandardModelNormaliser,
+    };
+
+    public static ChainParams For(Network network) => network switch
+    {
+        Network.Main => Main,
+        Network.Testnet => Testnet,
+        Network.Regtest => Regtest,
+        _ => throw new ArgumentOutOfRangeException(nameof(network), network, "unknown network"),
+    };
 }
