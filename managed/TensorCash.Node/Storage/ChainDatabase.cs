@@ -170,7 +170,7 @@ public sealed class ChainDatabase : ICoinView, IDisposable
 
     /// <summary>The undo data of a block on the active chain, or null if there is none.</summary>
     public BlockUndo? ReadUndo(Hash256 hash) => Guard($"reading the undo data of block {hash}", () =>
-        ScalarByHash("SELECT data FROM undo WHERE hash = $hash", hash) is byte[] bytes ? TemporaryUndoEncoding.Decode(bytes) : null);
+        ScalarByHash("SELECT data FROM undo WHERE hash = $hash", hash) is byte[] bytes ? BlockUndo.Deserialize(bytes) : null);
 
     /// <inheritdoc/>
     public Coin? GetCoin(OutPoint outPoint) => Guard($"reading coin {outPoint}", () =>

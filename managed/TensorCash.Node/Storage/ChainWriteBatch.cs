@@ -55,7 +55,7 @@ public sealed class ChainWriteBatch : IDisposable
     {
         using var command = _database.Command("INSERT OR REPLACE INTO undo (hash, data) VALUES ($hash, $data)");
         command.Parameters.AddWithValue("$hash", hash.ToArray());
-        command.Parameters.AddWithValue("$data", TemporaryUndoEncoding.Encode(undo));
+        command.Parameters.AddWithValue("$data", undo.Serialize());
         command.ExecuteNonQuery();
     });
 

@@ -20,11 +20,13 @@ public class ChainStateCrashTests
 {
     private const int MainHeight = 130;
     private const int ForkHeight = 115;
-    private const int ForkTipHeight = 135;
+    private const int ForkTipHeight = 140;
+    /// <summary>The 1-based position in the file of the branch block that makes the branch heavier (its height 131).</summary>
+    private const int SwitchOrdinal = MainHeight + (MainHeight + 1 - ForkHeight);
 
     /// <summary>
-    /// Heights 1..130 of a main chain, then a heavier branch from 115 to 135 that spends the same matured coinbases
-    /// differently: the sync switches chains when block 131 of the branch arrives (the 146th block of the file).
+    /// Heights 1..130 of a main chain, then a heavier branch from 115 to 140 that spends the same matured coinbases
+    /// differently: the sync switches chains (15 disconnects, 16 connects) when block 131 of the branch arrives.
     /// </summary>
     private static List<Block> SyncSequence()
     {
@@ -57,36 +59,42 @@ public class ChainStateCrashTests
         var blocks = SyncSequence();
         WriteBlocks(blocksFile, blocks);
 
-        // Kill after these many blocks are stored in total: random points, and the block just before the chain switch,
-        // so that the kill lands while blocks are being disconnected and connected.
+        // Each run pauses before a block a little past what is stored, is released, and is killed after a random delay
+        // of up to 3 ms (a block takes about 0.1 ms to store and connect): random points of the sync, and last the
+        // block that switches chains, so that a kill lands while blocks are being disconnected and connected.
         var random = new Random(20260101);
-        int[] stops = [.. Enumerable.Range(0, 4).Select(_ => random.Next(2, 140)).Order(), 145];
         int stored = 0;
-        foreach (int stop in stops)
+        for (int round = 0; round < 5; round++)
         {
-            var run = RunHarness(datadir, blocksFile, killAfterAccepted: Math.Max(1, stop - stored));
-            Assert.That(run.Killed, Is.True, $"the harness finished before it was killed: {run.Stderr}");
-            stored = AssertConsistent(datadir, blocks);
+            int pause = round < 4 ? Math.Min(SwitchOrdinal - 1, stored + 1 + random.Next(0, 30)) : Math.Max(SwitchOrdinal, stored + 1);
+            var delay = TimeSpan.FromMicroseconds(random.Next(0, 3000));
+            var run = RunHarness(datadir, blocksFile, pause, delay);
+            Assert.That(run.Killed, Is.True, $"the harness ended (exit code {run.ExitCode}) before it was killed: {string.Join(" | ", run.Lines.TakeLast(3))} {run.Stderr}");
+            (stored, int tipHeight, bool resumed) = AssertConsistent(datadir, blocks);
+            TestContext.Out.WriteLine($"released at block {pause}, killed {delay.TotalMilliseconds} ms later: {stored} blocks stored, tip height {tipHeight}, " +
+                (resumed ? "opening finished an interrupted connect or switch" : "nothing left to finish"));
         }
 
-        var final = RunHarness(datadir, blocksFile, killAfterAccepted: int.MaxValue);
+        var final = RunHarness(datadir, blocksFile, pauseBefore: null, TimeSpan.Zero);
         Assert.That(final.ExitCode, Is.Zero, final.Stderr);
         Assert.That(final.Lines[^1], Is.EqualTo($"done {ForkTipHeight}"));
-        Assert.That(AssertConsistent(datadir, blocks), Is.EqualTo(blocks.Count));
+        Assert.That(AssertConsistent(datadir, blocks).Stored, Is.EqualTo(blocks.Count));
         using var chainState = new ChainState(datadir, RegtestChain.Parameters, (_, _) => null);
         Assert.That(chainState.Tip.Hash, Is.EqualTo(blocks[^1].Header.Hash));
     }
 
     /// <summary>
     /// Checks the datadir as the killed process left it (before any recovery), then opens it as a node would and
-    /// checks again; returns how many of <paramref name="blocks"/> are stored.
+    /// checks again. Returns how many of <paramref name="blocks"/> are stored, the tip height as the kill left it, and
+    /// whether opening moved the tip (it finished a connect or a chain switch the kill interrupted).
     /// </summary>
-    private static int AssertConsistent(string datadir, IReadOnlyList<Block> blocks)
+    private static (int Stored, int TipHeight, bool Resumed) AssertConsistent(string datadir, IReadOnlyList<Block> blocks)
     {
+        BlockIndexRecord tip;
         using (var database = ChainDatabase.Open(Path.Combine(datadir, ChainDatabase.FileName)))
         {
             var index = database.ReadBlockIndex().ToDictionary(r => r.Hash);
-            var tip = index[database.ReadTip()!.Value];
+            tip = index[database.ReadTip()!.Value];
             Assert.That(tip.Status.HasFlag(BlockStatus.ConnectedValid), $"tip {tip.Hash} at {tip.Height} is not connected");
             var active = new List<BlockIndexRecord> { tip };
             while (active[^1].Height > 0) active.Add(index[active[^1].Header.PrevBlock]);
@@ -111,7 +119,7 @@ public class ChainStateCrashTests
         var chain = new List<Block>();
         for (int height = 1; chainState.GetBlockHash(height) is { } hash; height++) chain.Add(chainState.GetBlock(hash)!);
         Assert.That(chainState.GetUtxoSet().ToDictionary(), Is.EquivalentTo(RegtestChain.Replay(chain)));
-        return stored.Count;
+        return (stored.Count, tip.Height, tipAfterOpen.Hash != tip.Hash);
     }
 
     /// <summary>The highest stored block (every block has the same work on regtest); among equal heights the main chain's, stored first.</summary>
@@ -138,18 +146,23 @@ public class ChainStateCrashTests
 
     private sealed record HarnessRun(bool Killed, int ExitCode, IReadOnlyList<string> Lines, string Stderr);
 
-    /// <summary>Runs the harness and SIGKILLs it (with Process.Kill) once it has reported <paramref name="killAfterAccepted"/> newly stored blocks.</summary>
-    private static HarnessRun RunHarness(string datadir, string blocksFile, int killAfterAccepted)
+    /// <summary>
+    /// Runs the harness to the end, or, with <paramref name="pauseBefore"/>, releases it at that block and SIGKILLs it
+    /// (Process.Kill) <paramref name="killDelay"/> later.
+    /// </summary>
+    private static HarnessRun RunHarness(string datadir, string blocksFile, int? pauseBefore, TimeSpan killDelay)
     {
         var harness = Path.Combine(AppContext.BaseDirectory, "crash-harness", "TensorCash.CrashHarness.dll");
         Assert.That(File.Exists(harness), $"{harness} is missing (it is copied by the test project's build)");
         var start = new ProcessStartInfo(DotnetHost())
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[] { "exec", harness, datadir, blocksFile, RegtestChain.Now.ToString() }) start.ArgumentList.Add(argument);
+        if (pauseBefore is { } ordinal) start.ArgumentList.Add(ordinal.ToString());
 
         using var process = Process.Start(start)!;
         var stderr = new System.Text.StringBuilder();
@@ -163,15 +176,23 @@ public class ChainStateCrashTests
         }, null, TimeSpan.FromSeconds(60), Timeout.InfiniteTimeSpan);
 
         var lines = new List<string>();
-        int accepted = 0;
         bool killed = false;
         while (process.StandardOutput.ReadLine() is { } line)
         {
             lines.Add(line);
-            if (line.StartsWith("accepted ", StringComparison.Ordinal) && ++accepted >= killAfterAccepted)
+            if (line == "paused")
             {
-                process.Kill(entireProcessTree: true);
-                killed = true;
+                process.StandardInput.WriteLine("go");
+                process.StandardInput.Flush();
+                // Spinning, not sleeping: a sleep's granularity is coarser than a block.
+                var released = Stopwatch.StartNew();
+                while (released.Elapsed < killDelay) Thread.SpinWait(20);
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                    killed = true;
+                }
+                catch (InvalidOperationException) { } // it had already finished
                 break;
             }
         }

@@ -159,9 +159,9 @@ public class ChainStateTests
         Assert.That(chainState.Tip.Hash, Is.EqualTo(main.Tip.Header.Hash));
         var oldUtxos = UtxoSet(chainState);
 
-        // New branch (heights 101..104): spends the coinbase of height 2 differently (a conflict with the old branch),
+        // New branch (heights 101..104): spends the coinbase of height 1 differently (a conflict with the old branch),
         // then in each block an output of the block before, and the coinbase of height 3.
-        var newSpend1 = RegtestChain.Spend([main.Coinbase(2)], outputs: 3);
+        var newSpend1 = RegtestChain.Spend([main.Coinbase(1)], outputs: 3);
         var newSpend2 = RegtestChain.Spend([RegtestChain.Output(newSpend1, 2)]);
         var newSpend3 = RegtestChain.Spend([RegtestChain.Output(newSpend2, 0), main.Coinbase(3)]);
         var newSpend4 = RegtestChain.Spend([RegtestChain.Output(newSpend3, 1), RegtestChain.Output(newSpend1, 0)]);
@@ -177,14 +177,15 @@ public class ChainStateTests
         Assert.That(tips, Is.Empty);
 
         var heavier = fork.Mine(newSpend4);
-        Assert.That(chainState.AcceptBlock(heavier, RegtestChain.Now).Status, Is.EqualTo(BlockAcceptStatus.ActiveChain));
+        var switched = chainState.AcceptBlock(heavier, RegtestChain.Now);
+        Assert.That(switched.Status, Is.EqualTo(BlockAcceptStatus.ActiveChain), switched.ToString());
         Assert.That(chainState.Tip.Hash, Is.EqualTo(fork.Tip.Header.Hash));
         Assert.That(disconnected, Is.EqualTo(new[] { 103, 102, 101 }));
         Assert.That(connected, Is.EqualTo(new[] { 101, 102, 103, 104 }));
         Assert.That(tips.Select(t => t.Hash), Is.EqualTo(new[] { fork.Tip.Header.Hash }));
         for (int height = 101; height <= 104; height++) Assert.That(chainState.GetBlockHash(height), Is.EqualTo(fork.Blocks[height].Header.Hash));
         AssertUtxoSetMatchesReplay(chainState);
-        Assert.That(chainState.GetCoin(main.Coinbase(1).OutPoint), Is.Not.Null, "the old branch's spend of coinbase 1 is undone");
+        Assert.That(chainState.GetCoin(main.Coinbase(2).OutPoint), Is.Not.Null, "the old branch's spend of coinbase 2 is undone");
         Assert.That(chainState.GetCoin(RegtestChain.Output(oldSpend2, 0).OutPoint), Is.Null);
 
         // The old branch overtakes again: back to it, with its UTXO set exactly as before plus its new block.
