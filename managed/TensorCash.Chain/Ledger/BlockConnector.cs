@@ -1,5 +1,6 @@
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 
@@ -57,13 +58,13 @@ public static class BlockConnector
                 var inputCoins = new Coin[tx.Inputs.Count];
                 if (CheckInputs(tx, height, view, parameters, inputCoins, out long fee) is { } inputViolation)
                     return new(inputViolation, null, null, 0);
+                if (!Money.TryAdd(fees, fee, parameters.MaxMoney, out fees))
+                    return Failed("bad-txns-accumulated-fee-outofrange", $"block {block.Header.Hash}: fees up to transaction {t} ({tx.Txid}) exceed {parameters.MaxMoney}");
                 if (!SequenceLocks.AreSatisfied(tx, inputCoins.Select(c => c.Height).ToArray(), height, medianTimePastAtHeight))
                     return Failed("bad-txns-nonfinal", $"transaction {tx.Txid} at height {height} is not BIP68-final (a relative lock time of an input has not passed)");
                 for (int i = 0; i < tx.Inputs.Count; i++)
                     if (ScriptVerifier.VerifyInput(tx, i, inputCoins[i].Output) is { } scriptViolation)
                         return new(scriptViolation with { Message = $"transaction {tx.Txid} input {i}: {scriptViolation.Message}" }, null, null, 0);
-                if (!Money.TryAdd(fees, fee, parameters.MaxMoney, out fees))
-                    return Failed("bad-txns-accumulated-fee-outofrange", $"block {block.Header.Hash}: fees up to transaction {t} ({tx.Txid}) exceed {parameters.MaxMoney}");
                 spentCoins.AddRange(inputCoins);
             }
             for (int o = 0; o < tx.Outputs.Count; o++)
@@ -126,7 +127,7 @@ public static class BlockConnector
     /// </summary>
     private static RuleViolation? CheckNoOverwrites(Block block, ICoinView coins)
     {
-        var txids = new HashSet<Primitives.Hash256>(block.Transactions.Count);
+        var txids = new HashSet<Hash256>(block.Transactions.Count);
         foreach (var tx in block.Transactions)
         {
             if (!txids.Add(tx.Txid))

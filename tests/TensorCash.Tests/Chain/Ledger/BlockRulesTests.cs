@@ -91,6 +91,10 @@ public class BlockRulesTests
         Assert.That(Contextual(Block(Coinbase(5, 5000)), 5), Is.Null);
     }
 
+    [Test]
+    public void ContextualCheckNeedsACoinbaseToReadTheHeightFrom() =>
+        Assert.That(Contextual(Block(Spend(PrevA, 10)), 20), Is.EqualTo("bad-cb-missing"));
+
     [TestCase(0, "00")]
     [TestCase(1, "51")]
     [TestCase(16, "60")]

@@ -55,6 +55,18 @@ public class MerkleTreeTests
     }
 
     [Test]
+    public void MutationVectorFromTheProtocolDocument()
+    {
+        // docs/protocol/chain.md, "Ledger rules": leaves SHA-256d(0x01), SHA-256d(0x02), SHA-256d(0x03).
+        Hash256 a = Hashes.Sha256d([1]), b = Hashes.Sha256d([2]), c = Hashes.Sha256d([3]);
+        Assert.That(a.ToString(), Is.EqualTo("705f425bfcb81942ec8db27abc2485c1322177233dac87d78445c704dccf129c"));
+        const string root = "f73ff3687fc42001848da9ac73ad785e18f0adb6337fedc3aba1bdac9c01c271";
+        Assert.That(MerkleTree.ComputeRoot([a, b, c], out bool honestMutated).ToString(), Is.EqualTo(root));
+        Assert.That(MerkleTree.ComputeRoot([a, b, c, c], out bool mutated).ToString(), Is.EqualTo(root));
+        Assert.That((honestMutated, mutated), Is.EqualTo((false, true)));
+    }
+
+    [Test]
     public void EqualSiblingsOnAHigherLevelAreFlagged()
     {
         // [a, b, c, d, e, f] and [a, b, c, d, e, f, e, f] share a root; the duplication shows on level 1.
