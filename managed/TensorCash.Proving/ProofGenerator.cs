@@ -37,6 +37,33 @@ public sealed class ProofGenerator
     public static GenerationRequest ToGenerationRequest(ProveRequest request, ProofSampler sampler) =>
         new(request.Prompt, sampler, request.TotalTokens);
 
+    /// <summary>
+    /// Generates up to <see cref="ProveRequest.Windows"/> windows and stops right after the first window for which
+    /// <paramref name="accept"/> returns true (the miner's header check at each window boundary). The transcript then
+    /// ends with that window; <see cref="ProveUntilResult.Winner"/> is null if no window was accepted or
+    /// <paramref name="cancellation"/> fired first (the transcript then holds the complete windows generated so far).
+    /// </summary>
+    public ProveUntilResult ProveUntil(ProveRequest request, Func<WindowCandidate, bool> accept, CancellationToken cancellation = default)
+    {
+        var sampler = CreateSampler(request);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        WindowCandidate? winner = null;
+        int checkedWindows = 0;
+        void OnToken(int _)
+        {
+            if (winner is not null || sampler.Windows.Count == checkedWindows) return;
+            var window = sampler.Windows[checkedWindows++];
+            if (!accept(window)) return;
+            winner = window;
+            stop.Cancel();
+        }
+        var result = new Generator(_transformer, _prefillChunkSize).Generate(ToGenerationRequest(request, sampler), OnToken, stop.Token);
+        var transcript = sampler.ToTranscript();
+        int keep = (winner is null ? sampler.Windows.Count : (int)winner.WindowIndex + 1) * request.WindowSize;
+        if (transcript.Steps.Count > keep) transcript = transcript with { Steps = transcript.Steps.Take(keep).ToArray() };
+        return new ProveUntilResult(transcript, winner, sampler.Windows.Take(keep / request.WindowSize).ToArray(), result.Stats);
+    }
+
     public ProveResult Prove(ProveRequest request, CancellationToken cancellation = default)
     {
         var sampler = CreateSampler(request);

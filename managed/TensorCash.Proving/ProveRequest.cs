@@ -23,3 +23,9 @@ public sealed record ProveRequest(
 
 /// <summary>The transcript, the windows it closed (commitment, nonce, eligibility) and the generation timings.</summary>
 public sealed record ProveResult(ProofTranscript Transcript, IReadOnlyList<WindowCandidate> Windows, GenerationStats Stats);
+
+/// <summary>
+/// A run stopped at the first accepted window: the transcript ends with <see cref="Winner"/>, or, without a winner,
+/// holds the complete windows generated before the run ended.
+/// </summary>
+public sealed record ProveUntilResult(ProofTranscript Transcript, WindowCandidate? Winner, IReadOnlyList<WindowCandidate> Windows, GenerationStats Stats);

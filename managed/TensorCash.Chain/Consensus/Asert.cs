@@ -25,11 +25,10 @@ public static class Asert
     private static readonly BigInteger C3 = 5_127;
     private static readonly BigInteger Rounding = BigInteger.One << 47;
 
-    // Beyond these shifts the result is pinned whatever the fraction: target * factor is below 2^273 (target < 2^256,
-    // factor < 2^17), so 273 right shifts or more leave 0, and 257 left shifts or more exceed 2^256 > powLimit. The
-    // early exits keep the shift count small (spec note 6) without changing any result.
-    private const int ShiftsToZero = 273 + RadixBits;
-    private const int ShiftsToOverflow = 257;
+    // Beyond this many shifts either way the result is pinned whatever the fraction: anchor * factor is below 2^273
+    // (anchor < 2^256, factor < 2^17), so 257 right shifts plus the final 16 leave 0 (then 1), and 257 left shifts
+    // give at least 2^257 > powLimit. Exiting early keeps shift counts small (spec note 6) and changes no result.
+    private const int PinnedShifts = 257;
 
     /// <summary>
     /// The target for the block after the evaluated block. <paramref name="timeDelta"/> = evaluated block's time minus
@@ -53,8 +52,8 @@ public static class Asert
         var shifts = exponent >> RadixBits;
         var fraction = exponent - (shifts << RadixBits);
 
-        if (shifts >= ShiftsToOverflow) return powLimit;
-        if (shifts <= -ShiftsToZero) return BigInteger.One;
+        if (shifts >= PinnedShifts) return powLimit;
+        if (shifts <= -PinnedShifts) return BigInteger.One;
 
         var factor = ((C1 * fraction + C2 * fraction * fraction + C3 * fraction * fraction * fraction + Rounding) >> 48) + Radix;
         var target = anchorTarget * factor;

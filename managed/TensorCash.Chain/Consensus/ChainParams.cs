@@ -63,7 +63,7 @@ public sealed class ChainParams
     /// value). Given in ModelIdentity.Hex order, i.e. the serialized bytes, not Hash256's reversed display form.
     /// </summary>
     public static readonly Hash256 BuiltinTinyModelId = new(Convert.FromHexString(BuiltinTinyModelIdHex));
-    public const string BuiltinTinyModelIdHex = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string BuiltinTinyModelIdHex = "570b548b12f373eb55d3b5345ce0966c05a5f70155a9da3cfcb71e87f33d8a07";
 
     /// <summary>N: D_m = N is the reference cost of a window; D_m = 2N makes a model's target half as large.</summary>
     public const ulong StandardModelNormaliser = 1_000_000;

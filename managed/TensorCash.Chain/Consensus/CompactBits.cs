@@ -3,13 +3,14 @@ using System.Numerics;
 namespace TensorCash.Chain.Consensus;
 
 /// <summary>
-/// Bitcoin's compact target encoding ("nBits"): a base-256 float with a one-byte exponent (the byte length of the
-/// value) and a 23-bit mantissa plus a sign bit, as in Bitcoin Core's arith_uint256::SetCompact/GetCompact.
+/// Bitcoin's compact target encoding ("nBits"), base-256 scientific notation: a one-byte exponent (the byte length of
+/// the value) and a 23-bit mantissa plus a sign bit, as in Bitcoin Core's arith_uint256::SetCompact/GetCompact.
 /// <code>
-///   bits = EE MM MM MM    value = mantissa * 256^(EE - 3)   (mantissa = bits &amp; 0x007fffff; 0x00800000 = sign)
+///   bits = EE MM MM MM    value = mantissa * 256^(EE - 3), truncated when EE &lt; 3   (mantissa = bits &amp; 0x007fffff)
+///   0x00800000 is the sign bit; a usable target never has it set.
 /// </code>
-/// A header's nBits or nAdjBits is a usable target only when it is positive, not negative and does not overflow 256
-/// bits (Core's DeriveTarget); the encoder only produces such canonical values.
+/// A header's nBits or nAdjBits is a usable target only when it is not zero, not negative and below 2^256 (Core's
+/// DeriveTarget); the encoder only produces canonical encodings of such values (and of zero).
 /// </summary>
 public static class CompactBits
 {

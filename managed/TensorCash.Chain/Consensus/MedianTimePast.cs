@@ -18,7 +18,7 @@ public static class MedianTimePast
     public static long Compute(IReadOnlyList<long> timesOldestFirst)
     {
         if (timesOldestFirst.Count == 0) throw new ArgumentException("median-time-past needs at least one block time", nameof(timesOldestFirst));
-        int count = Math.Min(Span, timesOldestFirst.Count);
+        int count = timesOldestFirst.Count < Span ? timesOldestFirst.Count : Span;
         var window = new long[count];
         for (int i = 0; i < count; i++) window[i] = timesOldestFirst[timesOldestFirst.Count - count + i];
         Array.Sort(window);

@@ -7,7 +7,7 @@ namespace TensorCash.Chain.Ledger;
 /// outputs created so far that are still unspent. It never writes to the base view; at the end it yields the net
 /// <see cref="CoinChanges"/> (an output created and spent within the block appears in neither list).
 /// </summary>
-internal sealed class BlockCoinOverlay(ICoinView baseView)
+public sealed class BlockCoinOverlay(ICoinView baseView)
 {
     private readonly HashSet<OutPoint> _spentFromBase = new();
     private readonly List<OutPoint> _removed = new();

@@ -144,7 +144,7 @@ public static class BlockConnector
     /// repeated within the transaction is missing the second time), coinbase outputs are mature, input values and their
     /// sum are money, and the inputs cover the outputs with a fee that is money.
     /// </summary>
-    private static RuleViolation? CheckInputs(Transaction tx, int height, BlockCoinOverlay view, ChainParams parameters, Coin[] inputCoins, out long fee)
+    public static RuleViolation? CheckInputs(Transaction tx, int height, BlockCoinOverlay view, ChainParams parameters, Coin[] inputCoins, out long fee)
     {
         fee = 0;
         for (int i = 0; i < tx.Inputs.Count; i++)

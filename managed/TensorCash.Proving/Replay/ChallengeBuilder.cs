@@ -23,7 +23,9 @@ public static class ChallengeBuilder
         var committed = transcript.Steps[step];
         var recomputed = ChallengeReplay.Recompute(transformer, context, header.Prompt.Length, committed)
             ?? throw new ArgumentException($"step {step} cannot be replayed on this model (context or token ids out of range)", nameof(rejection));
+        var binding = CommitmentBinding.For(transcript, step);
         return new ReplayChallenge(header.ModelId, header.Precision, header.Decode, header.Binding, header.WindowSize, header.EvidenceCount,
-            header.Prompt.Length, context, rejection.Reason, mode, committed, recomputed, [], []);
+            header.Prompt.Length, context, rejection.Reason, mode, committed, recomputed,
+            binding.Leaf, binding.Path, binding.PreviousDigest, binding.LaterRoots, binding.Commitment);
     }
 }

@@ -6,16 +6,23 @@ namespace TensorCash.Proving.Replay;
 /// <summary>
 /// Rules on a <see cref="ReplayChallenge"/>: recomputes the disputed step with one prefill over its context and compares
 /// the committed values in the challenge's mode. The challenger's own recomputed values are never trusted; they only
-/// explain the claim. Until the chain fills LeafHash/MerklePath, the caller must ensure the committed step is the one
-/// in the disputed transcript.
+/// explain the claim. Before any replay the challenge must prove, by hashes alone, that the disputed step is the one its
+/// proof commitment covers (<see cref="CommitmentBinding.Verify"/>); a caller holding the block header also passes the
+/// commitment it expects, so a challenge against some other transcript is refuted.
 /// </summary>
 public static class ChallengeChecker
 {
-    public static ChallengeVerdict Check(ReplayChallenge challenge, Transformer transformer, ToleranceEnvelope? envelope = null)
+    public static ChallengeVerdict Check(ReplayChallenge challenge, Transformer transformer, ToleranceEnvelope? envelope = null,
+        byte[]? expectedCommitment = null)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(transformer);
         envelope ??= ToleranceEnvelope.Default;
+        if (expectedCommitment is not null && !expectedCommitment.AsSpan().SequenceEqual(challenge.ProofCommitment))
+            return new ChallengeVerdict(false, challenge.Reason,
+                $"refuted: the challenge disputes commitment {Convert.ToHexStringLower(challenge.ProofCommitment)}, not {Convert.ToHexStringLower(expectedCommitment)}");
+        if (CommitmentBinding.Verify(challenge) is { } unbound)
+            return new ChallengeVerdict(false, challenge.Reason, $"refuted: not bound to the committed transcript: {unbound}");
         var recomputed = ChallengeReplay.Recompute(transformer, challenge.Context, challenge.PromptLength, challenge.Committed);
         if (recomputed is null)
             return new ChallengeVerdict(false, challenge.Reason,

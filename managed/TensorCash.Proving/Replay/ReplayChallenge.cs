@@ -8,8 +8,11 @@ namespace TensorCash.Proving.Replay;
 /// Tier 3: a self-contained claim that one step of a transcript does not replay (docs/protocol/tier2-replay.md §6).
 /// It carries the transcript's identifying header fields, the disputed step's full context (prompt ‖ y_0..y_{t-1}),
 /// the committed step and the challenger's recomputed values, so a third party with the model can re-run that one
-/// step. <see cref="LeafHash"/> and <see cref="MerklePath"/> are empty until the chain binds a challenge to the
-/// committed window root; the fields exist now so the format need not change then.
+/// step. It is bound to the proof commitment D (the block header's) by hashes alone: the step's <see cref="LeafHash"/>
+/// (recomputable from the fields above), its <see cref="MerklePath"/> to the window root, the digest
+/// <see cref="PreviousDigest"/> D_{w-1} before its window, and the roots of every later window
+/// (<see cref="LaterWindowRoots"/>), which chain to <see cref="ProofCommitment"/>. A checker therefore needs neither the
+/// transcript nor trust in the challenger to know the disputed step is the committed one.
 /// </summary>
 public sealed record ReplayChallenge(
     byte[] ModelId,
@@ -25,10 +28,16 @@ public sealed record ReplayChallenge(
     TranscriptStep Committed,
     RecomputedStep Recomputed,
     byte[] LeafHash,
-    IReadOnlyList<byte[]> MerklePath)
+    IReadOnlyList<byte[]> MerklePath,
+    byte[] PreviousDigest,
+    IReadOnlyList<byte[]> LaterWindowRoots,
+    byte[] ProofCommitment)
 {
-    public const ushort FormatVersion = 1;
+    public const ushort FormatVersion = 2;
 
     /// <summary>The disputed step index t: the context holds the prompt and the t tokens generated before it.</summary>
     public int Step => Context.Length - PromptLength;
+
+    /// <summary>The window w the disputed step belongs to.</summary>
+    public int WindowIndex => Step / WindowSize;
 }

@@ -39,8 +39,11 @@ public static class ReplayChallengeCodec
         Statistics(w, c.Recomputed.Statistics);
         w.U64(BitConverter.DoubleToUInt64Bits(c.Recomputed.LogitRange));
 
-        w.Short(c.LeafHash).U8((byte)c.MerklePath.Count);
-        foreach (var node in c.MerklePath) w.Short(node);
+        w.Bytes(c.LeafHash).U8((byte)c.MerklePath.Count);
+        foreach (var node in c.MerklePath) w.Bytes(node);
+        w.Bytes(c.PreviousDigest).U32((uint)c.LaterWindowRoots.Count);
+        foreach (var root in c.LaterWindowRoots) w.Bytes(root);
+        w.Bytes(c.ProofCommitment);
         return w.ToArray();
     }
 
@@ -68,7 +71,8 @@ public static class ReplayChallengeCodec
         byte[] vdf = r.Bytes(ChainBinding.VdfOutputBytes, "VDF output");
         ulong tick = r.U64("VDF tick");
         var binding = Proof(r, () => new ChainBinding(header, vdf, tick));
-        int window = r.Int("window size", int.MaxValue), evidenceCount = r.Int("evidence count", StepEvidence.MaxCandidates);
+        int window = r.Int("window size", ProofDigest.MaxWindowSize), evidenceCount = r.Int("evidence count", StepEvidence.MaxCandidates);
+        if (window < ProofDigest.MinWindowSize) throw r.Error($"window size {window} is below {ProofDigest.MinWindowSize}");
 
         var reason = (RejectReason)r.U16("reason");
         if (reason is not (RejectReason.EvidenceLogitMismatch or RejectReason.StatisticsMismatch or RejectReason.SketchMismatch))
@@ -94,20 +98,19 @@ public static class ReplayChallengeCodec
         double range = BitConverter.UInt64BitsToDouble(r.U64("logit range"));
         if (!double.IsFinite(range) || range < 0) throw r.Error($"logit range {range} is not a finite non-negative number");
 
-        byte[] leaf = r.Short("leaf hash");
-        if (leaf.Length is not (0 or 32)) throw r.Error($"leaf hash is {leaf.Length} bytes; it must be empty or 32");
+        byte[] leaf = r.Bytes(32, "leaf hash");
         int pathCount = r.U8("Merkle path length");
         if (pathCount > MaxMerklePathNodes) throw r.Error($"Merkle path has {pathCount} nodes; at most {MaxMerklePathNodes}");
         var path = new List<byte[]>();
-        for (int i = 0; i < pathCount; i++)
-        {
-            byte[] node = r.Short("Merkle path node");
-            if (node.Length != 32) throw r.Error($"Merkle path node {i} is {node.Length} bytes; it must be 32");
-            path.Add(node);
-        }
+        for (int i = 0; i < pathCount; i++) path.Add(r.Bytes(32, "Merkle path node"));
+        byte[] previousDigest = r.Bytes(32, "previous digest");
+        int laterCount = r.Int("later window count", TranscriptLimits.MaxSteps);
+        var later = new List<byte[]>();
+        for (int i = 0; i < laterCount; i++) later.Add(r.Bytes(32, "later window root"));
+        byte[] commitment = r.Bytes(32, "proof commitment");
         r.End();
         return new ReplayChallenge(modelId, precision, decode, binding, window, evidenceCount, promptLength, context, reason, mode,
-            committed, new RecomputedStep(atCommitted, top, recomputedStats, range), leaf, path);
+            committed, new RecomputedStep(atCommitted, top, recomputedStats, range), leaf, path, previousDigest, later, commitment);
     }
 
     private static LogitCandidate[] Candidates(Reader r, string what, bool requireAscending)

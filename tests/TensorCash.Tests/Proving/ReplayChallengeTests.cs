@@ -1,17 +1,23 @@
+using NUnit.Framework;
 using TensorCash.Engine.Builtin;
 using TensorCash.Engine.Model;
 using TensorCash.Engine.Runtime;
+using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
 using TensorCash.Proof.Verification;
+using TensorCash.Proving;
 using TensorCash.Proving.Replay;
-using NUnit.Framework;
-using static TensorCash.Tests.Proving.ReplayTranscriptsForTests;
 
 namespace TensorCash.Tests.Proving;
 
-/// <summary>Tier 3: a failed replay becomes bytes a third party can check, and only real mismatches are confirmed.</summary>
+/// <summary>
+/// Tier 3: a failed replay becomes bytes a third party can check; only real mismatches of the committed transcript
+/// are confirmed. Transcripts come from the real prover (3 windows of 4 steps), the cheat from other weights that
+/// declare the honest model's id.
+/// </summary>
 public class ReplayChallengeTests
 {
+    private const int Window = 4;
     private static readonly RandomModelSpec Spec = new() { Seed = 31 };
     private ModelWeights _weights = null!;
     private Transformer _model = null!;
@@ -23,11 +29,13 @@ public class ReplayChallengeTests
     {
         _weights = RandomModelFactory.CreateWeights(Spec, TensorDType.F32);
         _model = Transformer.Create(_weights, threads: 2);
-        int[] prompt = Prompt(5, Spec.VocabSize);
-        _honest = NativeMiner(_model, prompt, 12, 8);
+        var identity = ModelIdentity.Compute(_weights);
+        var request = new ProveRequest([1, 2, 3, 4, 5], new DecodeParameters(65536, 0, DecodeParameters.TopPOffQ32),
+            new ChainBinding(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(), new byte[32], 7), PrecisionTag.F32, Window, 3, 8);
+        _honest = new ProofGenerator(_model, identity).Prove(request).Transcript;
         using var other = RandomModelFactory.CreateWeights(Spec with { Seed = 32 }, TensorDType.F32);
         using var miner = Transformer.Create(other, threads: 1);
-        _cheat = NativeMiner(miner, prompt, 12, 8);
+        _cheat = new ProofGenerator(miner, identity).Prove(request).Transcript;
     }
 
     [OneTimeTearDown]
@@ -37,23 +45,29 @@ public class ReplayChallengeTests
         _weights.Dispose();
     }
 
-    private ReplayChallenge ChallengeOfCheat(ComparisonMode mode)
+    private ReplayChallenge ChallengeOfCheat(ComparisonMode mode, int step = 7)
     {
-        var rejection = Tier2Verifier.Verify(_cheat, _model, new Tier2Options { Mode = mode }).First(r => r.Step == 7);
+        var rejection = Tier2Verifier.Verify(_cheat, _model, new Tier2Options { Mode = mode }).First(r => r.Step == step);
         return ChallengeBuilder.Build(_cheat, rejection, _model, mode);
     }
+
+    private static byte[] FinalCommitment(ProofTranscript transcript) =>
+        Tier1Verifier.Verify(transcript, new Tier1Options([new KnownModel(transcript.Header.ModelId, Spec.VocabSize)])).Windows[^1].ProofCommitment;
 
     [Test]
     public void ChallengeSurvivesBytesRoundTrip()
     {
-        var challenge = ChallengeOfCheat(ComparisonMode.Exact) with { LeafHash = new byte[32], MerklePath = [new byte[32], Enumerable.Repeat((byte)7, 32).ToArray()] };
+        var challenge = ChallengeOfCheat(ComparisonMode.Exact);
         byte[] bytes = ReplayChallengeCodec.Encode(challenge);
         var decoded = ReplayChallengeCodec.Decode(bytes);
         Assert.That(ReplayChallengeCodec.Encode(decoded), Is.EqualTo(bytes));
         Assert.That(decoded.Step, Is.EqualTo(7));
+        Assert.That(decoded.WindowIndex, Is.EqualTo(1));
         Assert.That(decoded.Context, Is.EqualTo(_cheat.Header.Prompt.Concat(_cheat.Steps.Take(7).Select(s => s.Token))));
         Assert.That(decoded.Committed.Evidence.Candidates, Is.EqualTo(_cheat.Steps[7].Evidence.Candidates));
-        Assert.That(decoded.MerklePath[1], Is.EqualTo(challenge.MerklePath[1]));
+        Assert.That(decoded.MerklePath, Has.Count.EqualTo(2), "a window of 4 leaves has a 2-node audit path");
+        Assert.That(decoded.LaterWindowRoots, Has.Count.EqualTo(1), "window 1 of 3 is followed by one later window");
+        Assert.That(decoded.ProofCommitment, Is.EqualTo(FinalCommitment(_cheat)));
     }
 
     [Test]
@@ -63,8 +77,8 @@ public class ReplayChallengeTests
         Assert.That(() => ReplayChallengeCodec.Decode([.. bytes, 0]), Throws.TypeOf<ReplayChallengeFormatException>().With.Message.Contains("trailing"));
         Assert.That(() => ReplayChallengeCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)), Throws.TypeOf<ReplayChallengeFormatException>().With.Message.Contains("truncated"));
         byte[] future = (byte[])bytes.Clone();
-        future[8] = 2;
-        Assert.That(() => ReplayChallengeCodec.Decode(future), Throws.TypeOf<ReplayChallengeFormatException>().With.Message.Contains("version 2"));
+        future[8] = 3;
+        Assert.That(() => ReplayChallengeCodec.Decode(future), Throws.TypeOf<ReplayChallengeFormatException>().With.Message.Contains("version 3"));
     }
 
     [TestCase(ComparisonMode.Exact)]
@@ -73,9 +87,19 @@ public class ReplayChallengeTests
     {
         var decoded = ReplayChallengeCodec.Decode(ReplayChallengeCodec.Encode(ChallengeOfCheat(mode)));
         using var thirdParty = Transformer.Create(_weights, threads: 1);
-        var verdict = ChallengeChecker.Check(decoded, thirdParty);
+        var verdict = ChallengeChecker.Check(decoded, thirdParty, expectedCommitment: FinalCommitment(_cheat));
         Assert.That(verdict.Confirmed, Is.True, verdict.Message);
         Assert.That(verdict.Message, Does.Contain("step 7"));
+    }
+
+    [Test]
+    public void EveryStepOfATranscriptBindsToItsCommitment()
+    {
+        for (int step = 0; step < _honest.Steps.Count; step++)
+        {
+            var challenge = ChallengeBuilder.Build(_honest, new Rejection(RejectReason.SketchMismatch, step, -1, "probe"), _model);
+            Assert.That(CommitmentBinding.Verify(challenge), Is.Null, $"step {step}");
+        }
     }
 
     [Test]
@@ -89,14 +113,36 @@ public class ReplayChallengeTests
         Assert.That(verdict.Message, Does.StartWith("refuted").And.Contain("replay correctly"));
     }
 
+    /// <summary>A challenger who edits what the honest miner committed, to make a correct step look wrong, is caught by the hashes.</summary>
     [Test]
-    public void CheckerRefutesAChallengeWhoseContextWasTampered()
+    public void CheckerRefutesAChallengeThatDoesNotMatchTheCommitment()
     {
-        // A challenger who edits the context to make an honest step look wrong needs the leaf binding to be caught; today
-        // at least a context the model cannot run is refuted rather than crashing the checker.
-        var challenge = ChallengeBuilder.Build(_honest, new Rejection(RejectReason.SketchMismatch, 3, -1, "x"), _model);
-        var tampered = challenge with { Context = [.. challenge.Context[..^1], Spec.VocabSize + 1] };
-        Assert.That(ChallengeChecker.Check(tampered, _model).Confirmed, Is.False);
+        var honest = ChallengeBuilder.Build(_honest, new Rejection(RejectReason.SketchMismatch, 6, -1, "x"), _model);
+        var editedStats = honest.Committed.Statistics with { SketchBits = honest.Committed.Statistics.SketchBits.Select(b => b ^ 1u).ToArray() };
+        int otherToken = (honest.Context[^1] + 1) % Spec.VocabSize;
+        var tampered = new Dictionary<string, ReplayChallenge>
+        {
+            ["earlier token"] = honest with { Context = [.. honest.Context[..^1], otherToken] },
+            ["statistics"] = honest with { Committed = honest.Committed with { Statistics = editedStats } },
+            ["path node"] = honest with { MerklePath = [new byte[32], .. honest.MerklePath.Skip(1)] },
+            ["path length"] = honest with { MerklePath = [.. honest.MerklePath, new byte[32]] },
+            ["later root"] = honest with { LaterWindowRoots = [new byte[32]] },
+            ["previous digest"] = honest with { PreviousDigest = new byte[32] },
+        };
+        foreach (var (what, challenge) in tampered)
+        {
+            var verdict = ChallengeChecker.Check(challenge, _model);
+            Assert.That(verdict.Confirmed, Is.False, what);
+            Assert.That(verdict.Message, Does.Contain("not bound"), what);
+        }
+    }
+
+    [Test]
+    public void CheckerRefutesAChallengeAgainstAnotherCommitment()
+    {
+        var verdict = ChallengeChecker.Check(ChallengeOfCheat(ComparisonMode.Exact), _model, expectedCommitment: FinalCommitment(_honest));
+        Assert.That(verdict.Confirmed, Is.False);
+        Assert.That(verdict.Message, Does.Contain("disputes commitment"));
     }
 
     [Test]

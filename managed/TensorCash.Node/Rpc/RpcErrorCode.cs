@@ -1,0 +1,27 @@
+namespace TensorCash.Node.Rpc;
+
+/// <summary>JSON-RPC error codes, with bitcoind's values so existing tooling understands them.</summary>
+public enum RpcErrorCode
+{
+    InvalidRequest = -32600,
+    MethodNotFound = -32601,
+    InvalidParams = -32602,
+    InternalError = -32603,
+    ParseError = -32700,
+    MiscError = -1,
+    TypeError = -3,
+    InvalidAddressOrKey = -5,
+    WalletInsufficientFunds = -6,
+    InvalidParameter = -8,
+    ClientInInitialDownload = -10,
+    DeserializationError = -22,
+    VerifyError = -25,
+    VerifyRejected = -26,
+    VerifyAlreadyInChain = -27,
+}
+
+/// <summary>A failure a method reports to the caller as a JSON-RPC error object (never a stack trace).</summary>
+public sealed class RpcException(RpcErrorCode code, string message) : Exception(message)
+{
+    public RpcErrorCode Code { get; } = code;
+}
