@@ -77,8 +77,6 @@ public sealed class ChainState : ICoinView, IDisposable
     /// <summary>Raised when a block submission has moved the tip to another block, after all its connects and disconnects.</summary>
     public event Action<ChainTip>? TipChanged;
 
-    public ChainParams Parameters => _parameters;
-
     public ChainTip Tip
     {
         get

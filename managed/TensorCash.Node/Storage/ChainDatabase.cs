@@ -271,6 +271,11 @@ public sealed class ChainDatabase : ICoinView, IDisposable
         {
             throw new NodeStorageException($"{Path}: {action}: a stored record does not decode ({e.Message}); the file is damaged", e);
         }
+        catch (InvalidCastException e)
+        {
+            // SQLite columns are dynamically typed: a tampered row can hold text where a blob belongs.
+            throw new NodeStorageException($"{Path}: {action}: a stored value has the wrong type; the file is damaged", e);
+        }
     }
 
     private static string Describe(SqliteException e) => e.SqliteErrorCode switch

@@ -228,6 +228,38 @@ public class ChainDatabaseTests
         }, Throws.TypeOf<NodeStorageException>().With.Message.Contains(_path).And.Message.Contains("corrupt"));
     }
 
+    [TestCase("UPDATE blocks SET data = x'0102'", "does not decode")]
+    [TestCase("UPDATE block_index SET header = 'text'", "wrong type")]
+    [TestCase("UPDATE block_index SET header = (SELECT data FROM blocks LIMIT 1)", "does not decode")]
+    [TestCase("UPDATE block_index SET header = zeroblob(148)", "hashes to")]
+    [TestCase("UPDATE block_index SET chain_work = x'01'", "chain work value is 1 bytes")]
+    [TestCase("UPDATE meta SET value = x'00' WHERE key = 'tip'", "tip is 1 bytes")]
+    public void TamperedRecordsAreClearErrors(string tampering, string complaint)
+    {
+        var block = SampleBlock(4);
+        using (var database = ChainDatabase.Open(_path))
+        using (var batch = database.BeginWrite())
+        {
+            batch.AddBlock(new BlockIndexRecord(block.Header.Hash, block.Header, 1, BigInteger.One, BlockStatus.DataStored, 1), block);
+            batch.SetTip(block.Header.Hash);
+            batch.Commit();
+        }
+        using (var raw = new SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = tampering;
+            Assert.That(command.ExecuteNonQuery(), Is.EqualTo(1));
+        }
+        using var reopened = ChainDatabase.Open(_path);
+        Assert.That(() =>
+        {
+            reopened.ReadTip();
+            reopened.ReadBlockIndex();
+            reopened.ReadBlock(block.Header.Hash);
+        }, Throws.TypeOf<NodeStorageException>().With.Message.Contains(_path).And.Message.Contains(complaint));
+    }
+
     [Test]
     public void AnotherApplicationsDatabaseIsRefused()
     {
