@@ -1,0 +1,385 @@
+using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Ledger;
+using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Transactions;
+using TensorCash.Node.Storage;
+
+namespace TensorCash.Node.Chainstate;
+
+/// <summary>
+/// The node's validation layer (Bitcoin Core's validation.cpp): accepts blocks, keeps the block tree, and keeps the
+/// active chain on the valid chain with the most work, with its UTXO set in the datadir's <see cref="ChainDatabase"/>.
+/// Consensus decisions are delegated to TensorCash.Chain's pure rules; this class orders them and stores results.
+/// <para>
+/// Atomicity: storing a block, connecting one block, disconnecting one block and marking blocks failed are each one
+/// database transaction, and the tip moves in the same transaction as the UTXO changes that belong to it. Whatever
+/// point a crash hits, the database holds a tip with exactly its UTXO set; opening it again resumes the move to the
+/// best chain (a stored block that was never connected is connected then).
+/// </para>
+/// <para>
+/// Thread safety: one lock serializes every public member. The events are raised while that lock is held, on the
+/// thread that changed the tip, in the order the changes happened; handlers may read the chainstate but must not
+/// wait for another thread that uses it.
+/// </para>
+/// </summary>
+public sealed class ChainState : ICoinView, IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly ChainParams _parameters;
+    private readonly Func<Block, int, RuleViolation?> _checkProof;
+    private readonly ChainDatabase _database;
+    private readonly Dictionary<Hash256, BlockIndexEntry> _index = new();
+    /// <summary>Blocks that are not failed and have no child that is not failed: the candidates for the best chain.</summary>
+    private readonly HashSet<BlockIndexEntry> _leaves = new();
+    /// <summary>The active chain, indexed by height.</summary>
+    private readonly List<BlockIndexEntry> _active = new();
+    private long _nextSequence;
+
+    /// <summary>
+    /// Opens (or creates, starting from <see cref="ChainParams.Genesis"/>) the chainstate in
+    /// <paramref name="dataDirectory"/>, then finishes any chain switch a crash interrupted.
+    /// </summary>
+    /// <param name="checkProof">
+    /// The proof-of-inference check for a block at a height (null when valid), run after the header and block rules
+    /// and before the block is stored.
+    /// </param>
+    /// <exception cref="NodeStorageException">The datadir cannot be used: another network, damaged, locked.</exception>
+    public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RuleViolation?> checkProof)
+    {
+        _parameters = parameters;
+        _checkProof = checkProof;
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NodeStorageException($"cannot create the datadir {dataDirectory}: {e.Message}", e);
+        }
+        _database = ChainDatabase.Open(Path.Combine(dataDirectory, ChainDatabase.FileName));
+        try
+        {
+            Load();
+            ActivateBestChain();
+        }
+        catch
+        {
+            _database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Raised after a block is connected to the tip (it is the new tip).</summary>
+    public event Action<Block, int>? BlockConnected;
+    /// <summary>Raised after the tip block is disconnected (its parent is the new tip): its transactions are unconfirmed again.</summary>
+    public event Action<Block, int>? BlockDisconnected;
+    /// <summary>Raised when a block submission has moved the tip to another block, after all its connects and disconnects.</summary>
+    public event Action<ChainTip>? TipChanged;
+
+    public ChainTip Tip
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var tip = _active[^1];
+                return new ChainTip(tip.Hash, tip.Height, tip.Header, tip.ChainWork);
+            }
+        }
+    }
+
+    /// <summary>Any stored block, on the active chain or not.</summary>
+    public Block? GetBlock(Hash256 hash)
+    {
+        lock (_lock) return _index.ContainsKey(hash) ? _database.ReadBlock(hash) : null;
+    }
+
+    public BlockHeader? GetHeader(Hash256 hash)
+    {
+        lock (_lock) return _index.GetValueOrDefault(hash)?.Header;
+    }
+
+    public BlockStatus? GetBlockStatus(Hash256 hash)
+    {
+        lock (_lock) return _index.GetValueOrDefault(hash)?.Status;
+    }
+
+    /// <summary>The hash of the active chain's block at <paramref name="height"/>, or null above the tip.</summary>
+    public Hash256? GetBlockHash(int height)
+    {
+        lock (_lock) return height >= 0 && height < _active.Count ? _active[height].Hash : null;
+    }
+
+    /// <summary>Median-time-past of a stored block (the tip's bounds the next block's time), or null for an unknown block.</summary>
+    public long? GetMedianTimePast(Hash256 hash)
+    {
+        lock (_lock) return _index.GetValueOrDefault(hash)?.GetMedianTimePast();
+    }
+
+    /// <summary>An unspent output of the active chain.</summary>
+    public Coin? GetCoin(OutPoint outPoint)
+    {
+        lock (_lock) return _database.GetCoin(outPoint);
+    }
+
+    public UtxoStats GetUtxoStats()
+    {
+        lock (_lock) return _database.ReadUtxoStats();
+    }
+
+    /// <summary>The whole UTXO set of the active chain (a full scan: for audits and tests).</summary>
+    public IReadOnlyList<KeyValuePair<OutPoint, Coin>> GetUtxoSet()
+    {
+        lock (_lock) return _database.ReadAllCoins();
+    }
+
+    /// <summary>
+    /// Validates a block, stores it if valid, and makes the chain with the most work active. Checks in order:
+    /// duplicate, parent known and not failed, header rules, block rules, contextual block rules, proof. A block
+    /// whose parent is unknown is rejected with "prev-blk-not-found" (no orphan pool: the sender must provide
+    /// the parents first).
+    /// </summary>
+    /// <param name="adjustedNow">The node's network-adjusted clock, in Unix seconds (bounds the header time).</param>
+    public BlockAcceptResult AcceptBlock(Block block, long adjustedNow)
+    {
+        lock (_lock)
+        {
+            var header = block.Header;
+            var hash = header.Hash;
+            if (_index.TryGetValue(hash, out var known))
+                return known.IsFailed
+                    ? Rejected(hash, "duplicate-invalid", $"block {hash} is already known and marked failed")
+                    : Rejected(hash, "duplicate", $"block {hash} is already stored at height {known.Height}");
+            if (!_index.TryGetValue(header.PrevBlock, out var parent))
+                return Rejected(hash, "prev-blk-not-found", $"block {hash}: its parent {header.PrevBlock} is not known (send the parent first)");
+            if (parent.IsFailed)
+                return Rejected(hash, "bad-prevblk", $"block {hash}: its parent {parent.Hash} at height {parent.Height} is marked failed");
+
+            int height = parent.Height + 1;
+            long parentMedianTimePast = parent.GetMedianTimePast();
+            var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters)
+                ?? BlockRules.CheckBlock(block, _parameters)
+                ?? BlockRules.ContextualCheckBlock(block, height, parentMedianTimePast, _parameters)
+                ?? _checkProof(block, height);
+            if (violation is not null) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);
+
+            var entry = new BlockIndexEntry(
+                new BlockIndexRecord(hash, header, height, parent.ChainWork + ChainWork.ForBits(header.Bits),
+                    BlockStatus.HeaderValid | BlockStatus.DataStored, _nextSequence),
+                parent);
+            using (var batch = _database.BeginWrite())
+            {
+                batch.AddBlock(entry.ToRecord(), block);
+                batch.Commit();
+            }
+            _nextSequence++;
+            AddToTree(entry);
+
+            ActivateBestChain();
+
+            if (entry.IsFailed) return new BlockAcceptResult(hash, BlockAcceptStatus.Invalid, FailureOf(entry));
+            bool active = entry.Height < _active.Count && _active[entry.Height] == entry;
+            return new BlockAcceptResult(hash, active ? BlockAcceptStatus.ActiveChain : BlockAcceptStatus.SideChain, null);
+        }
+    }
+
+    private static BlockAcceptResult Rejected(Hash256 hash, string reason, string message) =>
+        new(hash, BlockAcceptStatus.Rejected, new RuleViolation(reason, message));
+
+    /// <summary>Why a failed block can never be active: its own connect failure, or the failure of the ancestor it descends from.</summary>
+    private static RuleViolation FailureOf(BlockIndexEntry entry)
+    {
+        if (entry.Failure is { } own) return own;
+        var failed = entry;
+        while (failed.Parent is not null && (failed.Status & BlockStatus.Failed) == 0) failed = failed.Parent;
+        return new RuleViolation("bad-prevblk", $"block {entry.Hash} descends from block {failed.Hash} at height {failed.Height}, which failed to connect: {failed.Failure?.ToString() ?? "reason not recorded"}");
+    }
+
+    private void Load()
+    {
+        var identity = _database.ReadChainIdentity();
+        var genesisHash = _parameters.Genesis.Header.Hash;
+        if (identity is null)
+        {
+            CreateGenesis(genesisHash);
+        }
+        else if (identity.Value.Network != _parameters.Network.ToString() || identity.Value.Genesis != genesisHash)
+        {
+            throw new NodeStorageException(
+                $"{_database.Path} holds the {identity.Value.Network} chain (genesis {identity.Value.Genesis}); this node runs {_parameters.Network} (genesis {genesisHash}); use another datadir");
+        }
+
+        foreach (var record in _database.ReadBlockIndex())
+        {
+            BlockIndexEntry? parent = null;
+            if (record.Height == 0)
+            {
+                if (record.Hash != genesisHash)
+                    throw new NodeStorageException($"{_database.Path}: a block at height 0 ({record.Hash}) is not the genesis block; the file is damaged");
+            }
+            else if (!_index.TryGetValue(record.Header.PrevBlock, out parent) || parent.Height != record.Height - 1)
+            {
+                throw new NodeStorageException(
+                    $"{_database.Path}: block {record.Hash} at height {record.Height} has no stored parent {record.Header.PrevBlock} one below it; the file is damaged");
+            }
+            var entry = new BlockIndexEntry(record, parent);
+            _index.Add(entry.Hash, entry);
+            parent?.Children.Add(entry);
+            _nextSequence = Math.Max(_nextSequence, record.Sequence + 1);
+        }
+        foreach (var entry in _index.Values)
+            if (!entry.IsFailed && entry.Children.All(child => child.IsFailed))
+                _leaves.Add(entry);
+
+        var tipHash = _database.ReadTip();
+        if (tipHash is not { } tipKey || !_index.TryGetValue(tipKey, out var tip) || tip.IsFailed || (tip.Status & BlockStatus.ConnectedValid) == 0)
+            throw new NodeStorageException($"{_database.Path}: the recorded tip {tipHash?.ToString() ?? "(none)"} is not a connected block of the index; the file is damaged");
+        for (var entry = tip; entry is not null; entry = entry.Parent) _active.Add(entry);
+        _active.Reverse();
+    }
+
+    /// <summary>
+    /// A new datadir starts at genesis, stored and connected without validation (it is fixed by the parameters).
+    /// As in Bitcoin, its coinbase output is not added to the UTXO set, so it can never be spent.
+    /// </summary>
+    private void CreateGenesis(Hash256 genesisHash)
+    {
+        var genesis = _parameters.Genesis;
+        var record = new BlockIndexRecord(genesisHash, genesis.Header, 0, ChainWork.ForBits(genesis.Header.Bits),
+            BlockStatus.HeaderValid | BlockStatus.DataStored | BlockStatus.ConnectedValid, 0);
+        using var batch = _database.BeginWrite();
+        batch.AddBlock(record, genesis);
+        batch.SetTip(genesisHash);
+        batch.SetChainIdentity(_parameters.Network.ToString(), genesisHash);
+        batch.Commit();
+    }
+
+    private void AddToTree(BlockIndexEntry entry)
+    {
+        _index.Add(entry.Hash, entry);
+        entry.Parent!.Children.Add(entry);
+        _leaves.Remove(entry.Parent);
+        _leaves.Add(entry);
+    }
+
+    /// <summary>
+    /// Moves the tip to the best valid stored chain: the most work, and among equal work the chain whose tip was
+    /// stored first (Bitcoin's rule: a node does not switch between equal chains). Each round picks the best leaf,
+    /// disconnects back to the fork point and connects the new branch block by block; a block that fails to connect
+    /// is marked failed with its descendants and the next round picks again, which may lead back to the chain that
+    /// was just disconnected. Ends when the tip is the best leaf.
+    /// </summary>
+    private void ActivateBestChain()
+    {
+        var start = _active[^1];
+        while (BestLeaf() is { } best && best != _active[^1])
+        {
+            var fork = FindFork(_active[^1], best);
+            while (_active[^1] != fork) DisconnectTip();
+            var branch = new List<BlockIndexEntry>();
+            for (var entry = best; entry != fork; entry = entry.Parent!) branch.Add(entry);
+            branch.Reverse();
+            foreach (var entry in branch)
+            {
+                if (ConnectTip(entry) is { } violation)
+                {
+                    MarkFailed(entry, violation);
+                    break;
+                }
+            }
+        }
+        var tip = _active[^1];
+        if (tip != start) TipChanged?.Invoke(new ChainTip(tip.Hash, tip.Height, tip.Header, tip.ChainWork));
+    }
+
+    private BlockIndexEntry? BestLeaf()
+    {
+        BlockIndexEntry? best = null;
+        foreach (var leaf in _leaves)
+            if (best is null || leaf.ChainWork > best.ChainWork || (leaf.ChainWork == best.ChainWork && leaf.Sequence < best.Sequence))
+                best = leaf;
+        return best;
+    }
+
+    private static BlockIndexEntry FindFork(BlockIndexEntry a, BlockIndexEntry b)
+    {
+        if (a.Height > b.Height) a = a.Ancestor(b.Height);
+        else if (b.Height > a.Height) b = b.Ancestor(a.Height);
+        while (a != b)
+        {
+            a = a.Parent!;
+            b = b.Parent!;
+        }
+        return a;
+    }
+
+    /// <summary>Connects <paramref name="entry"/> (a child of the tip): the UTXO changes, its undo data, its status and the new tip in one transaction.</summary>
+    private RuleViolation? ConnectTip(BlockIndexEntry entry)
+    {
+        var block = ReadStoredBlock(entry);
+        // The block's chain up to its parent is the active chain, so the active chain gives BIP68 its median times.
+        var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast());
+        if (outcome.Violation is not null) return outcome.Violation;
+        using (var batch = _database.BeginWrite())
+        {
+            batch.ApplyCoinChanges(outcome.Changes!);
+            batch.PutUndo(entry.Hash, outcome.Undo!);
+            batch.SetStatus(entry.Hash, entry.Status | BlockStatus.ConnectedValid);
+            batch.SetTip(entry.Hash);
+            batch.Commit();
+        }
+        entry.Status |= BlockStatus.ConnectedValid;
+        _active.Add(entry);
+        BlockConnected?.Invoke(block, entry.Height);
+        return null;
+    }
+
+    /// <summary>Disconnects the tip: restores what it spent, removes what it created, drops its undo data and moves the tip to its parent, in one transaction.</summary>
+    private void DisconnectTip()
+    {
+        var tip = _active[^1];
+        var block = ReadStoredBlock(tip);
+        var undo = _database.ReadUndo(tip.Hash)
+            ?? throw new NodeStorageException($"{_database.Path}: active block {tip.Hash} at height {tip.Height} has no undo data; the file is damaged");
+        var changes = BlockConnector.Disconnect(block, undo);
+        using (var batch = _database.BeginWrite())
+        {
+            batch.ApplyCoinChanges(changes);
+            batch.DeleteUndo(tip.Hash);
+            batch.SetTip(tip.Parent!.Hash);
+            batch.Commit();
+        }
+        _active.RemoveAt(_active.Count - 1);
+        BlockDisconnected?.Invoke(block, tip.Height);
+    }
+
+    private Block ReadStoredBlock(BlockIndexEntry entry) => _database.ReadBlock(entry.Hash)
+        ?? throw new NodeStorageException($"{_database.Path}: block {entry.Hash} at height {entry.Height} is in the index but its data is missing; the file is damaged");
+
+    /// <summary>Marks a block that failed to connect, and every descendant, so no chain through it is tried again.</summary>
+    private void MarkFailed(BlockIndexEntry failed, RuleViolation violation)
+    {
+        failed.Failure = violation;
+        var marked = new List<BlockIndexEntry> { failed };
+        for (int i = 0; i < marked.Count; i++) marked.AddRange(marked[i].Children);
+        using (var batch = _database.BeginWrite())
+        {
+            foreach (var entry in marked)
+                batch.SetStatus(entry.Hash, entry.Status | (entry == failed ? BlockStatus.Failed : BlockStatus.FailedAncestor));
+            batch.Commit();
+        }
+        foreach (var entry in marked)
+        {
+            entry.Status |= entry == failed ? BlockStatus.Failed : BlockStatus.FailedAncestor;
+            _leaves.Remove(entry);
+        }
+        var parent = failed.Parent!;
+        if (parent.Children.All(child => child.IsFailed)) _leaves.Add(parent);
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) _database.Dispose();
+    }
+}
