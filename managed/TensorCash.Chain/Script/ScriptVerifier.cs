@@ -9,11 +9,33 @@ namespace TensorCash.Chain.Script;
 /// </summary>
 public static class ScriptVerifier
 {
+    /// <summary>Reason prefix, as Bitcoin Core reports consensus script failures.</summary>
+    public const string ReasonPrefix = "mandatory-script-verify-flag-failed";
+
     /// <summary>Runs scriptSig then the spent scriptPubKey; null if the input may spend <paramref name="spent"/>.</summary>
-    public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent) =>
-        throw new NotImplementedException("script interpreter: owned by the crypto/script work");
+    public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent)
+    {
+        var input = tx.Inputs[inputIndex];
+        var result = ScriptInterpreter.Verify(input.ScriptSig, spent.ScriptPubKey, new TransactionSignatureChecker(tx, inputIndex));
+        if (result.IsSuccess) return null;
+        return new RuleViolation(Reason(result.Error),
+            $"input {inputIndex} of transaction {tx.Txid} spending {input.Prevout}: {result.Error.Describe()} ({result.Detail})");
+    }
+
+    /// <summary>The stable reason string for a script error, e.g. "mandatory-script-verify-flag-failed (SIG_DER)".</summary>
+    public static string Reason(ScriptError error) => $"{ReasonPrefix} ({error})";
 
     /// <summary>Legacy sigop count of a script (CHECKSIG = 1, CHECKMULTISIG = 20), as Bitcoin's GetLegacySigOpCount.</summary>
-    public static int CountLegacySigOps(byte[] script) =>
-        throw new NotImplementedException("script interpreter: owned by the crypto/script work");
+    public static int CountLegacySigOps(byte[] script)
+    {
+        int count = 0;
+        var reader = new ScriptReader(script);
+        // Counting stops at a truncated push, as in Bitcoin: the bytes after it are not instructions.
+        while (!reader.AtEnd && reader.TryRead(out var opcode, out _))
+        {
+            if (opcode is Opcode.OP_CHECKSIG or Opcode.OP_CHECKSIGVERIFY) count++;
+            else if (opcode is Opcode.OP_CHECKMULTISIG or Opcode.OP_CHECKMULTISIGVERIFY) count += ScriptLimits.LegacyMultisigSigOps;
+        }
+        return count;
+    }
 }
