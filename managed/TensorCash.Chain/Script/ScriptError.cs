@@ -8,8 +8,6 @@ namespace TensorCash.Chain.Script;
 public enum ScriptError
 {
     OK,
-    /// <summary>A script number operand was longer than allowed or not minimally encoded (Core reports these as unknown errors).</summary>
-    UNKNOWN_ERROR,
     EVAL_FALSE,
     OP_RETURN,
     SCRIPT_SIZE,
@@ -40,6 +38,8 @@ public enum ScriptError
     CLEANSTACK,
     MINIMALIF,
     NULLFAIL,
+    /// <summary>A numeric operand is longer than allowed (4 bytes, 5 for lock times) or not minimally encoded.</summary>
+    SCRIPTNUM,
 }
 
 public static class ScriptErrorText
@@ -48,7 +48,6 @@ public static class ScriptErrorText
     public static string Describe(this ScriptError error) => error switch
     {
         ScriptError.OK => "no error",
-        ScriptError.UNKNOWN_ERROR => "invalid script number operand",
         ScriptError.EVAL_FALSE => "script finished with a false or empty top stack element",
         ScriptError.OP_RETURN => "OP_RETURN was executed",
         ScriptError.SCRIPT_SIZE => $"script is larger than {ScriptLimits.MaxScriptSize} bytes",
@@ -79,6 +78,7 @@ public static class ScriptErrorText
         ScriptError.CLEANSTACK => "stack does not hold exactly one element after execution",
         ScriptError.MINIMALIF => "OP_IF/OP_NOTIF argument is not empty or 0x01",
         ScriptError.NULLFAIL => "failed signature check with a non-empty signature",
+        ScriptError.SCRIPTNUM => "numeric operand too long or not minimally encoded",
         _ => error.ToString(),
     };
 }

@@ -455,7 +455,7 @@ public static class ScriptInterpreter
     private static long Number(byte[] bytes, int maxSize, Site where)
     {
         if (!ScriptNum.TryDecode(bytes, maxSize, out long value, out var problem))
-            throw new ScriptFailure(ScriptError.UNKNOWN_ERROR, $"{where}: {problem}");
+            throw new ScriptFailure(ScriptError.SCRIPTNUM, $"{where}: {problem}");
         return value;
     }
 
