@@ -260,7 +260,7 @@ public static class ScriptInterpreter
                             Opcode.OP_1ADD => n + 1,
                             Opcode.OP_1SUB => n - 1,
                             Opcode.OP_NEGATE => -n,
-                            Opcode.OP_ABS => Math.Abs(n),
+                            Opcode.OP_ABS => n < 0 ? -n : n,
                             Opcode.OP_NOT => n == 0 ? 1 : 0,
                             _ => n != 0 ? 1 : 0,
                         };
@@ -297,8 +297,8 @@ public static class ScriptInterpreter
                             Opcode.OP_GREATERTHAN => a > b ? 1 : 0,
                             Opcode.OP_LESSTHANOREQUAL => a <= b ? 1 : 0,
                             Opcode.OP_GREATERTHANOREQUAL => a >= b ? 1 : 0,
-                            Opcode.OP_MIN => Math.Min(a, b),
-                            _ => Math.Max(a, b),
+                            Opcode.OP_MIN => a < b ? a : b,
+                            _ => a > b ? a : b,
                         };
                         if (opcode == Opcode.OP_NUMEQUALVERIFY)
                         {
