@@ -17,10 +17,10 @@ public static class Bech32
     {
         if (!IsValidHrp(hrp) || hrp.Any(char.IsUpper)) throw new ArgumentException($"'{hrp}' is not a lower-case human-readable part of 1-83 printable ASCII characters", nameof(hrp));
         if (hrp.Length + 1 + data.Length + ChecksumLength > MaxLength) throw new ArgumentException($"bech32 strings are at most {MaxLength} characters", nameof(data));
-        var values = new byte[data.Length + ChecksumLength];
-        data.CopyTo(values);
         foreach (var value in data)
             if (value > 31) throw new ArgumentException($"bech32 data values are 5-bit, got {value}", nameof(data));
+        var values = new byte[data.Length + ChecksumLength];
+        data.CopyTo(values);
         uint checksum = Polymod(hrp, values) ^ 1; // the checksum positions are zero while computing
         for (int i = 0; i < ChecksumLength; i++)
             values[data.Length + i] = (byte)((checksum >> (5 * (ChecksumLength - 1 - i))) & 31);

@@ -15,8 +15,9 @@ public static class ScriptVerifier
     /// <summary>Runs scriptSig then the spent scriptPubKey; null if the input may spend <paramref name="spent"/>.</summary>
     public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent)
     {
+        var checker = new TransactionSignatureChecker(tx, inputIndex); // throws for an index the transaction does not have
         var input = tx.Inputs[inputIndex];
-        var result = ScriptInterpreter.Verify(input.ScriptSig, spent.ScriptPubKey, new TransactionSignatureChecker(tx, inputIndex));
+        var result = ScriptInterpreter.Verify(input.ScriptSig, spent.ScriptPubKey, checker);
         if (result.IsSuccess) return null;
         return new RuleViolation(Reason(result.Error),
             $"input {inputIndex} of transaction {tx.Txid} spending {input.Prevout}: {result.Error.Describe()} ({result.Detail})");
