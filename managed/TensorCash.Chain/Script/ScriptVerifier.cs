@@ -9,33 +9,33 @@ namespace TensorCash.Chain.Script;
 /// </summary>
 public static class ScriptVerifier
 {
+    /// <summary>Reason prefix, as Bitcoin Core reports consensus script failures.</summary>
+    public const string ReasonPrefix = "mandatory-script-verify-flag-failed";
+
     /// <summary>Runs scriptSig then the spent scriptPubKey; null if the input may spend <paramref name="spent"/>.</summary>
-    // TEMPORARY (ledger branch, until the interpreter lands): only OP_TRUE spent by an empty scriptSig succeeds.
-    public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent) =>
-        spent.ScriptPubKey is [0x51] && tx.Inputs[inputIndex].ScriptSig.Length == 0
-            ? null
-            : new RuleViolation("mandatory-script-verify-flag-failed", $"input {inputIndex} of {tx.Txid}: script evaluated to false");
+    public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent)
+    {
+        var checker = new TransactionSignatureChecker(tx, inputIndex); // throws for an index the transaction does not have
+        var input = tx.Inputs[inputIndex];
+        var result = ScriptInterpreter.Verify(input.ScriptSig, spent.ScriptPubKey, checker);
+        if (result.IsSuccess) return null;
+        return new RuleViolation(Reason(result.Error),
+            $"input {inputIndex} of transaction {tx.Txid} spending {input.Prevout}: {result.Error.Describe()} ({result.Detail})");
+    }
+
+    /// <summary>The stable reason string for a script error, e.g. "mandatory-script-verify-flag-failed (SIG_DER)".</summary>
+    public static string Reason(ScriptError error) => $"{ReasonPrefix} ({error})";
 
     /// <summary>Legacy sigop count of a script (CHECKSIG = 1, CHECKMULTISIG = 20), as Bitcoin's GetLegacySigOpCount.</summary>
-    // TEMPORARY (ledger branch, until the interpreter lands): a byte scan that skips push data.
     public static int CountLegacySigOps(byte[] script)
     {
         int count = 0;
-        for (int pc = 0; pc < script.Length;)
+        var reader = new ScriptReader(script);
+        // Counting stops at a truncated push, as in Bitcoin: the bytes after it are not instructions.
+        while (!reader.AtEnd && reader.TryRead(out var opcode, out _))
         {
-            byte op = script[pc++];
-            long skip = op switch
-            {
-                <= 0x4b => op,
-                0x4c => pc + 1 <= script.Length ? script[pc] + 1 : long.MaxValue,
-                0x4d => pc + 2 <= script.Length ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(script.AsSpan(pc)) + 2L : long.MaxValue,
-                0x4e => pc + 4 <= script.Length ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(script.AsSpan(pc)) + 4L : long.MaxValue,
-                _ => 0,
-            };
-            if (skip > script.Length - pc) break;
-            pc += (int)skip;
-            if (op is 0xac or 0xad) count += 1;
-            else if (op is 0xae or 0xaf) count += 20;
+            if (opcode is Opcode.OP_CHECKSIG or Opcode.OP_CHECKSIGVERIFY) count++;
+            else if (opcode is Opcode.OP_CHECKMULTISIG or Opcode.OP_CHECKMULTISIGVERIFY) count += ScriptLimits.LegacyMultisigSigOps;
         }
         return count;
     }

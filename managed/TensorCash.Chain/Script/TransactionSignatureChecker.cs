@@ -1,0 +1,76 @@
+using TensorCash.Chain.Crypto;
+using TensorCash.Chain.Transactions;
+
+namespace TensorCash.Chain.Script;
+
+/// <summary>
+/// What the interpreter asks about the transaction being validated: signatures over its legacy signature hash, and
+/// its lock time and sequence for CHECKLOCKTIMEVERIFY / CHECKSEQUENCEVERIFY. Bound to one input.
+/// </summary>
+public sealed class TransactionSignatureChecker
+{
+    private readonly Transaction _tx;
+    private readonly int _inputIndex;
+
+    public TransactionSignatureChecker(Transaction tx, int inputIndex)
+    {
+        if ((uint)inputIndex >= (uint)tx.Inputs.Count)
+            throw new ArgumentOutOfRangeException(nameof(inputIndex), $"input {inputIndex} of a transaction with {tx.Inputs.Count} inputs");
+        _tx = tx;
+        _inputIndex = inputIndex;
+    }
+
+    /// <summary>
+    /// Verifies <paramref name="signature"/> (DER then one hash-type byte, encoding already checked by the caller)
+    /// by <paramref name="publicKey"/> over this input's signature hash. Throws SIG_HASHTYPE for SINGLE without a
+    /// matching output, which TensorCash rejects outright instead of signing Bitcoin's constant 1.
+    /// </summary>
+    internal bool CheckSignature(ReadOnlySpan<byte> signature, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> scriptCode)
+    {
+        if (signature.Length == 0) return false;
+        byte hashType = signature[^1];
+        var hash = LegacySignatureHash.Compute(_tx, _inputIndex, scriptCode, hashType)
+            ?? throw new ScriptFailure(ScriptError.SIG_HASHTYPE, $"SIGHASH_SINGLE signature on input {_inputIndex}, but the transaction has only {_tx.Outputs.Count} outputs");
+        return Secp256k1Keys.Verify(publicKey, hash.ToArray(), signature[..^1]);
+    }
+
+    /// <summary>BIP65: the transaction's nLockTime is of the same kind (height or time) and at least
+    /// <paramref name="lockTime"/>, and this input does not disable nLockTime with a final sequence.</summary>
+    internal bool CheckLockTime(long lockTime, out string problem)
+    {
+        bool sameKind = (_tx.LockTime < LockTime.Threshold) == (lockTime < LockTime.Threshold);
+        if (!sameKind)
+            problem = $"script requires lock time {lockTime} ({Kind(lockTime)}), transaction nLockTime {_tx.LockTime} is a {Kind(_tx.LockTime)}";
+        else if (lockTime > _tx.LockTime)
+            problem = $"script requires lock time {lockTime}, transaction nLockTime is {_tx.LockTime}";
+        else if (_tx.Inputs[_inputIndex].Sequence == TxIn.SequenceFinal)
+            problem = $"input {_inputIndex} has a final nSequence, which disables nLockTime";
+        else
+            problem = "";
+        return problem.Length == 0;
+    }
+
+    /// <summary>BIP112: the input's nSequence carries a relative lock (version &gt;= 2, not disabled) of the same kind
+    /// (blocks or 512-second units) and at least the value <paramref name="sequence"/> requires.</summary>
+    internal bool CheckSequence(long sequence, out string problem)
+    {
+        uint txSequence = _tx.Inputs[_inputIndex].Sequence;
+        const uint mask = LockTime.SequenceTypeFlag | LockTime.SequenceValueMask;
+        long required = sequence & mask;
+        long actual = txSequence & mask;
+        if ((uint)_tx.Version < LockTime.MinSequenceLockVersion)
+            problem = $"transaction version {_tx.Version} is below {LockTime.MinSequenceLockVersion}, so nSequence carries no relative lock";
+        else if ((txSequence & LockTime.SequenceDisableFlag) != 0)
+            problem = $"input {_inputIndex} nSequence 0x{txSequence:x8} has the disable flag set";
+        else if ((required < LockTime.SequenceTypeFlag) != (actual < LockTime.SequenceTypeFlag))
+            problem = $"script requires a relative lock in {SequenceUnit(required)}, input {_inputIndex} nSequence 0x{txSequence:x8} is in {SequenceUnit(actual)}";
+        else if (required > actual)
+            problem = $"script requires relative lock 0x{required:x}, input {_inputIndex} nSequence carries 0x{actual:x}";
+        else
+            problem = "";
+        return problem.Length == 0;
+    }
+
+    private static string Kind(long lockTime) => lockTime < LockTime.Threshold ? "height" : "time";
+    private static string SequenceUnit(long masked) => masked < LockTime.SequenceTypeFlag ? "blocks" : "512-second units";
+}
