@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Transactions;
+using TensorCash.Node.Chainstate;
+
+namespace TensorCash.Node.Mining;
+
+/// <summary>One block this node mined: what it cost and what it carries.</summary>
+public sealed record MinedBlock(int Height, Hash256 Hash, string Model, int TokensGenerated, int WindowsTried, int ProofBytes,
+    int TransactionCount, TimeSpan Elapsed, string JobId);
+
+/// <summary>Transactions for a block at a height (coinbase first), given the parent's MTP and an extra nonce for the coinbase.</summary>
+public delegate IReadOnlyList<Transaction> BlockContentBuilder(int height, long parentMedianTimePast, uint extraNonce);
+
+/// <summary>
+/// The built-in miner loop: serve jobs (a user's prompt) while mining. Each attempt builds a candidate on the current
+/// tip, generates under its binding and checks every window boundary. When the tip changes mid-attempt the attempt
+/// is cancelled and rebuilt on the new tip (rebinding); the job keeps every complete window it generated, so the
+/// user's text continues from where it was. Attempts that exhaust their windows without a winner change the coinbase
+/// extra nonce (a new B) and go on.
+/// </summary>
+public sealed class MiningService(ChainState chain, ChainParams parameters, InferenceModel model, BlockContentBuilder buildContent,
+    int evidenceCount = 40)
+{
+    /// <summary>Most windows per attempt; bounded further by the model's context.</summary>
+    public const int MaxWindowsPerAttempt = 64;
+
+    private readonly Queue<MiningJob> _jobs = new();
+    private readonly object _jobsLock = new();
+    private int _jobCounter;
+    private uint _extraNonce;
+
+    /// <summary>The prompt of the job the miner invents when no user is waiting (mining never idles).</summary>
+    public int[] IdlePrompt { get; init; } = "The ledger records what the model wrote:"u8.ToArray().Select(b => (int)b).ToArray();
+
+    /// <summary>Raised after a block this node mined was accepted onto the active chain.</summary>
+    public event Action<MinedBlock>? BlockMined;
+
+    /// <summary>Raised when a job has all its tokens.</summary>
+    public event Action<MiningJob>? JobCompleted;
+
+    public MiningJob? CurrentJob { get; private set; }
+
+    public MiningJob Submit(int[] prompt, int maxTokens, Proof.DecodeParameters? decode = null)
+    {
+        var job = new MiningJob($"job-{Interlocked.Increment(ref _jobCounter)}", prompt, maxTokens, decode ?? MiningJob.DefaultDecode);
+        lock (_jobsLock) _jobs.Enqueue(job);
+        return job;
+    }
+
+    /// <summary>Mines until <paramref name="count"/> blocks of ours are on the active chain (or cancellation).</summary>
+    public IReadOnlyList<MinedBlock> MineBlocks(int count, CancellationToken cancellation = default)
+    {
+        var mined = new List<MinedBlock>();
+        while (mined.Count < count && !cancellation.IsCancellationRequested)
+            if (MineOne(cancellation) is { } block) mined.Add(block);
+        return mined;
+    }
+
+    /// <summary>Runs until cancelled (the node's --mine loop).</summary>
+    public void Run(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested) MineOne(cancellation);
+    }
+
+    /// <summary>One attempt on the current tip; the mined block if it was accepted onto the active chain, else null.</summary>
+    public MinedBlock? MineOne(CancellationToken cancellation)
+    {
+        var job = NextJob();
+        var started = Stopwatch.StartNew();
+        var tip = chain.Tip;
+        int height = tip.Height + 1;
+        long parentMtp = chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
+        var transactions = buildContent(height, parentMtp, _extraNonce++);
+        var root = MerkleTree.BlockRoot(transactions, out _);
+        var candidate = CandidateHeader.Create(parameters, tip.Header, height, parentMtp, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, root, transactions);
+
+        int[] prompt = [.. job.Prompt, .. job.Generated];
+        int window = parameters.ProofWindowSize;
+        int room = (model.Transformer.Config.MaxSequenceLength - prompt.Length) / window;
+        if (room < 1)
+        {
+            Complete(job); // the context is full: the user has all the text this model can give
+            return null;
+        }
+
+        using var rebind = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        void OnTip(ChainTip newTip) { if (newTip.Hash != tip.Hash) rebind.Cancel(); }
+        chain.TipChanged += OnTip;
+        if (chain.Tip.Hash != tip.Hash) rebind.Cancel(); // the tip moved while the candidate was being built
+        MiningOutcome outcome;
+        try
+        {
+            var miner = new BlockMiner(model.Generator, parameters.Models[model.Id].Precision, window, evidenceCount);
+            outcome = miner.Mine(candidate, prompt, job.Decode, Math.Min(MaxWindowsPerAttempt, room), rebind.Token);
+        }
+        finally
+        {
+            chain.TipChanged -= OnTip;
+        }
+
+        job.Generated.AddRange(outcome.GeneratedTokens);
+        if (job.IsComplete) Complete(job);
+        if (outcome.Block is null) return null;
+
+        var result = chain.AcceptBlock(outcome.Block, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        if (result.Status != BlockAcceptStatus.ActiveChain) return null; // e.g. a competing block arrived first
+        var mined = new MinedBlock(height, result.Hash, parameters.Models[model.Id].Name, outcome.GeneratedTokens.Length, outcome.WindowsTried,
+            outcome.ProofBytes, transactions.Count, started.Elapsed, job.Id);
+        BlockMined?.Invoke(mined);
+        return mined;
+    }
+
+    private MiningJob NextJob()
+    {
+        lock (_jobsLock)
+        {
+            if (CurrentJob is { IsComplete: false } current) return current;
+            CurrentJob = _jobs.Count > 0 ? _jobs.Dequeue() : new MiningJob("idle", IdlePrompt, 256, MiningJob.DefaultDecode);
+            return CurrentJob;
+        }
+    }
+
+    private void Complete(MiningJob job)
+    {
+        lock (_jobsLock) if (ReferenceEquals(CurrentJob, job)) CurrentJob = null;
+        JobCompleted?.Invoke(job);
+    }
+}

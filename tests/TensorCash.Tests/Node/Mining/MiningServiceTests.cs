@@ -1,0 +1,93 @@
+using NUnit.Framework;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Transactions;
+using TensorCash.Node.Chainstate;
+using TensorCash.Node.Mining;
+using TensorCash.Proof.Transcript;
+
+namespace TensorCash.Tests.Node.Mining;
+
+/// <summary>The built-in miner on a real regtest chainstate: blocks are accepted with tier 1 + tier 2, jobs keep their text across blocks and rebinds.</summary>
+public class MiningServiceTests
+{
+    private InferenceModel _model = null!;
+    private string _dir = null!;
+
+    [OneTimeSetUp]
+    public void LoadModel() => _model = InferenceModel.Load("builtin:tiny", 1, ChainParams.Regtest);
+
+    [OneTimeTearDown]
+    public void DisposeModel() => _model.Dispose();
+
+    [SetUp]
+    public void CreateDatadir() => _dir = Directory.CreateTempSubdirectory("tc-mining-").FullName;
+
+    [TearDown]
+    public void DeleteDatadir() => Directory.Delete(_dir, recursive: true);
+
+    private ChainState OpenChain() => new(_dir, ChainParams.Regtest, new BlockProofVerifier(ChainParams.Regtest, [_model]).Verify);
+
+    private static IReadOnlyList<Transaction> CoinbaseOnly(int height, long mtp, uint extraNonce) =>
+        [RegtestMining.Coinbase(height, Subsidy.GetBlockSubsidy(height, ChainParams.Regtest), extraNonce)];
+
+    [Test]
+    public void MinedBlocksExtendTheChainAndTheJobTextContinuesAcrossThem()
+    {
+        using var chain = OpenChain();
+        var service = new MiningService(chain, ChainParams.Regtest, _model, CoinbaseOnly);
+        var job = service.Submit([1, 2, 3, 4], maxTokens: 10_000);
+        var mined = service.MineBlocks(3);
+
+        Assert.That(chain.Tip.Height, Is.EqualTo(3));
+        Assert.That(mined.Select(m => m.Height), Is.EqualTo(new[] { 1, 2, 3 }));
+        var fromBlocks = new List<int>();
+        for (int h = 1; h <= 3; h++)
+        {
+            var transcript = TranscriptCodec.Decode(chain.GetBlock(chain.GetBlockHash(h)!.Value)!.Proof);
+            Assert.That(transcript.Header.Prompt, Is.EqualTo(job.Prompt.Concat(job.Generated.Take(transcript.Header.Prompt.Length - job.Prompt.Length))),
+                $"block {h} continues the user's text");
+            fromBlocks.AddRange(transcript.Steps.Select(s => s.Token));
+        }
+        Assert.That(job.Generated.Take(fromBlocks.Count), Is.EqualTo(fromBlocks));
+    }
+
+    [Test]
+    public void ATipChangeRebindsTheAttemptWithoutLosingTheText()
+    {
+        using var chain = OpenChain();
+        var competitor = RegtestMining.Mine(_model, ChainParams.Regtest.Genesis.Header, 1, extraNonce: 999).Block!;
+        bool first = true;
+        IReadOnlyList<Transaction> Content(int height, long mtp, uint extraNonce)
+        {
+            if (first)
+            {
+                first = false; // another miner's block arrives while this candidate is being built on genesis
+                Assert.That(chain.AcceptBlock(competitor, DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Status, Is.EqualTo(BlockAcceptStatus.ActiveChain));
+            }
+            return CoinbaseOnly(height, mtp, extraNonce);
+        }
+        var service = new MiningService(chain, ChainParams.Regtest, _model, Content);
+        var job = service.Submit([5, 6, 7], maxTokens: 10_000);
+
+        Assert.That(service.MineOne(CancellationToken.None), Is.Null, "the attempt on the stale tip is abandoned");
+        var mined = service.MineBlocks(1).Single();
+        Assert.That(mined.Height, Is.EqualTo(2), "the next attempt is bound to the new tip");
+        Assert.That(chain.GetHeader(mined.Hash)!.PrevBlock, Is.EqualTo(competitor.Header.Hash));
+        var transcript = TranscriptCodec.Decode(chain.GetBlock(mined.Hash)!.Proof);
+        Assert.That(transcript.Header.Prompt.Take(job.Prompt.Length), Is.EqualTo(job.Prompt));
+        Assert.That(job.Generated, Is.Not.Empty);
+    }
+
+    [Test]
+    public void AJobCompletesWhenItHasItsTokens()
+    {
+        using var chain = OpenChain();
+        var service = new MiningService(chain, ChainParams.Regtest, _model, CoinbaseOnly);
+        var job = service.Submit([9, 9, 9], maxTokens: 16);
+        MiningJob? completed = null;
+        service.JobCompleted += j => completed ??= j;
+        service.MineBlocks(2);
+        Assert.That(completed, Is.SameAs(job));
+        Assert.That(job.Generated.Count, Is.GreaterThanOrEqualTo(16));
+    }
+}
