@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TensorCash.Chain.Primitives;
 
 namespace TensorCash.Node.Rpc;
 
@@ -24,7 +25,14 @@ public sealed class RpcParameters(string method, IReadOnlyList<JsonElement> valu
     public string String(int index, string name)
     {
         var value = At(index, name);
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw TypeError(index, name, value, "string");
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            // `tensorcash cli` sends every argument that parses as JSON as JSON, so a string of digits arrives as a
+            // number; its exact text is the string that was meant.
+            JsonValueKind.Number => value.GetRawText(),
+            _ => throw TypeError(index, name, value, "string"),
+        };
     }
 
     public string? OptionalString(int index, string name) => Has(index) ? String(index, name) : null;
@@ -39,6 +47,42 @@ public sealed class RpcParameters(string method, IReadOnlyList<JsonElement> valu
     }
 
     public long OptionalInteger(int index, string name, long fallback) => Has(index) ? Integer(index, name) : fallback;
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>]; outside it is an invalid parameter (-8).</summary>
+    public int Integer(int index, string name, int min, int max)
+    {
+        long value = Integer(index, name);
+        if (value < min || value > max)
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"{method}: {name} must be between {min} and {max} (got {value})");
+        return (int)value;
+    }
+
+    /// <summary>A block hash or txid in display form (64 hex digits), with bitcoind's -8 errors otherwise.</summary>
+    public Hash256 Hash(int index, string name)
+    {
+        string text = String(index, name);
+        if (text.Length != 2 * Hash256.Size)
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"{method}: {name} must be of length {2 * Hash256.Size} (not {text.Length}, for '{Abbreviate(text)}')");
+        if (!Hash256.TryParse(text, out var hash))
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"{method}: {name} must be hexadecimal string (not '{text}')");
+        return hash;
+    }
+
+    /// <summary>Hex-encoded bytes; anything else fails with <paramref name="code"/> (sendrawtransaction uses -22, as bitcoind does).</summary>
+    public byte[] HexBytes(int index, string name, RpcErrorCode code = RpcErrorCode.InvalidParameter)
+    {
+        string text = String(index, name);
+        try
+        {
+            return Convert.FromHexString(text);
+        }
+        catch (FormatException)
+        {
+            throw new RpcException(code, $"{method}: {name} is not an even number of hex digits (got {text.Length} characters starting '{Abbreviate(text)}')");
+        }
+    }
+
+    private static string Abbreviate(string text) => text.Length <= 80 ? text : text[..80] + "...";
 
     public bool Boolean(int index, string name, bool fallback)
     {

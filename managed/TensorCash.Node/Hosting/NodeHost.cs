@@ -1,0 +1,244 @@
+using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Transactions;
+using TensorCash.Node.Chainstate;
+using TensorCash.Node.Mining;
+using TensorCash.Node.Rpc;
+
+namespace TensorCash.Node.Hosting;
+
+/// <summary>
+/// A running node's composition (bitcoind's init.cpp): the datadir's chainstate with the proof verifier as its proof
+/// hook, the models it holds, the miner when asked, and the JSON-RPC method table. <see cref="Open"/> builds
+/// everything but the HTTP server, so in-process users (tests, `tensorcash demo`) can drive it directly;
+/// <see cref="StartRpcAsync"/> adds the server and its cookie. <see cref="DisposeAsync"/> shuts down in order: mining
+/// stops, the RPC server drains and stops, the cookie is deleted, the chainstate and the models are closed.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    /// <summary>DATADIR/rpc.port: the port the RPC server is bound to, for clients of a node started with port 0.</summary>
+    public const string RpcPortFileName = "rpc.port";
+
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _generateLock = new();
+    private RpcServer? _server;
+    private Thread? _minerThread;
+    private bool _disposed;
+    private int _blocksMined;
+
+    private NodeHost(NodeOptions options, ChainParams parameters, string dataDirectory, IReadOnlyList<InferenceModel> models,
+        BlockProofVerifier verifier, ChainState chain, byte[] coinbaseScript)
+    {
+        Options = options;
+        Parameters = parameters;
+        DataDirectory = dataDirectory;
+        Models = models;
+        Verifier = verifier;
+        Chain = chain;
+        CoinbaseScript = coinbaseScript;
+        Rpc = new RpcDispatcher();
+        NodeRpcMethods.Register(Rpc, this);
+    }
+
+    public NodeOptions Options { get; }
+    public ChainParams Parameters { get; }
+    public string DataDirectory { get; }
+    /// <summary>The models this node holds: those asked for, then builtin:tiny unless it was one of them.</summary>
+    public IReadOnlyList<InferenceModel> Models { get; }
+    /// <summary>The model mining uses (the first one asked for, else builtin:tiny).</summary>
+    public InferenceModel MiningModel => Models[0];
+    public BlockProofVerifier Verifier { get; }
+    public ChainState Chain { get; }
+    /// <summary>The script mined coinbases pay (--mineaddress, else a wallet address).</summary>
+    public byte[] CoinbaseScript { get; }
+    public RpcDispatcher Rpc { get; }
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The background miner, once <see cref="StartMining"/> ran.</summary>
+    public MiningService? Miner { get; private set; }
+    /// <summary>Set when a background miner hits an error it cannot go on from (the node keeps running without mining).</summary>
+    public event Action<Exception>? MiningFailed;
+
+    /// <summary>The port the RPC server listens on, once started.</summary>
+    public int? RpcPort => _server?.Port;
+    public string CookiePath => RpcCookie.PathIn(DataDirectory);
+
+    /// <summary>Completes when the `stop` RPC (or <see cref="RequestStop"/>) asks the node to shut down.</summary>
+    public Task StopRequested => _stopRequested.Task;
+    /// <summary>Cancelled when shutdown begins: long-running work (mining, generatetoaddress) ends on it.</summary>
+    public CancellationToken ShuttingDown => _shutdown.Token;
+
+    /// <summary>The node's clock in Unix seconds (no peers yet, so adjusted time is local time).</summary>
+    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>
+    /// Opens the datadir (created if absent) and composes the node. Fails with the chainstate's error when the datadir
+    /// belongs to another network or another node holds it.
+    /// </summary>
+    /// <exception cref="Storage.NodeStorageException">The datadir cannot be used.</exception>
+    /// <exception cref="ArgumentException">A bad --mineaddress.</exception>
+    /// <exception cref="InvalidOperationException">A model that is not registered on this network.</exception>
+    public static NodeHost Open(NodeOptions options)
+    {
+        var parameters = ChainParams.For(options.Network);
+        string dataDirectory = Path.GetFullPath(options.DataDirectory ?? NetworkNames.DefaultDataDirectory(options.Network));
+        byte[]? mineScript = null;
+        if (options.MineAddress is { } address && !PaymentAddress.TryGetScript(address, parameters, out mineScript, out string error))
+            throw new ArgumentException($"--mineaddress: {error}");
+
+        var models = LoadModels(options, parameters);
+        ChainState? chain = null;
+        try
+        {
+            var verifier = new BlockProofVerifier(parameters, models);
+            chain = new ChainState(dataDirectory, parameters, verifier.Verify);
+            return new NodeHost(options, parameters, dataDirectory, models, verifier, chain, mineScript!);
+        }
+        catch
+        {
+            chain?.Dispose();
+            foreach (var model in models) model.Dispose();
+            throw;
+        }
+    }
+
+    private static List<InferenceModel> LoadModels(NodeOptions options, ChainParams parameters)
+    {
+        var models = new List<InferenceModel>();
+        try
+        {
+            foreach (string spec in options.Models)
+            {
+                var model = InferenceModel.Load(spec, options.Threads, parameters);
+                if (models.Any(m => m.Id == model.Id))
+                {
+                    model.Dispose(); // the same weights named twice
+                    continue;
+                }
+                models.Add(model);
+            }
+            // builtin:tiny is embedded and tiny: holding it costs nothing and lets the node replay every block on it.
+            if (models.All(m => m.Id != ChainParams.BuiltinTinyModelId))
+                models.Add(InferenceModel.Load("builtin:tiny", 1, parameters));
+            return models;
+        }
+        catch
+        {
+            foreach (var model in models) model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The transactions of the block at <paramref name="height"/> on the current tip (whose median-time-past is
+    /// <paramref name="parentMedianTimePast"/>): a coinbase paying <paramref name="coinbaseScript"/> the subsidy and
+    /// the fees, with <paramref name="extraNonce"/> after its BIP34 height, then the block's transactions.
+    /// </summary>
+    public BlockContent BuildContent(int height, long parentMedianTimePast, byte[] coinbaseScript, ulong extraNonce)
+    {
+        byte[] scriptSig = [.. CoinbaseHeight.Prefix(height), sizeof(ulong), .. BitConverter.GetBytes(extraNonce)];
+        var coinbase = new Transaction(1, [new TxIn(OutPoint.Null, scriptSig)], [new TxOut(Subsidy.GetBlockSubsidy(height, Parameters), coinbaseScript)], 0);
+        return new BlockContent([coinbase], []);
+    }
+
+    /// <summary>The miner's view of <see cref="BuildContent"/>.</summary>
+    public BlockContentBuilder ContentPaying(byte[] coinbaseScript) => (height, parentMedianTimePast, extraNonce) =>
+        BuildContent(height, parentMedianTimePast, coinbaseScript, extraNonce).Transactions;
+
+    /// <summary>Blocks this node mined since it started (background miner and generatetoaddress).</summary>
+    public int BlocksMined => Volatile.Read(ref _blocksMined);
+
+    /// <summary>Raised after a block this node mined joined the active chain.</summary>
+    public event Action<MinedBlock>? BlockMined;
+
+    private MiningService CreateMiningService(byte[] coinbaseScript)
+    {
+        var service = new MiningService(Chain, Parameters, MiningModel, ContentPaying(coinbaseScript));
+        service.BlockMined += mined =>
+        {
+            Interlocked.Increment(ref _blocksMined);
+            BlockMined?.Invoke(mined);
+        };
+        return service;
+    }
+
+    /// <summary>Starts the background miner on <see cref="MiningModel"/>; it runs until shutdown.</summary>
+    public MiningService StartMining()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Miner is not null) throw new InvalidOperationException("the node is already mining");
+        var miner = CreateMiningService(CoinbaseScript);
+        Miner = miner;
+        _minerThread = new Thread(() =>
+        {
+            try
+            {
+                miner.Run(_shutdown.Token);
+            }
+            catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                MiningFailed?.Invoke(e);
+            }
+        }) { Name = "miner", IsBackground = true };
+        _minerThread.Start();
+        return miner;
+    }
+
+    /// <summary>
+    /// Mines <paramref name="count"/> blocks paying <paramref name="coinbaseScript"/> on <see cref="MiningModel"/> now
+    /// (generatetoaddress). Calls run one at a time; it is refused while the background miner runs, which holds the model.
+    /// </summary>
+    public IReadOnlyList<MinedBlock> Generate(int count, byte[] coinbaseScript)
+    {
+        if (Miner is not null)
+            throw new InvalidOperationException("the node is mining in the background (--mine), which holds the model; generate from a node without --mine");
+        lock (_generateLock)
+        {
+            return CreateMiningService(coinbaseScript).MineBlocks(count, _shutdown.Token);
+        }
+    }
+
+    /// <summary>Starts JSON-RPC on 127.0.0.1:<paramref name="port"/> (0 for any free port), writes the cookie and DATADIR/rpc.port.</summary>
+    public async Task<int> StartRpcAsync(int port)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_server is not null) throw new InvalidOperationException($"the RPC server already listens on port {_server.Port}");
+        string credentials = RpcCookie.Create(DataDirectory);
+        try
+        {
+            _server = await RpcServer.StartAsync(Rpc, port, credentials);
+        }
+        catch
+        {
+            RpcCookie.Delete(DataDirectory);
+            throw;
+        }
+        File.WriteAllText(Path.Combine(DataDirectory, RpcPortFileName), _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return _server.Port;
+    }
+
+    /// <summary>Asks the node to shut down (the `stop` RPC, Ctrl+C): whoever runs it then disposes it.</summary>
+    public void RequestStop() => _stopRequested.TrySetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        RequestStop();
+        await _shutdown.CancelAsync();
+        _minerThread?.Join();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync(); // waits for requests in flight, which end on the shutdown token
+            RpcCookie.Delete(DataDirectory);
+            File.Delete(Path.Combine(DataDirectory, RpcPortFileName));
+        }
+        Chain.Dispose();
+        foreach (var model in Models) model.Dispose();
+        _shutdown.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Consensus;
+using TensorCash.Node.Hosting;
+using TensorCash.Node.Storage;
+using TensorCash.Proof.Transcript;
+
+namespace TensorCash.Node.Rpc;
+
+/// <summary>Chain queries with bitcoind's names and fields: getblockchaininfo, getblockcount, getbestblockhash, getblockhash, getblock.</summary>
+public static class BlockchainRpcMethods
+{
+    public static void Register(RpcDispatcher rpc, NodeHost node)
+    {
+        rpc.Register("getblockchaininfo", "getblockchaininfo",
+            "The active chain: network, height, best block, difficulty, median time, chain work, and the model table.",
+            _ => BlockchainInfo(node));
+        rpc.Register("getblockcount", "getblockcount", "The height of the active chain's tip (genesis is 0).",
+            _ => node.Chain.Tip.Height);
+        rpc.Register("getbestblockhash", "getbestblockhash", "The hash of the active chain's tip.",
+            _ => node.Chain.Tip.Hash.ToString());
+        rpc.Register("getblockhash", "getblockhash height", "The hash of the active chain's block at height.", p =>
+        {
+            int height = p.Integer(0, "height", 0, int.MaxValue);
+            return node.Chain.GetBlockHash(height)?.ToString()
+                ?? throw new RpcException(RpcErrorCode.InvalidParameter, $"getblockhash: Block height out of range ({height} > tip {node.Chain.Tip.Height})");
+        });
+        rpc.Register("getblock", "getblock \"blockhash\" ( verbosity )",
+            "A stored block (active or not). verbosity 0: the serialized block as hex (header, transactions, proof); " +
+            "1 (default): an object with txids and the proof summary; 2: as 1 with every transaction decoded.", p =>
+            {
+                var hash = p.Hash(0, "blockhash");
+                int verbosity = Verbosity(p, 1, "verbosity", "getblock");
+                var block = BlockLookup.Require(node.Chain, hash, "getblock");
+                if (verbosity == 0) return Convert.ToHexStringLower(block.Serialize());
+                return BlockObject(node, block, verbosity == 2);
+            });
+    }
+
+    /// <summary>A verbosity 0..2 given as an integer or, as bitcoind allows, a boolean (false 0, true 1).</summary>
+    public static int Verbosity(RpcParameters p, int index, string name, string method)
+    {
+        if (!p.Has(index)) return 1;
+        try
+        {
+            return p.Integer(index, name, 0, 2);
+        }
+        catch (RpcException e) when (e.Code == RpcErrorCode.TypeError)
+        {
+            return p.Boolean(index, name, fallback: true) ? 1 : 0;
+        }
+    }
+
+    private static JsonObject BlockchainInfo(NodeHost node)
+    {
+        var parameters = node.Parameters;
+        var tip = node.Chain.Tip;
+        var models = new JsonArray();
+        foreach (var (id, model) in parameters.Models)
+        {
+            models.Add(new JsonObject
+            {
+                ["modelid"] = RpcJson.ByteOrderHex(id),
+                ["name"] = model.Name,
+                ["vocabsize"] = model.VocabSize,
+                ["precision"] = model.Precision.ToString().ToLowerInvariant(),
+                ["difficulty"] = model.Difficulty,
+                ["held"] = node.Models.Any(m => m.Id == id),
+            });
+        }
+        return new JsonObject
+        {
+            ["chain"] = NetworkNames.Name(parameters.Network),
+            ["blocks"] = tip.Height,
+            ["headers"] = tip.Height, // no peers yet: the node knows no header beyond its own chain
+            ["bestblockhash"] = tip.Hash.ToString(),
+            ["bits"] = RpcJson.CompactHex(tip.Header.Bits),
+            ["target"] = RpcJson.Uint256Hex(CompactBits.DecodeTarget(tip.Header.Bits) ?? 0),
+            ["difficulty"] = RpcJson.Difficulty(tip.Header.Bits, parameters),
+            ["time"] = tip.Header.Time,
+            ["mediantime"] = node.Chain.GetMedianTimePast(tip.Hash),
+            ["verificationprogress"] = 1,
+            ["initialblockdownload"] = false,
+            ["chainwork"] = RpcJson.Uint256Hex(tip.ChainWork),
+            ["size_on_disk"] = SizeOnDisk(node.DataDirectory),
+            ["pruned"] = false,
+            ["warnings"] = new JsonArray(),
+            ["powlimit"] = RpcJson.Uint256Hex(parameters.PowLimit),
+            ["proofwindowsize"] = parameters.ProofWindowSize,
+            ["modelnormaliser"] = parameters.ModelNormaliser,
+            ["models"] = models,
+        };
+    }
+
+    private static long SizeOnDisk(string dataDirectory) =>
+        new DirectoryInfo(dataDirectory).EnumerateFiles(ChainDatabase.FileName + "*").Sum(f => f.Length);
+
+    private static JsonObject BlockObject(NodeHost node, Block block, bool decodeTransactions)
+    {
+        var parameters = node.Parameters;
+        var header = block.Header;
+        var hash = header.Hash;
+        var chain = node.Chain;
+        int height = BlockLookup.HeightOf(block, parameters);
+        bool active = BlockLookup.IsActive(chain, hash, height);
+        int tipHeight = chain.Tip.Height;
+
+        var transactions = new JsonArray();
+        foreach (var tx in block.Transactions)
+            transactions.Add(decodeTransactions ? WithHex(RpcJson.Transaction(tx, parameters), tx.Serialize()) : JsonValue.Create(tx.Txid.ToString()));
+
+        var result = new JsonObject
+        {
+            ["hash"] = hash.ToString(),
+            ["confirmations"] = active ? tipHeight - height + 1 : -1,
+            ["size"] = block.Serialize().Length,
+            ["txsize"] = block.TransactionBytes,
+            ["height"] = height,
+            ["version"] = header.Version,
+            ["versionHex"] = ((uint)header.Version).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+            ["merkleroot"] = header.MerkleRoot.ToString(),
+            ["tx"] = transactions,
+            ["time"] = header.Time,
+            ["mediantime"] = chain.GetMedianTimePast(hash),
+            ["nonce"] = header.Nonce,
+            ["bits"] = RpcJson.CompactHex(header.Bits),
+            ["adjbits"] = RpcJson.CompactHex(header.AdjBits),
+            ["target"] = RpcJson.Uint256Hex(CompactBits.DecodeTarget(header.AdjBits) ?? 0),
+            ["difficulty"] = RpcJson.Difficulty(header.Bits, parameters),
+            ["chainwork"] = RpcJson.Uint256Hex(BlockLookup.ChainWorkOf(chain, hash, height)),
+            ["nTx"] = block.Transactions.Count,
+            ["modelid"] = RpcJson.ByteOrderHex(header.ModelId),
+            ["model"] = parameters.Models.TryGetValue(header.ModelId, out var model) ? model.Name : null,
+            ["proofcommitment"] = RpcJson.ByteOrderHex(header.ProofCommitment),
+            ["proofbytes"] = block.Proof.Length,
+            ["proof"] = ProofSummary(block),
+        };
+        if (height > 0) result["previousblockhash"] = header.PrevBlock.ToString();
+        if (active && height < tipHeight) result["nextblockhash"] = chain.GetBlockHash(height + 1)?.ToString();
+        return result;
+    }
+
+    private static JsonObject WithHex(JsonObject transaction, byte[] serialized)
+    {
+        transaction["hex"] = Convert.ToHexStringLower(serialized);
+        return transaction;
+    }
+
+    /// <summary>The transcript's shape (genesis has no proof: null). A stored block's proof passed tier 1, so it decodes.</summary>
+    private static JsonObject? ProofSummary(Block block)
+    {
+        if (block.Proof.Length == 0) return null;
+        var transcript = TranscriptCodec.Decode(block.Proof);
+        var h = transcript.Header;
+        return new JsonObject
+        {
+            ["windows"] = transcript.Steps.Count / h.WindowSize,
+            ["windowsize"] = h.WindowSize,
+            ["tokens"] = transcript.Steps.Count,
+            ["prompttokens"] = h.Prompt.Length,
+            ["evidence"] = h.EvidenceCount,
+            ["precision"] = h.Precision.ToString().ToLowerInvariant(),
+            ["tick"] = h.Binding.VdfTick,
+        };
+    }
+}

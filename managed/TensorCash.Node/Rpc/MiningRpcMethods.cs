@@ -1,0 +1,267 @@
+using System.Text.Json.Nodes;
+using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Serialization;
+using TensorCash.Node.Chainstate;
+using TensorCash.Node.Hosting;
+using TensorCash.Node.Mining;
+using TensorCash.Proof;
+
+namespace TensorCash.Node.Rpc;
+
+/// <summary>
+/// Mining: getmininginfo, submitblock and generatetoaddress as in bitcoind; getinferencetemplate (TensorCash's
+/// getblocktemplate: everything an external miner needs to generate under the block's binding) and verifyblockproof.
+/// </summary>
+public static class MiningRpcMethods
+{
+    public static void Register(RpcDispatcher rpc, NodeHost node)
+    {
+        long templateCounter = 0;
+
+        rpc.Register("getmininginfo", "getmininginfo",
+            "Mining state: height, the next block's targets on the mining model, whether the node mines, blocks mined since start.",
+            _ => MiningInfo(node));
+
+        rpc.Register("submitblock", "submitblock \"hexdata\"",
+            "Validates a serialized block (header, transactions, proof) and stores it. Returns null when it became the tip, " +
+            "\"inconclusive\" when stored on a side chain, otherwise the rejection reason (\"duplicate\", \"prev-blk-not-found\", \"bad-proof-binding\", ...).",
+            p =>
+            {
+                var block = DecodeBlock(p, 0, "hexdata", "submitblock");
+                var result = node.Chain.AcceptBlock(block, NodeHost.Now());
+                return result.Status switch
+                {
+                    BlockAcceptStatus.ActiveChain => null,
+                    BlockAcceptStatus.SideChain => "inconclusive",
+                    _ => result.Violation?.Reason ?? "rejected",
+                };
+            });
+
+        rpc.Register("getinferencetemplate", "getinferencetemplate ( \"address\" \"modelid\" )",
+            "A block template for external miners: the next block's transactions with a coinbase paying address (default: " +
+            "the node's mining address), its targets for model modelid (default: the node's mining model), and the proof " +
+            "binding: the 112-byte header prefix, B = SHA-256d(prefix), v (32 zero bytes) and T (the height). Generate with " +
+            "that binding; a window whose header prefix||commitment||nonce hashes at or below target wins, and the block is " +
+            "that header, the transactions and the transcript ending at that window.",
+            p =>
+            {
+                byte[] script = p.Has(0) ? AddressScript(p.String(0, "address"), node.Parameters, "getinferencetemplate") : RequireMiningScript(node, "getinferencetemplate");
+                var modelId = p.Has(1) ? ModelId(p.String(1, "modelid"), node.Parameters) : node.MiningModel.Id;
+                return Template(node, script, modelId, (ulong)Interlocked.Increment(ref templateCounter));
+            });
+
+        rpc.Register("verifyblockproof", "verifyblockproof \"block\"",
+            "Checks a block's proof of inference only (not its header or transactions): tier 1 always, tier 2 (an exact " +
+            "replay) when the node holds the block's model. block is the hash of a stored block or a serialized block " +
+            "as hex whose parent is stored. Returns {valid, height, tier1: {ok, ms, reason}, tier2: {ran, ok, ms, reason}}.",
+            p => VerifyBlockProof(node, p));
+
+        rpc.Register("generatetoaddress", "generatetoaddress nblocks \"address\"",
+            "Regtest only: mines nblocks blocks now on the node's mining model, paying address. Returns their hashes.",
+            p =>
+            {
+                if (node.Parameters.Network != Network.Regtest)
+                    throw new RpcException(RpcErrorCode.MiscError, $"generatetoaddress: only on regtest (this node runs {NetworkNames.Name(node.Parameters.Network)}); mine with `tensorcash node --mine`");
+                int count = p.Integer(0, "nblocks", 0, MaxGenerateBlocks);
+                byte[] script = AddressScript(p.String(1, "address"), node.Parameters, "generatetoaddress");
+                IReadOnlyList<MinedBlock> mined;
+                try
+                {
+                    mined = node.Generate(count, script);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new RpcException(RpcErrorCode.MiscError, $"generatetoaddress: {e.Message}");
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new RpcException(RpcErrorCode.MiscError, "generatetoaddress: the node is shutting down");
+                }
+                return new JsonArray(mined.Select(m => (JsonNode?)m.Hash.ToString()).ToArray());
+            });
+    }
+
+    /// <summary>DoS bound on one generatetoaddress call (each block is a real proof run).</summary>
+    public const int MaxGenerateBlocks = 1000;
+
+    public static byte[] AddressScript(string address, ChainParams parameters, string method) =>
+        PaymentAddress.TryGetScript(address, parameters, out var script, out string error)
+            ? script
+            : throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"{method}: Invalid address: {error}");
+
+    private static byte[] RequireMiningScript(NodeHost node, string method) => node.CoinbaseScript;
+
+    private static Hash256 ModelId(string text, ChainParams parameters)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(text);
+        }
+        catch (FormatException)
+        {
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"getinferencetemplate: modelid must be 64 hex digits (got '{text}')");
+        }
+        if (bytes.Length != Hash256.Size)
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"getinferencetemplate: modelid must be 64 hex digits (got {text.Length})");
+        var id = new Hash256(bytes);
+        if (!parameters.Models.ContainsKey(id))
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"getinferencetemplate: model {text} is not registered on {NetworkNames.Name(parameters.Network)}");
+        return id;
+    }
+
+    private static Block DecodeBlock(RpcParameters p, int index, string name, string method)
+    {
+        byte[] bytes = p.HexBytes(index, name, RpcErrorCode.DeserializationError);
+        try
+        {
+            return Block.Deserialize(bytes);
+        }
+        catch (ChainFormatException e)
+        {
+            throw new RpcException(RpcErrorCode.DeserializationError, $"{method}: Block decode failed: {e.Message}");
+        }
+    }
+
+    private static JsonObject MiningInfo(NodeHost node)
+    {
+        var parameters = node.Parameters;
+        var tip = node.Chain.Tip;
+        long mtp = node.Chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
+        uint nextBits = TargetCalculator.NextBits(new HeaderContext(tip.Height + 1, tip.Header, mtp, NodeHost.Now()), parameters);
+        var model = node.MiningModel;
+        uint nextAdjBits = TargetCalculator.AdjustedBits(nextBits, model.Id, parameters)!.Value;
+        return new JsonObject
+        {
+            ["blocks"] = tip.Height,
+            ["difficulty"] = RpcJson.Difficulty(nextBits, parameters),
+            ["bits"] = RpcJson.CompactHex(nextBits),
+            ["adjbits"] = RpcJson.CompactHex(nextAdjBits),
+            ["target"] = RpcJson.Uint256Hex(CompactBits.DecodeTarget(nextAdjBits)!.Value),
+            ["chain"] = NetworkNames.Name(parameters.Network),
+            ["mining"] = node.Miner is not null,
+            ["modelid"] = RpcJson.ByteOrderHex(model.Id),
+            ["model"] = parameters.Models[model.Id].Name,
+            ["blocksmined"] = node.BlocksMined,
+            ["warnings"] = new JsonArray(),
+        };
+    }
+
+    private static JsonObject Template(NodeHost node, byte[] coinbaseScript, Hash256 modelId, ulong extraNonce)
+    {
+        var parameters = node.Parameters;
+        var tip = node.Chain.Tip;
+        int height = tip.Height + 1;
+        long mtp = node.Chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
+        var content = node.BuildContent(height, mtp, coinbaseScript, extraNonce);
+        var root = MerkleTree.BlockRoot(content.Transactions, out _);
+        var candidate = CandidateHeader.Create(parameters, tip.Header, height, mtp, NodeHost.Now(), modelId, root, content.Transactions);
+        var header = candidate.Header;
+        var registered = parameters.Models[modelId];
+
+        var transactions = new JsonArray();
+        for (int i = 1; i < content.Transactions.Count; i++)
+        {
+            var tx = content.Transactions[i];
+            transactions.Add(new JsonObject
+            {
+                ["data"] = Convert.ToHexStringLower(tx.Serialize()),
+                ["txid"] = tx.Txid.ToString(),
+                ["fee"] = content.Fees[i - 1],
+            });
+        }
+        var coinbase = content.Coinbase;
+        return new JsonObject
+        {
+            ["version"] = header.Version,
+            ["previousblockhash"] = tip.Hash.ToString(),
+            ["height"] = height,
+            ["curtime"] = header.Time,
+            ["mintime"] = mtp + 1,
+            ["bits"] = RpcJson.CompactHex(header.Bits),
+            ["adjbits"] = RpcJson.CompactHex(header.AdjBits),
+            ["target"] = RpcJson.Uint256Hex(candidate.Target),
+            ["modelid"] = RpcJson.ByteOrderHex(modelId),
+            ["model"] = registered.Name,
+            ["vocabsize"] = registered.VocabSize,
+            ["precision"] = registered.Precision.ToString().ToLowerInvariant(),
+            ["windowsize"] = parameters.ProofWindowSize,
+            ["merkleroot"] = root.ToString(),
+            ["coinbasevalue"] = coinbase.Outputs.Sum(o => o.Value),
+            ["coinbasetxn"] = new JsonObject
+            {
+                ["data"] = Convert.ToHexStringLower(coinbase.Serialize()),
+                ["txid"] = coinbase.Txid.ToString(),
+            },
+            ["transactions"] = transactions,
+            ["sizelimit"] = parameters.MaxBlockBytes,
+            ["sigoplimit"] = parameters.MaxBlockSigOps,
+            ["proofsizelimit"] = Block.MaxProofBytes,
+            ["binding"] = new JsonObject
+            {
+                ["prefix"] = Convert.ToHexStringLower(header.Serialize().AsSpan(0, BlockHeader.PrefixSize)),
+                ["b"] = RpcJson.ByteOrderHex(header.ProofBinding),
+                ["v"] = Convert.ToHexStringLower(new byte[ChainBinding.VdfOutputBytes]),
+                ["t"] = height,
+            },
+        };
+    }
+
+    private static JsonObject VerifyBlockProof(NodeHost node, RpcParameters p)
+    {
+        string text = p.String(0, "block");
+        Block block;
+        int height;
+        if (text.Length == 2 * Hash256.Size)
+        {
+            block = BlockLookup.Require(node.Chain, p.Hash(0, "block"), "verifyblockproof");
+            height = BlockLookup.HeightOf(block, node.Parameters);
+        }
+        else
+        {
+            block = DecodeBlock(p, 0, "block", "verifyblockproof");
+            var parent = node.Chain.GetBlock(block.Header.PrevBlock)
+                ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey,
+                    $"verifyblockproof: the block's parent {block.Header.PrevBlock} is not stored, so its height (the proof's T) is unknown; submit the parent first");
+            height = BlockLookup.HeightOf(parent, node.Parameters) + 1;
+        }
+        if (height == 0)
+            throw new RpcException(RpcErrorCode.InvalidParameter, "verifyblockproof: the genesis block has no proof");
+
+        var check = node.Verifier.Check(block, height);
+        bool tier1Ok = check.Violation is null || check.Replayed;
+        bool held = node.Models.Any(m => m.Id == block.Header.ModelId);
+        var tier2 = new JsonObject { ["ran"] = check.Replayed };
+        if (check.Replayed)
+        {
+            tier2["ok"] = check.Violation is null;
+            tier2["ms"] = Milliseconds(check.Tier2);
+            tier2["reason"] = check.Violation?.Reason;
+            tier2["message"] = check.Violation?.Message;
+        }
+        else
+        {
+            tier2["ok"] = null;
+            tier2["reason"] = tier1Ok ? (held ? null : "model-not-held") : "tier1-failed";
+        }
+        return new JsonObject
+        {
+            ["hash"] = block.Header.Hash.ToString(),
+            ["height"] = height,
+            ["valid"] = check.Violation is null,
+            ["tier1"] = new JsonObject
+            {
+                ["ok"] = tier1Ok,
+                ["ms"] = Milliseconds(check.Tier1),
+                ["reason"] = tier1Ok ? null : check.Violation!.Reason,
+                ["message"] = tier1Ok ? null : check.Violation!.Message,
+            },
+            ["tier2"] = tier2,
+        };
+    }
+
+    /// <summary>Wall time in milliseconds, to the microsecond (a measurement, not a consensus value).</summary>
+    private static double Milliseconds(TimeSpan elapsed) => Math.Round(elapsed.TotalMilliseconds, 3);
+}

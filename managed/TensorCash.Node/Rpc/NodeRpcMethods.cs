@@ -1,0 +1,14 @@
+using TensorCash.Node.Hosting;
+
+namespace TensorCash.Node.Rpc;
+
+/// <summary>The node's whole method table (docs/rpc.md lists every method).</summary>
+public static class NodeRpcMethods
+{
+    public static void Register(RpcDispatcher rpc, NodeHost node)
+    {
+        BlockchainRpcMethods.Register(rpc, node);
+        MiningRpcMethods.Register(rpc, node);
+        ControlRpcMethods.Register(rpc, node);
+    }
+}
