@@ -2,6 +2,7 @@ using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Transactions;
 using TensorCash.Node.Chainstate;
+using TensorCash.Node.Mempool;
 using TensorCash.Node.Mining;
 using TensorCash.Node.Rpc;
 
@@ -36,6 +37,7 @@ public sealed class NodeHost : IAsyncDisposable
         Models = models;
         Verifier = verifier;
         Chain = chain;
+        Mempool = new NodeMempool(chain, parameters, new TransactionPool(parameters));
         CoinbaseScript = coinbaseScript;
         Rpc = new RpcDispatcher();
         NodeRpcMethods.Register(Rpc, this);
@@ -50,6 +52,8 @@ public sealed class NodeHost : IAsyncDisposable
     public InferenceModel MiningModel => Models[0];
     public BlockProofVerifier Verifier { get; }
     public ChainState Chain { get; }
+    /// <summary>The mempool, kept in step with <see cref="Chain"/>.</summary>
+    public NodeMempool Mempool { get; }
     /// <summary>The script mined coinbases pay (--mineaddress, else a wallet address).</summary>
     public byte[] CoinbaseScript { get; }
     public RpcDispatcher Rpc { get; }
@@ -135,12 +139,8 @@ public sealed class NodeHost : IAsyncDisposable
     /// <paramref name="parentMedianTimePast"/>): a coinbase paying <paramref name="coinbaseScript"/> the subsidy and
     /// the fees, with <paramref name="extraNonce"/> after its BIP34 height, then the block's transactions.
     /// </summary>
-    public BlockContent BuildContent(int height, long parentMedianTimePast, byte[] coinbaseScript, ulong extraNonce)
-    {
-        byte[] scriptSig = [.. CoinbaseHeight.Prefix(height), sizeof(ulong), .. BitConverter.GetBytes(extraNonce)];
-        var coinbase = new Transaction(1, [new TxIn(OutPoint.Null, scriptSig)], [new TxOut(Subsidy.GetBlockSubsidy(height, Parameters), coinbaseScript)], 0);
-        return new BlockContent([coinbase], []);
-    }
+    public BlockContent BuildContent(int height, long parentMedianTimePast, byte[] coinbaseScript, ulong extraNonce) =>
+        Mempool.BuildContent(height, parentMedianTimePast, coinbaseScript, extraNonce);
 
     /// <summary>The miner's view of <see cref="BuildContent"/>.</summary>
     public BlockContentBuilder ContentPaying(byte[] coinbaseScript) => (height, parentMedianTimePast, extraNonce) =>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Node.Hosting;
+using TensorCash.Node.Mempool;
 using TensorCash.Node.Storage;
 using TensorCash.Proof.Transcript;
 
@@ -25,12 +26,15 @@ public static class BlockchainRpcMethods
             return node.Chain.GetBlockHash(height)?.ToString()
                 ?? throw new RpcException(RpcErrorCode.InvalidParameter, $"getblockhash: Block height out of range ({height} > tip {node.Chain.Tip.Height})");
         });
+        rpc.Register("getmempoolinfo", "getmempoolinfo",
+            "The mempool: transaction count, bytes, total fees, size cap, and the fee rates (coins per 1000 bytes) a newcomer must pay.",
+            _ => MempoolInfo(node));
         rpc.Register("getblock", "getblock \"blockhash\" ( verbosity )",
             "A stored block (active or not). verbosity 0: the serialized block as hex (header, transactions, proof); " +
             "1 (default): an object with txids and the proof summary; 2: as 1 with every transaction decoded.", p =>
             {
                 var hash = p.Hash(0, "blockhash");
-                int verbosity = Verbosity(p, 1, "verbosity", "getblock");
+                int verbosity = Verbosity(p, 1, "verbosity", fallback: 1);
                 var block = BlockLookup.Require(node.Chain, hash, "getblock");
                 if (verbosity == 0) return Convert.ToHexStringLower(block.Serialize());
                 return BlockObject(node, block, verbosity == 2);
@@ -38,9 +42,9 @@ public static class BlockchainRpcMethods
     }
 
     /// <summary>A verbosity 0..2 given as an integer or, as bitcoind allows, a boolean (false 0, true 1).</summary>
-    public static int Verbosity(RpcParameters p, int index, string name, string method)
+    public static int Verbosity(RpcParameters p, int index, string name, int fallback)
     {
-        if (!p.Has(index)) return 1;
+        if (!p.Has(index)) return fallback;
         try
         {
             return p.Integer(index, name, 0, 2);
@@ -89,6 +93,24 @@ public static class BlockchainRpcMethods
             ["proofwindowsize"] = parameters.ProofWindowSize,
             ["modelnormaliser"] = parameters.ModelNormaliser,
             ["models"] = models,
+        };
+    }
+
+    private static JsonObject MempoolInfo(NodeHost node)
+    {
+        var info = node.Mempool.Pool.GetInfo();
+        return new JsonObject
+        {
+            ["loaded"] = true,
+            ["size"] = info.Count,
+            ["bytes"] = info.Bytes,
+            ["usage"] = info.Bytes,
+            ["total_fee"] = RpcJson.Amount(info.TotalFees),
+            ["maxmempool"] = info.MaxBytes,
+            ["mempoolminfee"] = RpcJson.Amount(info.MinimumFeeRate.PerKilobyte),
+            ["minrelaytxfee"] = RpcJson.Amount(info.MinimumRelayFeeRate.PerKilobyte),
+            ["incrementalrelayfee"] = RpcJson.Amount(MempoolPolicy.IncrementalRelayFeePerKilobyte),
+            ["fullrbf"] = false,
         };
     }
 

@@ -8,6 +8,7 @@ public static class NodeRpcMethods
     public static void Register(RpcDispatcher rpc, NodeHost node)
     {
         BlockchainRpcMethods.Register(rpc, node);
+        RawTransactionRpcMethods.Register(rpc, node);
         MiningRpcMethods.Register(rpc, node);
         ControlRpcMethods.Register(rpc, node);
     }
