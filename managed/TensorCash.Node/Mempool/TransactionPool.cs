@@ -202,9 +202,9 @@ public sealed class TransactionPool
         if (!revalidating && CheckFeeMinimums(txid, fee, size) is { } tooCheap) return tooCheap;
 
         var parents = tx.Inputs.Select(i => _entries.GetValueOrDefault(i.Prevout.Txid)).OfType<PoolEntry>().ToHashSet();
-        var ancestors = PoolEntry.Ancestors(parents);
+        var ancestors = PoolEntry.Ancestors(parents, stopAbove: MempoolPolicy.MaxAncestorCount - 1);
         if (ancestors.Count + 1 > MempoolPolicy.MaxAncestorCount)
-            return new(MempoolReasons.ChainTooLong, $"transaction {txid} would have {ancestors.Count + 1} unconfirmed ancestors counting itself; the limit is {MempoolPolicy.MaxAncestorCount}");
+            return new(MempoolReasons.ChainTooLong, $"transaction {txid} would have more than {MempoolPolicy.MaxAncestorCount} unconfirmed ancestors counting itself");
         foreach (var ancestor in ancestors)
             if (ancestor.DescendantCount + 1 > MempoolPolicy.MaxDescendantCount)
                 return new(MempoolReasons.ChainTooLong, $"transaction {txid} would give pooled transaction {ancestor.Entry.Txid} {ancestor.DescendantCount + 1} descendants counting itself; the limit is {MempoolPolicy.MaxDescendantCount}");
