@@ -110,7 +110,8 @@ public sealed class TransactionPool
     /// re-checks every transaction already pooled, all against the new chain view. Any that no longer fit (spent or
     /// confirmed on the new chain, no longer final, spending a coinbase that is no longer mature) are dropped, with
     /// their descendants, and returned. Scripts are not run again: an outpoint names one immutable output, so a script
-    /// check cannot change with the chain, and every rule is always on, so block and pool checks are the same. Fee
+    /// check cannot change with the chain, and every rule is always on, so block and pool checks are the same (the
+    /// disconnected transactions must therefore come from blocks this node connected, whose scripts it verified). Fee
     /// minimums are waived (these transactions were already paid for), then the pool is trimmed to its cap.
     /// Call it after the new chain's blocks are connected, or before them and then <see cref="BlockConnected"/> for each.
     /// </summary>
