@@ -1,0 +1,27 @@
+namespace TensorCash.Node.Mempool;
+
+/// <summary>
+/// The pool's own rejection reasons, spelled as Bitcoin Core spells them. Consensus reasons (from CheckTransaction,
+/// the input checks and the script verifier) are passed through unchanged.
+/// </summary>
+public static class MempoolReasons
+{
+    public const string Coinbase = "coinbase";
+    public const string Version = "version";
+    public const string TooLarge = "tx-size";
+    public const string TooSmall = "tx-size-small";
+    public const string ScriptSigSize = "scriptsig-size";
+    public const string Dust = "dust";
+    public const string NonFinal = "non-final";
+    public const string AlreadyInPool = "txn-already-in-mempool";
+    public const string Conflict = "txn-mempool-conflict";
+    public const string AlreadyKnown = "txn-already-known";
+    /// <summary>Core's reason for missing inputs; the same string as the block rule, which is where it comes from.</summary>
+    public const string MissingInputs = "bad-txns-inputs-missingorspent";
+    public const string NonBip68Final = "non-BIP68-final";
+    public const string TooManySigOps = "bad-txns-too-many-sigops";
+    public const string PoolMinimumFee = "mempool min fee not met";
+    public const string MinimumRelayFee = "min relay fee not met";
+    public const string ChainTooLong = "too-long-mempool-chain";
+    public const string PoolFull = "mempool full";
+}

@@ -1,0 +1,320 @@
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Ledger;
+using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Script;
+using TensorCash.Chain.Transactions;
+
+namespace TensorCash.Node.Mempool;
+
+/// <summary>
+/// The node's pool of valid unconfirmed transactions (Bitcoin Core's CTxMemPool with AcceptToMemoryPool).
+/// <para>
+/// A transaction is admitted only if it could be mined in the next block on top of the chain view it is checked
+/// against: consensus checks, then policy (<see cref="MempoolPolicy"/>). It may spend outputs of other pooled
+/// transactions (unconfirmed chains, bounded by the ancestor and descendant limits) but never a coin another pooled
+/// transaction already spends: there is no replacement (no RBF), the first spend seen wins until a block decides.
+/// </para>
+/// <para>
+/// The pool is capped by the serialized bytes of its transactions. When a newcomer takes it over the cap, packages are
+/// evicted lowest descendant score first (a transaction with all its in-pool descendants), and the rolling minimum fee
+/// rises above the evicted rate; it halves at each connected block while the pool is under half full.
+/// </para>
+/// <para>
+/// Thread safety: one lock guards all state and every public member takes it, so calls are atomic with respect to each
+/// other. The chain view and time function passed in are called under that lock and must not call back into the pool.
+/// The caller keeps the chain view and the pool in step (it holds its chain lock across connecting a block and calling
+/// <see cref="BlockConnected"/>), as Core holds cs_main with the mempool's lock.
+/// </para>
+/// </summary>
+public sealed class TransactionPool
+{
+    private static readonly FeeRate MinimumRelayFeeRate = new(MempoolPolicy.MinRelayFeePerKilobyte);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Hash256, PoolEntry> _entries = new();
+    /// <summary>Which pooled transaction spends each outpoint: the conflict check, and the links to children.</summary>
+    private readonly Dictionary<OutPoint, PoolEntry> _spentBy = new();
+    private readonly SortedSet<PoolEntry> _evictionOrder = new(PoolEntry.EvictionOrder);
+    private long _totalBytes;
+    private long _totalFees;
+    private long _nextSequence;
+    /// <summary>Raised by evictions, halved by blocks while the pool is under half full; 0 when no eviction is recent.</summary>
+    private long _rollingMinimumPerKilobyte;
+
+    public TransactionPool(ChainParams parameters, long maxBytes = MempoolPolicy.DefaultMaxPoolBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        Parameters = parameters;
+        MaxBytes = maxBytes;
+    }
+
+    public ChainParams Parameters { get; }
+    public long MaxBytes { get; }
+
+    /// <summary>What a transaction is checked against: the chain tip's UTXO set, the next block's height and time context.</summary>
+    private sealed record ChainTip(ICoinView Coins, int NextHeight, long MedianTimePast, Func<int, long> MedianTimePastAtHeight);
+
+    /// <summary>
+    /// Validates <paramref name="tx"/> for inclusion in the block at <paramref name="nextHeight"/>, whose parent (the tip
+    /// of <paramref name="chainCoins"/>) has median-time-past <paramref name="medianTimePast"/>, and admits it.
+    /// <paramref name="medianTimePastAtHeight"/>(h) gives the median-time-past of the block at height h, which BIP68
+    /// time locks measure from; without it, every confirmed coin is taken to be confirmed at the tip, which can defer a
+    /// time-locked transaction that is already final but never admits one that is not (median-time-past never decreases
+    /// along a chain).
+    /// </summary>
+    public MempoolAcceptResult Accept(Transaction tx, ICoinView chainCoins, int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null)
+    {
+        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast));
+        lock (_lock)
+        {
+            if (Admit(tx, tip, revalidating: false) is { } violation)
+                return new MempoolAcceptResult(tx.Txid, violation, 0);
+            TrimToSize();
+            if (!_entries.TryGetValue(tx.Txid, out var admitted))
+                return new MempoolAcceptResult(tx.Txid, new RuleViolation(MempoolReasons.PoolFull,
+                    $"transaction {tx.Txid} was evicted on arrival: the pool is full ({MaxBytes} bytes) of transactions with better fee rates"), 0);
+            return new MempoolAcceptResult(tx.Txid, null, admitted.Entry.Fee);
+        }
+    }
+
+    /// <summary>
+    /// A block was connected: its transactions leave the pool (their pooled children stay, now spending confirmed
+    /// outputs), and so does every pooled transaction that spends a coin the block spent, with its descendants.
+    /// Returns the transactions removed as conflicts (wallets report them as double-spent).
+    /// </summary>
+    public IReadOnlyList<Transaction> BlockConnected(IReadOnlyList<Transaction> blockTransactions)
+    {
+        lock (_lock)
+        {
+            var conflicts = new List<Transaction>();
+            foreach (var tx in blockTransactions)
+            {
+                if (tx.IsCoinbase) continue;
+                if (_entries.TryGetValue(tx.Txid, out var confirmed)) Remove([confirmed]);
+                foreach (var input in tx.Inputs)
+                {
+                    if (!_spentBy.TryGetValue(input.Prevout, out var spender)) continue;
+                    var package = spender.WithDescendants();
+                    conflicts.AddRange(package.Select(e => e.Entry.Transaction));
+                    Remove(package);
+                }
+            }
+            DecayRollingMinimum();
+            return conflicts;
+        }
+    }
+
+    /// <summary>
+    /// Blocks were disconnected (a reorganisation): offers their non-coinbase transactions
+    /// (<paramref name="disconnectedTransactions"/>, oldest block first, each block in order) back to the pool, then
+    /// re-checks every transaction already pooled, all against the new chain view. Any that no longer fit (spent or
+    /// confirmed on the new chain, no longer final, spending a coinbase that is no longer mature) are dropped, with
+    /// their descendants, and returned. Scripts are not run again: an outpoint names one immutable output, so a script
+    /// check cannot change with the chain, and every rule is always on, so block and pool checks are the same (the
+    /// disconnected transactions must therefore come from blocks this node connected, whose scripts it verified). Fee
+    /// minimums are waived (these transactions were already paid for), then the pool is trimmed to its cap.
+    /// Call it after the new chain's blocks are connected, or before them and then <see cref="BlockConnected"/> for each.
+    /// </summary>
+    public IReadOnlyList<Transaction> BlocksDisconnected(IReadOnlyList<Transaction> disconnectedTransactions, ICoinView chainCoins,
+        int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null)
+    {
+        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast));
+        lock (_lock)
+        {
+            // Rebuilding in dependency order (block transactions precede the pooled ones that may spend them; pooled
+            // ones in admission order) re-derives every link and total from scratch.
+            var candidates = disconnectedTransactions.Where(t => !t.IsCoinbase)
+                .Concat(_entries.Values.OrderBy(e => e.Entry.Sequence).Select(e => e.Entry.Transaction)).ToList();
+            _entries.Clear();
+            _spentBy.Clear();
+            _evictionOrder.Clear();
+            _totalBytes = 0;
+            _totalFees = 0;
+            foreach (var tx in candidates) Admit(tx, tip, revalidating: true);
+            TrimToSize();
+            return candidates.Where(t => !_entries.ContainsKey(t.Txid)).DistinctBy(t => t.Txid).ToList();
+        }
+    }
+
+    public MempoolInfo GetInfo()
+    {
+        lock (_lock)
+            return new MempoolInfo(_entries.Count, _totalBytes, _totalFees, MaxBytes, CurrentMinimumFeeRate(), MinimumRelayFeeRate);
+    }
+
+    public int Count
+    {
+        get { lock (_lock) return _entries.Count; }
+    }
+
+    public bool Contains(Hash256 txid)
+    {
+        lock (_lock) return _entries.ContainsKey(txid);
+    }
+
+    /// <summary>The pooled transaction with this txid and its fee, size and sigops (getrawtransaction, getmempoolentry), or null.</summary>
+    public MempoolEntry? GetEntry(Hash256 txid)
+    {
+        lock (_lock) return _entries.TryGetValue(txid, out var entry) ? entry.Entry : null;
+    }
+
+    /// <summary>Every pooled entry in admission order, which is a topological order (parents before children).</summary>
+    public IReadOnlyList<MempoolEntry> Snapshot()
+    {
+        lock (_lock) return _entries.Values.Select(e => e.Entry).OrderBy(e => e.Sequence).ToArray();
+    }
+
+    /// <summary>
+    /// Runs every check (Core's PreChecks, then the script checks) and inserts the transaction; null when admitted.
+    /// <paramref name="revalidating"/> (after a reorganisation) skips the fee minimums and the scripts; see <see cref="BlocksDisconnected"/>.
+    /// </summary>
+    private RuleViolation? Admit(Transaction tx, ChainTip tip, bool revalidating)
+    {
+        if (TransactionRules.CheckTransaction(tx, Parameters) is { } consensus) return consensus;
+        var txid = tx.Txid;
+        if (tx.IsCoinbase)
+            return new(MempoolReasons.Coinbase, $"transaction {txid} is a coinbase; it can only appear as a block's first transaction");
+        if (StandardnessRules.Check(tx) is { } nonStandard) return nonStandard;
+        if (!TransactionFinality.IsFinal(tx, tip.NextHeight, tip.MedianTimePast))
+            return new(MempoolReasons.NonFinal, $"transaction {txid} has lock time {tx.LockTime}, not final for the block at height {tip.NextHeight} with median-time-past {tip.MedianTimePast}");
+        if (_entries.ContainsKey(txid))
+            return new(MempoolReasons.AlreadyInPool, $"transaction {txid} is already in the pool");
+        for (int i = 0; i < tx.Inputs.Count; i++)
+            if (_spentBy.TryGetValue(tx.Inputs[i].Prevout, out var rival))
+                return new(MempoolReasons.Conflict, $"transaction {txid} input {i} spends {tx.Inputs[i].Prevout}, already spent by pooled transaction {rival.Entry.Txid} (no replacement)");
+
+        var coins = new Coin[tx.Inputs.Count];
+        var view = new BlockCoinOverlay(new PoolCoinView(tip.Coins, _entries, tip.NextHeight));
+        if (BlockConnector.CheckInputs(tx, tip.NextHeight, view, Parameters, coins, out long fee) is { } inputs)
+        {
+            // Core's test: inputs are missing because the transaction itself is already confirmed.
+            if (inputs.Reason == MempoolReasons.MissingInputs && HasConfirmedOutput(tx, tip.Coins))
+                return new(MempoolReasons.AlreadyKnown, $"transaction {txid} is already confirmed (an output of it is in the chain's UTXO set)");
+            return inputs;
+        }
+        if (!SequenceLocks.AreSatisfied(tx, coins.Select(c => c.Height).ToArray(), tip.NextHeight, tip.MedianTimePastAtHeight))
+            return new(MempoolReasons.NonBip68Final, $"transaction {txid} has a relative lock time (BIP68) not yet met for the block at height {tip.NextHeight}");
+
+        int sigOps = SigOpCounter.Count(tx);
+        if (sigOps > MempoolPolicy.MaxStandardTransactionSigOps)
+            return new(MempoolReasons.TooManySigOps, $"transaction {txid} has {sigOps} legacy sigops; the standard limit is {MempoolPolicy.MaxStandardTransactionSigOps}");
+
+        int size = tx.SerializedSize;
+        if (!revalidating && CheckFeeMinimums(txid, fee, size) is { } tooCheap) return tooCheap;
+
+        var parents = tx.Inputs.Select(i => _entries.GetValueOrDefault(i.Prevout.Txid)).OfType<PoolEntry>().ToHashSet();
+        var ancestors = PoolEntry.Ancestors(parents, stopAbove: MempoolPolicy.MaxAncestorCount - 1);
+        if (ancestors.Count + 1 > MempoolPolicy.MaxAncestorCount)
+            return new(MempoolReasons.ChainTooLong, $"transaction {txid} would have more than {MempoolPolicy.MaxAncestorCount} unconfirmed ancestors counting itself");
+        foreach (var ancestor in ancestors)
+            if (ancestor.DescendantCount + 1 > MempoolPolicy.MaxDescendantCount)
+                return new(MempoolReasons.ChainTooLong, $"transaction {txid} would give pooled transaction {ancestor.Entry.Txid} {ancestor.DescendantCount + 1} descendants counting itself; the limit is {MempoolPolicy.MaxDescendantCount}");
+
+        if (!revalidating)
+            for (int i = 0; i < tx.Inputs.Count; i++)
+                if (ScriptVerifier.VerifyInput(tx, i, coins[i].Output) is { } script)
+                    return script with { Message = $"transaction {txid} input {i}: {script.Message}" };
+
+        Insert(new MempoolEntry(tx, fee, size, sigOps, _nextSequence++), parents, ancestors);
+        return null;
+    }
+
+    private RuleViolation? CheckFeeMinimums(Hash256 txid, long fee, int size)
+    {
+        if (_rollingMinimumPerKilobyte > 0)
+        {
+            long required = new FeeRate(_rollingMinimumPerKilobyte).FeeFor(size);
+            if (fee < required)
+                return new(MempoolReasons.PoolMinimumFee, $"transaction {txid} pays {fee} for {size} bytes; the pool, having evicted transactions, now asks {required} ({_rollingMinimumPerKilobyte}/kB)");
+        }
+        long relay = MinimumRelayFeeRate.FeeFor(size);
+        if (fee < relay)
+            return new(MempoolReasons.MinimumRelayFee, $"transaction {txid} pays {fee} for {size} bytes; the relay minimum is {relay} ({MinimumRelayFeeRate})");
+        return null;
+    }
+
+    private static bool HasConfirmedOutput(Transaction tx, ICoinView chainCoins)
+    {
+        for (int o = 0; o < tx.Outputs.Count; o++)
+            if (chainCoins.GetCoin(new OutPoint(tx.Txid, (uint)o)) is not null) return true;
+        return false;
+    }
+
+    private void Insert(MempoolEntry entry, HashSet<PoolEntry> parents, HashSet<PoolEntry> ancestors)
+    {
+        var added = new PoolEntry(entry);
+        foreach (var parent in parents)
+        {
+            added.Parents.Add(parent);
+            parent.Children.Add(added);
+        }
+        foreach (var ancestor in ancestors) Reindex(ancestor, a => a.RecountDescendants());
+        _entries.Add(entry.Txid, added);
+        foreach (var input in entry.Transaction.Inputs) _spentBy.Add(input.Prevout, added);
+        _evictionOrder.Add(added);
+        _totalBytes += entry.Size;
+        _totalFees += entry.Fee;
+    }
+
+    /// <summary>
+    /// Removes <paramref name="removed"/>. Ancestors that stay have their descendant totals recounted; descendants that
+    /// stay just lose the parent link (a confirmed parent's outputs are now in the chain view).
+    /// </summary>
+    private void Remove(IReadOnlyCollection<PoolEntry> removed)
+    {
+        var set = removed as HashSet<PoolEntry> ?? removed.ToHashSet();
+        var affected = PoolEntry.Ancestors(set.SelectMany(e => e.Parents));
+        affected.ExceptWith(set);
+        // Out of the index before any key changes: the removed entries' and the affected ancestors' keys.
+        foreach (var entry in set) _evictionOrder.Remove(entry);
+        foreach (var ancestor in affected) _evictionOrder.Remove(ancestor);
+        foreach (var entry in set)
+        {
+            foreach (var parent in entry.Parents) parent.Children.Remove(entry);
+            foreach (var child in entry.Children) child.Parents.Remove(entry);
+            _entries.Remove(entry.Entry.Txid);
+            foreach (var input in entry.Entry.Transaction.Inputs) _spentBy.Remove(input.Prevout);
+            _totalBytes -= entry.Entry.Size;
+            _totalFees -= entry.Entry.Fee;
+        }
+        foreach (var ancestor in affected)
+        {
+            ancestor.RecountDescendants();
+            _evictionOrder.Add(ancestor);
+        }
+    }
+
+    /// <summary>Evicts the package of the lowest descendant score until the pool fits its cap, raising the rolling minimum.</summary>
+    private void TrimToSize()
+    {
+        while (_totalBytes > MaxBytes && _evictionOrder.Count > 0)
+        {
+            var worst = _evictionOrder.Min!;
+            long evictedRate = FeeRate.Of(worst.DescendantFees, worst.DescendantBytes).PerKilobyte;
+            _rollingMinimumPerKilobyte = Math.Max(_rollingMinimumPerKilobyte, evictedRate + MempoolPolicy.IncrementalRelayFeePerKilobyte);
+            Remove(worst.WithDescendants());
+        }
+    }
+
+    /// <summary>
+    /// Lets the rolling minimum fall once the pressure is gone: halved at each block while the pool is under half its
+    /// cap, and dropped below half the incremental rate. (Core decays it by wall-clock half-life; blocks keep this
+    /// deterministic.)
+    /// </summary>
+    private void DecayRollingMinimum()
+    {
+        if (_rollingMinimumPerKilobyte == 0 || _totalBytes >= MaxBytes / 2) return;
+        _rollingMinimumPerKilobyte /= 2;
+        if (_rollingMinimumPerKilobyte < MempoolPolicy.IncrementalRelayFeePerKilobyte / 2) _rollingMinimumPerKilobyte = 0;
+    }
+
+    private FeeRate CurrentMinimumFeeRate() => FeeRate.Max(new FeeRate(_rollingMinimumPerKilobyte), MinimumRelayFeeRate);
+
+    /// <summary>A key of the eviction index is about to change: take the entry out, change it, put it back.</summary>
+    private void Reindex(PoolEntry entry, Action<PoolEntry> change)
+    {
+        _evictionOrder.Remove(entry);
+        change(entry);
+        _evictionOrder.Add(entry);
+    }
+}
