@@ -5,7 +5,7 @@ namespace TensorCash.Node.Mempool;
 /// Ordering decisions between transactions and packages do not round through it; they use <see cref="Compare"/>,
 /// which is exact.
 /// </summary>
-public readonly record struct FeeRate(long PerKilobyte) : IComparable<FeeRate>
+public readonly record struct FeeRate(long PerKilobyte)
 {
     private const int BytesPerKilobyte = 1_000;
 
@@ -27,8 +27,6 @@ public readonly record struct FeeRate(long PerKilobyte) : IComparable<FeeRate>
     /// <summary>Compares the rates feeA/bytesA and feeB/bytesB exactly (cross-multiplied; sizes must be positive).</summary>
     public static int Compare(long feeA, long bytesA, long feeB, long bytesB) =>
         ((Int128)feeA * bytesB).CompareTo((Int128)feeB * bytesA);
-
-    public int CompareTo(FeeRate other) => PerKilobyte.CompareTo(other.PerKilobyte);
 
     public static FeeRate Max(FeeRate a, FeeRate b) => a.PerKilobyte >= b.PerKilobyte ? a : b;
 

@@ -43,12 +43,15 @@ internal sealed class PoolEntry(MempoolEntry entry)
         return found;
     }
 
-    /// <summary>All in-pool ancestors reachable from <paramref name="parents"/>, the parents included.</summary>
-    public static HashSet<PoolEntry> Ancestors(IEnumerable<PoolEntry> parents)
+    /// <summary>
+    /// All in-pool ancestors reachable from <paramref name="parents"/>, the parents included; the walk stops once more
+    /// than <paramref name="stopAbove"/> are found, so a newcomer with thousands of pooled parents costs little to refuse.
+    /// </summary>
+    public static HashSet<PoolEntry> Ancestors(IEnumerable<PoolEntry> parents, int stopAbove = int.MaxValue)
     {
         var found = new HashSet<PoolEntry>();
         var pending = new Stack<PoolEntry>(parents);
-        while (pending.TryPop(out var next))
+        while (found.Count <= stopAbove && pending.TryPop(out var next))
             if (found.Add(next))
                 foreach (var parent in next.Parents) pending.Push(parent);
         return found;

@@ -38,7 +38,7 @@ internal static class StandardnessRules
     }
 
     /// <summary>Core's GetDustThreshold: 0 for an unspendable output (which never enters the UTXO set), otherwise the dust fee of spending it.</summary>
-    public static long DustThreshold(TxOut output)
+    private static long DustThreshold(TxOut output)
     {
         var script = output.ScriptPubKey;
         if ((script.Length > 0 && script[0] == OpReturn) || script.Length > MaxSpendableScriptBytes) return 0;

@@ -110,7 +110,8 @@ public sealed class TransactionPool
     /// re-checks every transaction already pooled, all against the new chain view. Any that no longer fit (spent or
     /// confirmed on the new chain, no longer final, spending a coinbase that is no longer mature) are dropped, with
     /// their descendants, and returned. Scripts are not run again: an outpoint names one immutable output, so a script
-    /// check cannot change with the chain, and every rule is always on, so block and pool checks are the same. Fee
+    /// check cannot change with the chain, and every rule is always on, so block and pool checks are the same (the
+    /// disconnected transactions must therefore come from blocks this node connected, whose scripts it verified). Fee
     /// minimums are waived (these transactions were already paid for), then the pool is trimmed to its cap.
     /// Call it after the new chain's blocks are connected, or before them and then <see cref="BlockConnected"/> for each.
     /// </summary>
@@ -202,9 +203,9 @@ public sealed class TransactionPool
         if (!revalidating && CheckFeeMinimums(txid, fee, size) is { } tooCheap) return tooCheap;
 
         var parents = tx.Inputs.Select(i => _entries.GetValueOrDefault(i.Prevout.Txid)).OfType<PoolEntry>().ToHashSet();
-        var ancestors = PoolEntry.Ancestors(parents);
+        var ancestors = PoolEntry.Ancestors(parents, stopAbove: MempoolPolicy.MaxAncestorCount - 1);
         if (ancestors.Count + 1 > MempoolPolicy.MaxAncestorCount)
-            return new(MempoolReasons.ChainTooLong, $"transaction {txid} would have {ancestors.Count + 1} unconfirmed ancestors counting itself; the limit is {MempoolPolicy.MaxAncestorCount}");
+            return new(MempoolReasons.ChainTooLong, $"transaction {txid} would have more than {MempoolPolicy.MaxAncestorCount} unconfirmed ancestors counting itself");
         foreach (var ancestor in ancestors)
             if (ancestor.DescendantCount + 1 > MempoolPolicy.MaxDescendantCount)
                 return new(MempoolReasons.ChainTooLong, $"transaction {txid} would give pooled transaction {ancestor.Entry.Txid} {ancestor.DescendantCount + 1} descendants counting itself; the limit is {MempoolPolicy.MaxDescendantCount}");
