@@ -5,6 +5,7 @@ using TensorCash.Node.Chainstate;
 using TensorCash.Node.Mempool;
 using TensorCash.Node.Mining;
 using TensorCash.Node.Rpc;
+using TensorCash.Node.Wallet;
 
 namespace TensorCash.Node.Hosting;
 
@@ -23,13 +24,15 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _generateLock = new();
+    private readonly Lock _mineScriptLock = new();
     private RpcServer? _server;
     private Thread? _minerThread;
     private bool _disposed;
+    private byte[]? _mineScript;
     private int _blocksMined;
 
     private NodeHost(NodeOptions options, ChainParams parameters, string dataDirectory, IReadOnlyList<InferenceModel> models,
-        BlockProofVerifier verifier, ChainState chain, byte[] coinbaseScript)
+        BlockProofVerifier verifier, ChainState chain, NodeWallet wallet, byte[]? mineScript)
     {
         Options = options;
         Parameters = parameters;
@@ -38,7 +41,9 @@ public sealed class NodeHost : IAsyncDisposable
         Verifier = verifier;
         Chain = chain;
         Mempool = new NodeMempool(chain, parameters, new TransactionPool(parameters));
-        CoinbaseScript = coinbaseScript;
+        Wallet = wallet;
+        Payments = new WalletService(chain, Mempool, wallet);
+        _mineScript = mineScript;
         Rpc = new RpcDispatcher();
         NodeRpcMethods.Register(Rpc, this);
     }
@@ -54,8 +59,38 @@ public sealed class NodeHost : IAsyncDisposable
     public ChainState Chain { get; }
     /// <summary>The mempool, kept in step with <see cref="Chain"/>.</summary>
     public NodeMempool Mempool { get; }
-    /// <summary>The script mined coinbases pay (--mineaddress, else a wallet address).</summary>
-    public byte[] CoinbaseScript { get; }
+    /// <summary>The default wallet, DATADIR/wallets/default.json (created on first start).</summary>
+    public NodeWallet Wallet { get; }
+
+    /// <summary>The wallet's balances and payments against this node's chainstate and mempool.</summary>
+    public WalletService Payments { get; }
+
+    /// <summary>
+    /// The script mined coinbases pay: --mineaddress, else the wallet's first receiving address (made on first use,
+    /// so a node that never mines adds no key).
+    /// </summary>
+    public byte[] CoinbaseScript
+    {
+        get
+        {
+            lock (_mineScriptLock)
+            {
+                if (_mineScript is null)
+                {
+                    string address = Wallet.Addresses.Count > 0 ? Wallet.Addresses[0] : Wallet.GetNewAddress(MiningLabel);
+                    PaymentAddress.TryGetScript(address, Parameters, out var script, out _);
+                    _mineScript = script;
+                }
+                return _mineScript;
+            }
+        }
+    }
+
+    /// <summary>The label of the wallet address a node creates for its own coinbases.</summary>
+    public const string MiningLabel = "mining";
+
+    /// <summary>The wallet's default file name under DATADIR/wallets.</summary>
+    public const string DefaultWalletName = "default";
     public RpcDispatcher Rpc { get; }
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -83,6 +118,7 @@ public sealed class NodeHost : IAsyncDisposable
     /// <exception cref="Storage.NodeStorageException">The datadir cannot be used.</exception>
     /// <exception cref="ArgumentException">A bad --mineaddress.</exception>
     /// <exception cref="InvalidOperationException">A model that is not registered on this network.</exception>
+    /// <exception cref="WalletException">The default wallet cannot be opened (permissions, corrupt, another network, in use).</exception>
     public static NodeHost Open(NodeOptions options)
     {
         var parameters = ChainParams.For(options.Network);
@@ -93,14 +129,18 @@ public sealed class NodeHost : IAsyncDisposable
 
         var models = LoadModels(options, parameters);
         ChainState? chain = null;
+        NodeWallet? wallet = null;
         try
         {
             var verifier = new BlockProofVerifier(parameters, models);
             chain = new ChainState(dataDirectory, parameters, verifier.Verify);
-            return new NodeHost(options, parameters, dataDirectory, models, verifier, chain, mineScript!);
+            string walletPath = WalletFile.PathIn(dataDirectory, DefaultWalletName);
+            wallet = File.Exists(walletPath) ? NodeWallet.Open(walletPath, parameters) : NodeWallet.Create(walletPath, parameters);
+            return new NodeHost(options, parameters, dataDirectory, models, verifier, chain, wallet, mineScript);
         }
         catch
         {
+            wallet?.Dispose();
             chain?.Dispose();
             foreach (var model in models) model.Dispose();
             throw;
@@ -237,6 +277,7 @@ public sealed class NodeHost : IAsyncDisposable
             RpcCookie.Delete(DataDirectory);
             File.Delete(Path.Combine(DataDirectory, RpcPortFileName));
         }
+        Wallet.Dispose();
         Chain.Dispose();
         foreach (var model in Models) model.Dispose();
         _shutdown.Dispose();

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Ledger;
@@ -105,7 +106,11 @@ public sealed class NodeMempool
         }
         catch (InvalidOperationException) when (ChainMoved(generation))
         {
-            return new BlockContent([BlockTemplateBuilder.Coinbase(height, extraNonce, coinbaseScript, subsidy)], []);
+            // The template's coinbase layout: BIP34 height, then the extra nonce pushed as 8 little-endian bytes.
+            var nonce = new byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64LittleEndian(nonce, extraNonce);
+            byte[] scriptSig = [.. CoinbaseHeight.Prefix(height), (byte)nonce.Length, .. nonce];
+            return new BlockContent([new Transaction(1, [new TxIn(OutPoint.Null, scriptSig)], [new TxOut(subsidy, coinbaseScript)], 0)], []);
         }
     }
 

@@ -47,7 +47,7 @@ public static class MiningRpcMethods
             "that header, the transactions and the transcript ending at that window.",
             p =>
             {
-                byte[] script = p.Has(0) ? AddressScript(p.String(0, "address"), node.Parameters, "getinferencetemplate") : RequireMiningScript(node, "getinferencetemplate");
+                byte[] script = p.Has(0) ? AddressScript(p.String(0, "address"), node.Parameters, "getinferencetemplate") : node.CoinbaseScript;
                 var modelId = p.Has(1) ? ModelId(p.String(1, "modelid"), node.Parameters) : node.MiningModel.Id;
                 return Template(node, script, modelId, (ulong)Interlocked.Increment(ref templateCounter));
             });
@@ -90,8 +90,6 @@ public static class MiningRpcMethods
         PaymentAddress.TryGetScript(address, parameters, out var script, out string error)
             ? script
             : throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"{method}: Invalid address: {error}");
-
-    private static byte[] RequireMiningScript(NodeHost node, string method) => node.CoinbaseScript;
 
     private static Hash256 ModelId(string text, ChainParams parameters)
     {

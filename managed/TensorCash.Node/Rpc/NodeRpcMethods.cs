@@ -10,6 +10,7 @@ public static class NodeRpcMethods
         BlockchainRpcMethods.Register(rpc, node);
         RawTransactionRpcMethods.Register(rpc, node);
         MiningRpcMethods.Register(rpc, node);
+        WalletRpcMethods.Register(rpc, node);
         ControlRpcMethods.Register(rpc, node);
     }
 }

@@ -10,6 +10,7 @@ public enum RpcErrorCode
     ParseError = -32700,
     MiscError = -1,
     TypeError = -3,
+    WalletError = -4,
     InvalidAddressOrKey = -5,
     WalletInsufficientFunds = -6,
     InvalidParameter = -8,

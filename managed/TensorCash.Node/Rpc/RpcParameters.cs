@@ -57,6 +57,21 @@ public sealed class RpcParameters(string method, IReadOnlyList<JsonElement> valu
         return (int)value;
     }
 
+    /// <summary>A JSON array of strings.</summary>
+    public IReadOnlyList<string> StringArray(int index, string name)
+    {
+        var value = At(index, name);
+        if (value.ValueKind != JsonValueKind.Array) throw TypeError(index, name, value, "array");
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+                throw new RpcException(RpcErrorCode.TypeError, $"{method}: parameter {index + 1} ({name}): every element must be a string, not {item.ValueKind.ToString().ToLowerInvariant()}");
+            items.Add(item.GetString()!);
+        }
+        return items;
+    }
+
     /// <summary>A block hash or txid in display form (64 hex digits), with bitcoind's -8 errors otherwise.</summary>
     public Hash256 Hash(int index, string name)
     {

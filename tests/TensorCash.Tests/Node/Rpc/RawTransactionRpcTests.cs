@@ -65,7 +65,7 @@ public class RawTransactionRpcTests
         Assert.That(missing.Code, Is.EqualTo(RpcErrorCode.VerifyError));
         Assert.That(missing.Message, Does.StartWith(MempoolReasons.MissingInputs));
 
-        var immature = node.Fails("sendrawtransaction", Hex(Spend(CoinbaseOf(node, 3), 40_00000000)));
+        var immature = node.Fails("sendrawtransaction", Hex(Spend(CoinbaseOf(node, MaturedChain.WalletHeights[^1] + 1), 40_00000000)));
         Assert.That(immature.Code, Is.EqualTo(RpcErrorCode.VerifyRejected));
         Assert.That(immature.Message, Does.StartWith("bad-txns-premature-spend-of-coinbase"));
 

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TensorCash.Node.Hosting;
+using TensorCash.Node.Wallet;
+
+namespace TensorCash.Node.Rpc;
+
+/// <summary>The default wallet: getnewaddress, getbalance, getbalances, listunspent, sendtoaddress (bitcoind's names and fields).</summary>
+public static class WalletRpcMethods
+{
+    /// <summary>bitcoind's listunspent default maxconf.</summary>
+    public const int DefaultMaxConfirmations = 9_999_999;
+    private const int FeeRateDecimals = 3;
+
+    public static void Register(RpcDispatcher rpc, NodeHost node)
+    {
+        var payments = node.Payments;
+
+        rpc.Register("getnewaddress", "getnewaddress ( \"label\" )",
+            "A new receiving address of the wallet (a fresh key, saved before the address is returned; back the wallet up afterwards).",
+            p => Wallet(() => payments.Wallet.GetNewAddress(p.OptionalString(0, "label") ?? "")));
+
+        rpc.Register("getbalance", "getbalance",
+            "The wallet's spendable balance: confirmed, mature coins not spent by a mempool transaction.",
+            _ => RpcJson.Amount(payments.GetBalance().Spendable));
+
+        rpc.Register("getbalances", "getbalances",
+            "The wallet's balances: {mine: {trusted, untrusted_pending, immature}} (trusted = spendable, untrusted_pending = unconfirmed outputs paying the wallet).",
+            _ =>
+            {
+                var balance = payments.GetBalance();
+                return new JsonObject
+                {
+                    ["mine"] = new JsonObject
+                    {
+                        ["trusted"] = RpcJson.Amount(balance.Spendable),
+                        ["untrusted_pending"] = RpcJson.Amount(balance.Unconfirmed),
+                        ["immature"] = RpcJson.Amount(balance.Immature),
+                    },
+                };
+            });
+
+        rpc.Register("listunspent", "listunspent ( minconf maxconf [\"address\",...] )",
+            "The wallet's spendable coins with between minconf (default 1) and maxconf (default 9999999) confirmations, " +
+            "optionally only those paying the given addresses. Immature coinbases and coins spent by mempool transactions are not listed.",
+            p =>
+            {
+                int minConfirmations = p.Has(0) ? p.Integer(0, "minconf", 0, int.MaxValue) : 1;
+                int maxConfirmations = p.Has(1) ? p.Integer(1, "maxconf", 0, int.MaxValue) : DefaultMaxConfirmations;
+                var addresses = p.Has(2) ? p.StringArray(2, "addresses") : null;
+                foreach (string address in addresses ?? [])
+                    MiningRpcMethods.AddressScript(address, node.Parameters, "listunspent");
+                var result = new JsonArray();
+                foreach (var coin in payments.ListUnspent())
+                {
+                    if (coin.Confirmations < minConfirmations || coin.Confirmations > maxConfirmations) continue;
+                    if (addresses is not null && !addresses.Contains(coin.Address)) continue;
+                    result.Add(new JsonObject
+                    {
+                        ["txid"] = coin.OutPoint.Txid.ToString(),
+                        ["vout"] = coin.OutPoint.Index,
+                        ["address"] = coin.Address,
+                        ["label"] = coin.Label,
+                        ["scriptPubKey"] = Convert.ToHexStringLower(coin.Coin.Output.ScriptPubKey),
+                        ["amount"] = RpcJson.Amount(coin.Value),
+                        ["confirmations"] = coin.Confirmations,
+                        ["coinbase"] = coin.Coin.IsCoinbase,
+                        ["spendable"] = true,
+                        ["solvable"] = true,
+                        ["safe"] = true,
+                    });
+                }
+                return result;
+            });
+
+        rpc.Register("sendtoaddress", "sendtoaddress \"address\" amount ( fee_rate )",
+            "Pays amount (coins, up to 8 decimals) to address from the wallet's spendable coins and submits the transaction " +
+            "to the mempool; returns its txid. fee_rate is in base units per byte (up to 3 decimals; default 2, or the " +
+            "mempool's minimum when higher). Errors: -5 bad address, -3 bad amount, -6 insufficient funds, -4 other wallet " +
+            "failures, -26 the mempool refused the transaction.",
+            p =>
+            {
+                string address = p.String(0, "address");
+                long amount = p.Amount(1, "amount");
+                long feeRate = p.Has(2) ? FeeRatePerKilobyte(p.String(2, "fee_rate")) : payments.DefaultFeeRate;
+                WalletPayment payment;
+                try
+                {
+                    payment = Wallet(() => payments.Send(address, amount, feeRate));
+                }
+                catch (MempoolRejectedException e)
+                {
+                    throw new RpcException(RpcErrorCode.VerifyRejected, $"sendtoaddress: {e.Result.Rejection}");
+                }
+                return payment.Transaction.Txid.ToString();
+            });
+    }
+
+    /// <summary>Base units per byte with up to 3 decimals (exactly base units per 1000 bytes, the wallet's unit).</summary>
+    private static long FeeRatePerKilobyte(string text)
+    {
+        int dot = text.IndexOf('.');
+        string whole = dot < 0 ? text : text[..dot];
+        string fraction = dot < 0 ? "" : text[(dot + 1)..];
+        if (whole.Length is 0 or > 12 || fraction.Length > FeeRateDecimals || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit) || (dot >= 0 && fraction.Length == 0))
+            throw new RpcException(RpcErrorCode.TypeError, $"sendtoaddress: fee_rate '{text}' is not a fee rate in base units per byte (a non-negative number with at most {FeeRateDecimals} decimals)");
+        return long.Parse(whole + fraction.PadRight(FeeRateDecimals, '0'), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs a wallet operation, turning its failures into bitcoind's wallet error codes.</summary>
+    private static T Wallet<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (WalletException e)
+        {
+            var code = e.Error switch
+            {
+                WalletError.InvalidAddress => RpcErrorCode.InvalidAddressOrKey,
+                WalletError.InvalidAmount => RpcErrorCode.TypeError,
+                WalletError.InsufficientFunds => RpcErrorCode.WalletInsufficientFunds,
+                _ => RpcErrorCode.WalletError,
+            };
+            throw new RpcException(code, e.Message);
+        }
+    }
+}
