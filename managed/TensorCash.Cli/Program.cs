@@ -23,6 +23,8 @@ public static class Program
         root.Add(BenchCommand.Create(console));
         root.Add(ProveCommand.Create(console));
         root.Add(VerifyCommand.Create(console));
+        root.Add(NodeCommand.Create(console));
+        root.Add(CliCommand.Create(console));
 
         ParseResult parsed;
         try

@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using TensorCash.Chain.Consensus;
+using TensorCash.Node.Hosting;
+using TensorCash.Node.Storage;
+
+namespace TensorCash.Cli.Commands;
+
+/// <summary>
+/// `tensorcash node`: runs a node until the `stop` RPC, Ctrl+C (SIGINT) or SIGTERM. Prints a startup summary, then a
+/// line per block connected and per block mined, on stdout.
+/// </summary>
+public static class NodeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var common = new NodeCommandOptions(
+            "JSON-RPC port on 127.0.0.1. Default: the network's (main 8432, testnet 18432, regtest 18543). " +
+            "0 picks a free port; the port in use is always written to DATADIR/rpc.port.");
+        var mine = new Option<bool>("--mine") { Description = "Mine in the background on the first --model (builtin:tiny if none is given)." };
+        var models = new Option<string[]>("--model", "-m")
+        {
+            Description = "A model to hold (a .gguf file, a Hugging Face directory, or builtin:tiny); repeat for several. The node " +
+                          "replays (tier 2) every block on a model it holds and mines on the first. builtin:tiny is always held.",
+            HelpName = "PATH|builtin:tiny",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var threads = CommonOptions.Threads();
+        var mineAddress = new Option<string>("--mineaddress")
+        {
+            Description = "Address mined coinbases pay. Default: an address of the node's wallet.",
+            HelpName = "ADDRESS",
+        };
+
+        var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
+                                          "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
+        {
+            mine, models, threads, mineAddress,
+        };
+        foreach (var option in common.All) command.Add(option);
+
+        command.SetAction(console.Guard((parsed, cancellation) =>
+        {
+            var network = common.GetNetwork(parsed);
+            var parameters = ChainParams.For(network);
+            string? address = parsed.GetValue(mineAddress);
+            if (address is not null && !PaymentAddress.TryGetScript(address, parameters, out _, out string addressError))
+                throw new UsageException($"--mineaddress: {addressError}");
+            var options = new NodeOptions
+            {
+                Network = network,
+                DataDirectory = common.GetDataDirectory(parsed),
+                Models = parsed.GetValue(models) ?? [],
+                Threads = parsed.GetValue(threads),
+                MineAddress = address,
+            };
+            int port = parsed.GetValue(common.RpcPort) ?? parameters.DefaultRpcPort;
+            return Run(console, parsed.CommandResult.Command, options, port, parsed.GetValue(mine), cancellation);
+        }));
+        return command;
+    }
+
+    private static int Run(CliConsole console, Command command, NodeOptions options, int port, bool mine, CancellationToken cancellation)
+    {
+        NodeHost host;
+        try
+        {
+            host = NodeHost.Open(options);
+        }
+        catch (NodeStorageException e)
+        {
+            console.Error(command, e.Message);
+            return ExitCodes.Failure;
+        }
+        var output = console.Out;
+        void Line(string text)
+        {
+            lock (output)
+            {
+                output.WriteLine(text);
+                output.Flush();
+            }
+        }
+
+        try
+        {
+            // Our own handlers: the node must finish its shutdown (stop mining and RPC, close the database) before exiting.
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var cancelled = cancellation.Register(host.RequestStop);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                host.RequestStop();
+            }
+
+            int boundPort = host.StartRpcAsync(port).GetAwaiter().GetResult();
+            host.Chain.BlockConnected += (block, height) =>
+                Line($"block {height} {block.Header.Hash} connected: {block.Transactions.Count} tx, proof {block.Proof.Length} bytes");
+            host.BlockMined += mined => Line(string.Create(CultureInfo.InvariantCulture,
+                $"mined block {mined.Height} {mined.Hash} on {mined.Model} in {mined.Elapsed.TotalSeconds:F2} s: {mined.TokensGenerated} tokens, {mined.WindowsTried} windows, proof {mined.ProofBytes} bytes"));
+            host.MiningFailed += e => Line($"mining stopped: {e.Message}");
+
+            PrintSummary(Line, host, boundPort);
+            if (mine)
+            {
+                host.StartMining();
+                string payee = PaymentAddress.FromScript(host.CoinbaseScript, host.Parameters) ?? Convert.ToHexStringLower(host.CoinbaseScript);
+                Line($"mining on {host.Parameters.Models[host.MiningModel.Id].Name}, coinbase to {payee}");
+            }
+            else
+            {
+                Line("not mining (start with --mine to mine)");
+            }
+
+            host.StopRequested.Wait();
+            Line("shutting down");
+        }
+        finally
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        Line("stopped");
+        return ExitCodes.Success;
+    }
+
+    private static void PrintSummary(Action<string> line, NodeHost host, int port)
+    {
+        var tip = host.Chain.Tip;
+        var parameters = host.Parameters;
+        line($"TensorCash node on {NetworkNames.Name(parameters.Network)}");
+        line($"  datadir:  {host.DataDirectory}");
+        line($"  tip:      height {tip.Height}, {tip.Hash}");
+        line($"  rpc:      127.0.0.1:{port} (cookie {host.CookiePath})");
+        foreach (var model in host.Models)
+            line($"  model:    {parameters.Models[model.Id].Name} {model.Identity.Hex} ({model.Spec})");
+        line($"  wallet:   {host.Wallet.FilePath}");
+    }
+}
