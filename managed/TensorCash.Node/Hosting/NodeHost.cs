@@ -14,12 +14,16 @@ namespace TensorCash.Node.Hosting;
 /// hook, the models it holds, the miner when asked, and the JSON-RPC method table. <see cref="Open"/> builds
 /// everything but the HTTP server, so in-process users (tests, `tensorcash demo`) can drive it directly;
 /// <see cref="StartRpcAsync"/> adds the server and its cookie. <see cref="DisposeAsync"/> shuts down in order: mining
-/// stops, the RPC server drains and stops, the cookie is deleted, the chainstate and the models are closed.
+/// stops, the RPC server drains and stops, the cookie is deleted, the wallet, the chainstate and the models are closed.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
     /// <summary>DATADIR/rpc.port: the port the RPC server is bound to, for clients of a node started with port 0.</summary>
     public const string RpcPortFileName = "rpc.port";
+    /// <summary>The wallet's file name under DATADIR/wallets.</summary>
+    public const string DefaultWalletName = "default";
+    /// <summary>The label of the wallet address a node creates for its own coinbases.</summary>
+    public const string MiningLabel = "mining";
 
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,10 +35,9 @@ public sealed class NodeHost : IAsyncDisposable
     private byte[]? _mineScript;
     private int _blocksMined;
 
-    private NodeHost(NodeOptions options, ChainParams parameters, string dataDirectory, IReadOnlyList<InferenceModel> models,
+    private NodeHost(ChainParams parameters, string dataDirectory, IReadOnlyList<InferenceModel> models,
         BlockProofVerifier verifier, ChainState chain, NodeWallet wallet, byte[]? mineScript)
     {
-        Options = options;
         Parameters = parameters;
         DataDirectory = dataDirectory;
         Models = models;
@@ -48,7 +51,6 @@ public sealed class NodeHost : IAsyncDisposable
         NodeRpcMethods.Register(Rpc, this);
     }
 
-    public NodeOptions Options { get; }
     public ChainParams Parameters { get; }
     public string DataDirectory { get; }
     /// <summary>The models this node holds: those asked for, then builtin:tiny unless it was one of them.</summary>
@@ -86,27 +88,20 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The label of the wallet address a node creates for its own coinbases.</summary>
-    public const string MiningLabel = "mining";
-
-    /// <summary>The wallet's default file name under DATADIR/wallets.</summary>
-    public const string DefaultWalletName = "default";
     public RpcDispatcher Rpc { get; }
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>The background miner, once <see cref="StartMining"/> ran.</summary>
+    /// <summary>The background miner, once <see cref="StartMining"/> ran (to submit jobs to it).</summary>
     public MiningService? Miner { get; private set; }
+    /// <summary>Whether the background miner is running (it stops at shutdown, or after <see cref="MiningFailed"/>).</summary>
+    public bool IsMining => _minerThread?.IsAlive == true;
     /// <summary>Set when a background miner hits an error it cannot go on from (the node keeps running without mining).</summary>
     public event Action<Exception>? MiningFailed;
 
-    /// <summary>The port the RPC server listens on, once started.</summary>
-    public int? RpcPort => _server?.Port;
     public string CookiePath => RpcCookie.PathIn(DataDirectory);
 
     /// <summary>Completes when the `stop` RPC (or <see cref="RequestStop"/>) asks the node to shut down.</summary>
     public Task StopRequested => _stopRequested.Task;
-    /// <summary>Cancelled when shutdown begins: long-running work (mining, generatetoaddress) ends on it.</summary>
-    public CancellationToken ShuttingDown => _shutdown.Token;
 
     /// <summary>The node's clock in Unix seconds (no peers yet, so adjusted time is local time).</summary>
     public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -136,7 +131,7 @@ public sealed class NodeHost : IAsyncDisposable
             chain = new ChainState(dataDirectory, parameters, verifier.Verify);
             string walletPath = WalletFile.PathIn(dataDirectory, DefaultWalletName);
             wallet = File.Exists(walletPath) ? NodeWallet.Open(walletPath, parameters) : NodeWallet.Create(walletPath, parameters);
-            return new NodeHost(options, parameters, dataDirectory, models, verifier, chain, wallet, mineScript);
+            return new NodeHost(parameters, dataDirectory, models, verifier, chain, wallet, mineScript);
         }
         catch
         {
@@ -163,8 +158,9 @@ public sealed class NodeHost : IAsyncDisposable
                 models.Add(model);
             }
             // builtin:tiny is embedded and tiny: holding it costs nothing and lets the node replay every block on it.
+            // It gets the asked-for threads only when it is the one the node mines on.
             if (models.All(m => m.Id != ChainParams.BuiltinTinyModelId))
-                models.Add(InferenceModel.Load("builtin:tiny", 1, parameters));
+                models.Add(InferenceModel.Load("builtin:tiny", models.Count == 0 ? options.Threads : 1, parameters));
             return models;
         }
         catch
@@ -207,26 +203,31 @@ public sealed class NodeHost : IAsyncDisposable
     public MiningService StartMining()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Miner is not null) throw new InvalidOperationException("the node is already mining");
-        var miner = CreateMiningService(CoinbaseScript);
-        Miner = miner;
-        _minerThread = new Thread(() =>
+        lock (_generateLock) // waits for a generatetoaddress in progress: the model runs one generation at a time
         {
-            try
-            {
-                miner.Run(_shutdown.Token);
-            }
-            catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                MiningFailed?.Invoke(e);
-            }
-        }) { Name = "miner", IsBackground = true };
-        _minerThread.Start();
-        return miner;
+            if (Miner is not null) throw new InvalidOperationException("the node is already mining");
+            var miner = CreateMiningService(CoinbaseScript);
+            Miner = miner;
+            _minerThread = MinerThread(miner);
+            _minerThread.Start();
+            return miner;
+        }
     }
+
+    private Thread MinerThread(MiningService miner) => new(() =>
+    {
+        try
+        {
+            miner.Run(_shutdown.Token);
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            MiningFailed?.Invoke(e);
+        }
+    }) { Name = "miner", IsBackground = true };
 
     /// <summary>
     /// Mines <paramref name="count"/> blocks paying <paramref name="coinbaseScript"/> on <see cref="MiningModel"/> now
@@ -234,10 +235,10 @@ public sealed class NodeHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<MinedBlock> Generate(int count, byte[] coinbaseScript)
     {
-        if (Miner is not null)
-            throw new InvalidOperationException("the node is mining in the background (--mine), which holds the model; generate from a node without --mine");
         lock (_generateLock)
         {
+            if (Miner is not null)
+                throw new InvalidOperationException("the node is mining in the background (--mine), which holds the model; generate from a node without --mine");
             return CreateMiningService(coinbaseScript).MineBlocks(count, _shutdown.Token);
         }
     }

@@ -41,9 +41,6 @@ public sealed class NodeMempool
 
     public TransactionPool Pool { get; }
 
-    /// <summary>Raised (outside every lock) when a transaction was admitted through <see cref="Submit"/>.</summary>
-    public event Action<MempoolEntry>? TransactionAccepted;
-
     private void OnBlockConnected(Block block, int height)
     {
         lock (_step)
@@ -74,14 +71,11 @@ public sealed class NodeMempool
             long generation;
             lock (_step) generation = _generation;
             var snapshot = ChainSnapshot.Read(_chain, tx);
-            MempoolAcceptResult result;
             lock (_step)
             {
                 if (generation != _generation) continue;
-                result = Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt);
+                return Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt);
             }
-            if (result.Accepted && Pool.GetEntry(tx.Txid) is { } entry) TransactionAccepted?.Invoke(entry);
-            return result;
         }
         throw new InvalidOperationException($"transaction {tx.Txid}: the chain moved {MaxSnapshotAttempts} times while it was being checked; try again");
     }

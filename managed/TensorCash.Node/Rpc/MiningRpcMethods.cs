@@ -139,7 +139,7 @@ public static class MiningRpcMethods
             ["adjbits"] = RpcJson.CompactHex(nextAdjBits),
             ["target"] = RpcJson.Uint256Hex(CompactBits.DecodeTarget(nextAdjBits)!.Value),
             ["chain"] = NetworkNames.Name(parameters.Network),
-            ["mining"] = node.Miner is not null,
+            ["mining"] = node.IsMining,
             ["modelid"] = RpcJson.ByteOrderHex(model.Id),
             ["model"] = parameters.Models[model.Id].Name,
             ["blocksmined"] = node.BlocksMined,
