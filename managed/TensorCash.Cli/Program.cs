@@ -23,6 +23,7 @@ public static class Program
         root.Add(BenchCommand.Create(console));
         root.Add(ProveCommand.Create(console));
         root.Add(VerifyCommand.Create(console));
+        root.Add(DemoCommand.Create(console));
 
         ParseResult parsed;
         try
