@@ -53,7 +53,7 @@ public sealed class BenchWallet
         while (_immatureCoinbases.TryPeek(out var coinbase) && height - coinbase.Height >= _coinbaseMaturity)
             _spendable.Add(_immatureCoinbases.Dequeue());
 
-        var transactions = new List<Transaction>(count);
+        var drafts = new List<(Transaction Unsigned, OwnedCoin[] Spent)>(count);
         fees = 0;
         for (int t = 0; t < count && _spendable.Count > 0; t++)
         {
@@ -72,16 +72,22 @@ public sealed class BenchWallet
             long valueOut = valueIn - fee;
             long first = valueOut / 100 * (10 + _random.Next(81));
             TxOut[] outputs = [new(first, NextScript()), new(valueOut - first, NextScript())];
-
-            var inputs = spent.Select(c => new TxIn(c.OutPoint, [])).ToArray();
-            var unsigned = new Transaction(1, inputs, outputs, 0);
-            // Legacy sighash blanks the other inputs' scriptSigs, so every input is signed against the unsigned transaction.
-            for (int i = 0; i < inputCount; i++)
-                inputs[i] = inputs[i] with { ScriptSig = TransactionSigner.SignP2PKH(unsigned, i, spent[i].Output.ScriptPubKey, _privateKeys[spent[i].Key]) };
-            transactions.Add(new Transaction(1, inputs, outputs, 0));
+            drafts.Add((new Transaction(1, spent.Select(c => new TxIn(c.OutPoint, [])).ToArray(), outputs, 0), spent));
             fees += fee;
         }
-        return transactions;
+
+        // Signing is most of the build time and is not what is measured, so it uses every core. Legacy sighash blanks
+        // the other inputs' scriptSigs, so every input is signed against its unsigned transaction.
+        var signed = new Transaction[drafts.Count];
+        Parallel.For(0, drafts.Count, t =>
+        {
+            var (unsigned, spent) = drafts[t];
+            var inputs = unsigned.Inputs.ToArray();
+            for (int i = 0; i < inputs.Length; i++)
+                inputs[i] = inputs[i] with { ScriptSig = TransactionSigner.SignP2PKH(unsigned, i, spent[i].Output.ScriptPubKey, _privateKeys[spent[i].Key]) };
+            signed[t] = new Transaction(unsigned.Version, inputs, unsigned.Outputs, unsigned.LockTime);
+        });
+        return [.. signed];
     }
 
     /// <summary>Takes in the outputs of a mined block's transactions (all pay the wallet's keys).</summary>

@@ -30,14 +30,14 @@ progress.WriteLine("validating");
 var validation = new ValidationBench(parameters, new BlockProofVerifier(parameters, [model]));
 validation.Run(chain.Blocks, progress);
 
-progress.WriteLine("ECDSA reference cost");
-var ecdsa = EcdsaCost.Measure(repetitions: 200, random);
+progress.WriteLine("cost of one input check");
+var inputCost = InputCheckCost.Measure(repetitions: 200, random);
 
 progress.WriteLine($"UTXO throughput, {options.UtxoCoins:N0} coins");
 var utxo = new UtxoBench(options.UtxoCoins, options.Seed).Run(progress);
 
 string loadAfter = LoadAverage();
-Console.WriteLine(MarkdownReport.Format(options, parameters, chain, validation, ecdsa, utxo, loadBefore, loadAfter));
+Console.WriteLine(MarkdownReport.Format(options, parameters, chain, validation, inputCost, utxo, loadBefore, loadAfter));
 progress.WriteLine($"done in {wall.Elapsed.TotalSeconds:F1} s");
 
 // The first three fields of /proc/loadavg; the machine is shared, so the report says how busy it was.
