@@ -32,8 +32,8 @@ public sealed record InputCheckCost(double ScriptCheck, double SignatureHash, do
         var tx = TransactionSigner.WithScriptSig(unsigned, 0, TransactionSigner.SignP2PKH(unsigned, 0, spent.ScriptPubKey, key));
         var hash = LegacySignatureHash.Compute(tx, 0, spent.ScriptPubKey, SigHashType.All)!.Value.ToArray();
 
-        PhaseTimings script = new("script"), sighash = new("sighash"), keyHash = new("hash160"), verify = new("verify"),
-            decompress = new("decompress"), import = new("import"), verifyHash = new("verify hash"), sign = new("sign");
+        PhaseTimings script = new(), sighash = new(), keyHash = new(), verify = new(),
+            decompress = new(), import = new(), verifyHash = new(), sign = new();
         for (int i = 0; i < repetitions; i++)
         {
             long start = Stopwatch.GetTimestamp();

@@ -31,12 +31,12 @@ public static class MarkdownReport
         text.AppendLine("| phase | total s | blocks/s | median ms, all blocks | median ms, coinbase-only blocks | median ms, blocks with spends | share of end to end |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         double endToEnd = v.EndToEnd.TotalMilliseconds;
-        void Row(PhaseTimings phase, string? label = null)
+        void Row(PhaseTimings phase, string label)
         {
-            text.AppendLine($"| {label ?? phase.Name} | {F(phase.TotalMilliseconds / 1000)} | {F(phase.PerSecond(v.Blocks))} | {F(phase.Median())} | " +
+            text.AppendLine($"| {label} | {F(phase.TotalMilliseconds / 1000)} | {F(phase.PerSecond(v.Blocks))} | {F(phase.Median())} | " +
                             $"{F(phase.Median(i => !v.HasSpends[i]))} | {F(phase.Median(i => v.HasSpends[i]))} | {F(100 * phase.TotalMilliseconds / endToEnd)} % |");
         }
-        Row(v.Deserialize);
+        Row(v.Deserialize, "deserialize (Block.Deserialize)");
         Row(v.Tier1, "tier 1 (BlockProofRules.Check: decode, draws, commitments)");
         Row(v.Tier2, "tier 2 (BlockProofVerifier: exact teacher-forced replay)");
         Row(v.Ledger, "**ledger rules, pure** (MemoryCoinView mirror)");

@@ -1,13 +1,11 @@
 namespace TensorCash.ChainBench;
 
 /// <summary>One phase's duration for every block, in milliseconds, with the summaries the report prints.</summary>
-public sealed class PhaseTimings(string name)
+public sealed class PhaseTimings
 {
     private readonly List<double> _milliseconds = [];
 
-    public string Name { get; } = name;
     public double TotalMilliseconds { get; private set; }
-    public int Count => _milliseconds.Count;
     /// <summary>The most recent block's duration (derived phases are built from it).</summary>
     public double Last => _milliseconds[^1];
 

@@ -8,7 +8,7 @@ using TensorCash.Proof;
 namespace TensorCash.ChainBench;
 
 /// <summary>A mined chain, serialized block by block (heights 1..N on top of the regtest genesis), and what building it cost.</summary>
-public sealed record BuiltChain(IReadOnlyList<byte[]> Blocks, int Transactions, int Inputs, TimeSpan Mining, TimeSpan Signing, int WindowsTried);
+public sealed record BuiltChain(IReadOnlyList<byte[]> Blocks, TimeSpan Mining, TimeSpan Signing, int WindowsTried);
 
 /// <summary>
 /// Mines a regtest chain with the real miner on builtin:tiny: every coinbase pays a wallet key, and once coinbases
@@ -63,7 +63,7 @@ public sealed class RegtestChainBuilder(InferenceModel model, ChainParams parame
             if (height % 50 == 0 || height == blockCount)
                 progress.WriteLine($"  mined {height}/{blockCount} ({transactions} transactions, {inputs} inputs so far)");
         }
-        return new BuiltChain(blocks, transactions, inputs, mining.Elapsed, signing.Elapsed, windows);
+        return new BuiltChain(blocks, mining.Elapsed, signing.Elapsed, windows);
     }
 
     /// <summary>BIP34 height, then a 4-byte extra nonce (a new nonce is a new coinbase, a new Merkle root, a new binding).</summary>
