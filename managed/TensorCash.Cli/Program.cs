@@ -25,6 +25,7 @@ public static class Program
         root.Add(VerifyCommand.Create(console));
         root.Add(NodeCommand.Create(console));
         root.Add(CliCommand.Create(console));
+        root.Add(DemoCommand.Create(console));
 
         ParseResult parsed;
         try

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using TensorCash.Cli.Demo;
+
+namespace TensorCash.Cli.Commands;
+
+/// <summary>`tensorcash demo`: the whole system on one machine in under a minute (see <see cref="DemoScenario"/>).</summary>
+public static class DemoCommand
+{
+    /// <summary>Rows shown at each end of the summary table unless --all-rows.</summary>
+    private const int EdgeRows = 5;
+    private const int MinimumTableWidth = 110;
+
+    public static Command Create(CliConsole console)
+    {
+        var datadir = new Option<string?>("--datadir")
+        {
+            Description = "Where to create the regtest datadir; it must not exist yet or be empty. Default: a new directory under the system temp dir (printed, and kept so you can inspect it or start `tensorcash node` on it).",
+            HelpName = "DIR",
+        };
+        var threads = CommonOptions.Threads();
+        var allRows = new Option<bool>("--all-rows") { Description = "Print every block in the summary table (default: the first and last five)." };
+        var command = new Command("demo",
+            "Run the whole system on builtin:tiny on the CPU: a fresh regtest chain in SQLite, the built-in miner serving a customer prompt " +
+            "while it mines until a coinbase matures, a payment between two wallets through the mempool, then every block's proof " +
+            "re-verified (tier 1 and a tier-2 replay). Prints live progress and a summary table.")
+        {
+            datadir, threads, allRows,
+        };
+        command.SetAction(console.Guard((parsed, cancellation) =>
+        {
+            string dir = parsed.GetValue(datadir) ?? Path.Combine(Path.GetTempPath(), $"tensorcash-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+                throw new UsageException($"--datadir {dir} is not empty; the demo starts a fresh chain (choose a new directory)");
+
+            var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out) });
+            ansi.Profile.Width = Math.Max(ansi.Profile.Width, MinimumTableWidth); // a redirected stream reports 80 columns: too narrow for the table
+            int blocks = 0;
+            var scenario = new DemoScenario(dir, parsed.GetValue(threads), console.Progress, row =>
+            {
+                blocks++;
+                if (blocks <= 3 || blocks % 10 == 0 || row.TransactionCount > 1)
+                    console.Progress($"  block {row.Height,4}  {row.TokensGenerated,4} tokens  {row.WindowsTried,3} windows  {row.ProofBytes,7:N0} B proof  " +
+                                     $"{row.MineMilliseconds,7:F1} ms  {row.TransactionCount} tx  {row.Hash[..16]}…");
+            });
+            var result = scenario.Run(cancellation);
+            Render(ansi, result, parsed.GetValue(allRows));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void Render(IAnsiConsole ansi, DemoResult result, bool allRows)
+    {
+        var table = new Table().Title("[bold]Blocks mined on builtin:tiny (regtest)[/]").Border(TableBorder.Rounded);
+        foreach (var (name, right) in new[] { ("height", true), ("model", false), ("tokens", true), ("windows", true), ("proof bytes", true), ("mine ms", true), ("verify ms", true), ("tx", true) })
+        {
+            var column = new TableColumn(name);
+            if (right) column.RightAligned();
+            table.AddColumn(column);
+        }
+        var rows = result.Blocks;
+        bool elide = !allRows && rows.Count > 2 * EdgeRows + 1;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (elide && i == EdgeRows)
+            {
+                table.AddRow(new Markup($"[grey]… {rows.Count - 2 * EdgeRows} more[/]"), Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty);
+                i = rows.Count - EdgeRows - 1;
+                continue;
+            }
+            var r = rows[i];
+            table.AddRow(Cells(r.Height.ToString(CultureInfo.InvariantCulture), r.Model, r.TokensGenerated.ToString("N0", CultureInfo.InvariantCulture),
+                r.WindowsTried.ToString(CultureInfo.InvariantCulture), r.ProofBytes.ToString("N0", CultureInfo.InvariantCulture),
+                r.MineMilliseconds.ToString("F1", CultureInfo.InvariantCulture), r.VerifyMilliseconds.ToString("F1", CultureInfo.InvariantCulture),
+                r.TransactionCount.ToString(CultureInfo.InvariantCulture)));
+        }
+        table.AddRow(Cells("total", $"{rows.Count} blocks", rows.Sum(r => r.TokensGenerated).ToString("N0", CultureInfo.InvariantCulture),
+            rows.Sum(r => r.WindowsTried).ToString(CultureInfo.InvariantCulture), rows.Sum(r => (long)r.ProofBytes).ToString("N0", CultureInfo.InvariantCulture),
+            rows.Sum(r => r.MineMilliseconds).ToString("F0", CultureInfo.InvariantCulture), rows.Sum(r => r.VerifyMilliseconds).ToString("F0", CultureInfo.InvariantCulture),
+            rows.Sum(r => r.TransactionCount).ToString(CultureInfo.InvariantCulture)));
+        ansi.Write(table);
+
+        string text = new string(result.CustomerTokens.Select(t => t is >= 32 and < 127 ? (char)t : '·').ToArray());
+        ansi.WriteLine($"payment  {result.PaymentTxid}: alice -> bob {DemoScenario.AmountText(result.PaymentAmount)}, fee {DemoScenario.AmountText(result.PaymentFee)}");
+        ansi.WriteLine($"balances alice {DemoScenario.AmountText(result.AliceBalance)} spendable, bob {DemoScenario.AmountText(result.BobBalance)}");
+        ansi.WriteLine($"verified {result.VerifiedBlocks} block proofs again: tier 1 all, tier-2 replay {result.ReplayedBlocks}; all accepted");
+        ansi.WriteLine($"customer prompt \"{result.CustomerPrompt}\" got {result.CustomerTokens.Count} tokens (builtin:tiny has random weights): {Truncate(text, 60)}");
+        ansi.WriteLine($"datadir  {result.DataDirectory}   ({result.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    private static IRenderable[] Cells(params string[] values) => values.Select(v => (IRenderable)new Text(v)).ToArray();
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
+}
