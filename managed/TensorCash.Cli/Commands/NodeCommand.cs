@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using TensorCash.Chain.Consensus;
 using TensorCash.Node.Hosting;
 using TensorCash.Node.Storage;
+using TensorCash.Node.Wallet;
 
 namespace TensorCash.Cli.Commands;
 
@@ -68,7 +69,7 @@ public static class NodeCommand
         {
             host = NodeHost.Open(options);
         }
-        catch (NodeStorageException e)
+        catch (Exception e) when (e is NodeStorageException or WalletException)
         {
             console.Error(command, e.Message);
             return ExitCodes.Failure;

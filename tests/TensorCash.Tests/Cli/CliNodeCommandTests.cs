@@ -147,6 +147,48 @@ public class CliNodeCommandTests
     }
 
     [Test]
+    public void ATakenRpcPortIsOneClearLine()
+    {
+        string dir = Directory.CreateTempSubdirectory("tc-cli-").FullName;
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var run = CliRun.Of("node", "--network", "regtest", "--datadir", dir, "--rpcport", port.ToString());
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+            Assert.That(run.Stderr, Does.Contain($"cannot listen for RPC on 127.0.0.1:{port}"));
+            Assert.That(File.Exists(RpcCookie.PathIn(dir)), Is.False, "no cookie is left for a server that never ran");
+        }
+        finally
+        {
+            listener.Stop();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test, Platform(Exclude = "Win"), System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void AWalletOthersCanReadStopsTheNode()
+    {
+        string dir = Directory.CreateTempSubdirectory("tc-cli-").FullName;
+        try
+        {
+            NodeHost.Open(new NodeOptions { Network = Network.Regtest, DataDirectory = dir, Threads = 1 }).DisposeAsync().AsTask().GetAwaiter().GetResult();
+            File.SetUnixFileMode(TensorCash.Node.Wallet.WalletFile.PathIn(dir, NodeHost.DefaultWalletName),
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            var run = CliRun.Of("node", "--network", "regtest", "--datadir", dir, "--rpcport", "0");
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+            Assert.That(run.Stderr, Does.Contain("chmod 600").And.Not.Contain("unexpected"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void ANodeOnAnotherNetworksDatadirIsRefused()
     {
         string dir = Directory.CreateTempSubdirectory("tc-cli-").FullName;
