@@ -16,7 +16,7 @@ public sealed record NodeOptions
     /// </summary>
     public IReadOnlyList<string> Models { get; init; } = [];
 
-    /// <summary>Worker threads of each loaded model's transformer.</summary>
+    /// <summary>Worker threads of each model's transformer (builtin:tiny held only for replays gets one).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Where mined coinbases pay; null for an address of the node's wallet.</summary>
