@@ -74,6 +74,22 @@ public class LogitStatisticsDefinitionTests
             AssertSame(statistics, Definition(logits, sampled), $"V={vocab} isa={isa}");
     }
 
+    /// <summary>Test vector S1 of docs/protocol/proof-of-inference.md §4.1, also computed by an independent Python transliteration.</summary>
+    [Test]
+    public void PublishedVectorS1()
+    {
+        float[] logits = [1.5f, -2f, 0.25f, 3f, 2.75f, -0.5f, 0f, 1f, -1.25f, 2f, 0.5f, -3f, 1.75f, -0.75f, 2.5f, -1.5f, 0.125f, 3f, -2.5f, 0.875f];
+        var sketch = new LogitSketch(logits.Length);
+        Assert.That(Convert.ToHexString(sketch.NegateBits[..3]), Is.EqualTo("F99A1A"));
+        var expected = new StepStatistics(0x40929b9d, 0x400eb1d2, 0x3e529a72,
+        [
+            0xbfb00000, 0xc0a00000, 0xc1040000, 0x40080000, 0x3e800000, 0x40600000, 0x40400000, 0x40000000,
+            0xc0880000, 0x3f800000, 0xc0200000, 0x40c00000, 0x3fa00000, 0xc0700000, 0xbf000000, 0x40900000,
+        ]);
+        foreach (var (isa, statistics) in IsaScope.OnEach(() => LogitStatistics.Compute(logits, 3, sketch)))
+            AssertSame(statistics, expected, $"isa={isa}");
+    }
+
     [Test]
     public void SignPatternIsTheHashStream()
     {
