@@ -5,6 +5,7 @@ using TensorCash.Engine.Builtin;
 using TensorCash.Engine.Formats;
 using TensorCash.Engine.Generation;
 using TensorCash.Engine.Runtime;
+using TensorCash.Interop;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
 using TensorCash.Proof.Verification;
@@ -100,6 +101,28 @@ public sealed class RealModelCost(CalibrationOptions options)
         {
             for (int t = 0; t < WindowSize; t++) plain.Sample(t, logits.AsSpan((PromptTokens - 1 + t) * vocab, vocab), context);
         }) / WindowSize);
+
+        // The parts: top K (the capture's and the engine's), statistics on the active ISA and on the scalar kernels.
+        var ids = new int[Evidence];
+        var values = new float[Evidence];
+        var sketch = new LogitSketch(vocab);
+        double PerRow(Action<int> row) => Time(() =>
+        {
+            for (int t = 0; t < WindowSize; t++) row((PromptTokens - 1 + t) * vocab);
+        }) / WindowSize;
+        Add("top-K (block-skipping)", PerRow(o => BlockSkippingTopK.Select(logits.AsSpan(o, vocab), Evidence, ids, values)));
+        Add("top-K (engine heap)", PerRow(o => TopK.Select(logits.AsSpan(o, vocab), Evidence, ids, values)));
+        Add("statistics", PerRow(o => LogitStatistics.Compute(logits.AsSpan(o, vocab), 0, sketch)));
+        var active = NativeLibrary.ActiveIsa;
+        NativeLibrary.ActiveIsa = NativeIsa.Scalar;
+        try
+        {
+            Add("statistics (scalar kernel)", PerRow(o => LogitStatistics.Compute(logits.AsSpan(o, vocab), 0, sketch)));
+        }
+        finally
+        {
+            NativeLibrary.ActiveIsa = active;
+        }
     }
 
     private void Replay(string name, ProofTranscript transcript, Transformer transformer, Tier2Options tier2)
@@ -132,6 +155,9 @@ public sealed class RealModelCost(CalibrationOptions options)
         double plainStep = Median(_samples["plain sampler step"]), proofStep = Median(_samples["proof sampler step"]), decodeStep = Median(_samples["decode step"]);
         sb.AppendLine(CultureInfo.InvariantCulture, $"capture per step: proof sampler {proofStep * 1000:F1} us, plain sampler {plainStep * 1000:F1} us, decode step {decodeStep:F2} ms: " +
                                                     $"capture adds **{(proofStep - plainStep) / (decodeStep + plainStep) * 100:F2} %** per token");
+        sb.AppendLine("capture parts per step (us): " + string.Join(", ",
+            new[] { "top-K (block-skipping)", "top-K (engine heap)", "statistics", "statistics (scalar kernel)" }
+                .Select(n => string.Create(CultureInfo.InvariantCulture, $"{n} {Median(_samples[n]) * 1000:F1}"))));
         foreach (var name in new[] { "tier 2, every position", $"tier 2, S = {options.Positions}", "prefill, no logits" })
             sb.AppendLine(CultureInfo.InvariantCulture, $"proof generation / {name}: **{Median(Ratios("proof generation", name)):F1}x**");
         return sb.ToString();
