@@ -4,11 +4,16 @@
 //
 //   dotnet run -c Release --project bench/TensorCash.Calibration -- [--honest 1000] [--attacks 200] [--window 16] [--threads 2]
 //
+//   dotnet run -c Release --project bench/TensorCash.Calibration -- --model FILE [--rounds 9] [--positions 8] [--threads 2]
+//
+// The second form measures cost on a real-sized model instead (RealModelCost.cs): capture overhead against plain
+// generation, and tier-1/tier-2 verification against generation of one 64-token window.
+//
 // Every run gets its own random binding B and prompt, so windows are independent draws. Model-level attacks run a
 // different model while declaring the honest model's id (what a cheating miner would do); transcript-level attacks
 // edit an honest transcript. Verification is what a node does: tier 1, then tier 2 (exact, every position).
 using TensorCash.Calibration;
 
 var options = CalibrationOptions.Parse(args);
-var report = new CalibrationRun(options).Run(Console.Error);
+var report = options.Model is null ? new CalibrationRun(options).Run(Console.Error) : new RealModelCost(options).Run(Console.Error);
 Console.WriteLine(report);

@@ -200,6 +200,19 @@ TC_API int tc_op_exp(const float* x, int32_t n, float* y);
 TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32_t n_q, const float* k, const float* v, int32_t n_kv,
                            int32_t n_heads, int32_t n_kv_heads, int32_t head_dim, float* out);
 
+/* ---- Proof statistics ----
+ * Added in ABI 1 (no layout change). The per-step statistics a proof of inference commits to, over one logit row of
+ * n entries (docs/protocol/proof-of-inference.md §4.1, the normative definition). With m = the row maximum (+0 for a
+ * zero), per entry v: d = fp32(l_v - m), e = the backend exp(d); in fp64, lane v % 16 accumulates, in increasing v,
+ * S_l += e, W_l += e * d (exact product) and K_l += (negated ? -d : d). S and W are reduced with DOT16's tree.
+ * out[0] = fp32(m + log S) (logsumexp), out[1] = fp32(log S - W / S) (entropy), out[2] = fp32(exp(d_sampled) / S)
+ * (probability of entry `sampled`), out[3 + j] = fp32(K_j) (sketch bucket j) - TC_LOGIT_STATISTICS_COUNT floats.
+ * negate: ceil(n / 8) bytes, bit v % 8 of byte v / 8 set = entry v enters its bucket negated. log is the C library's
+ * fp64 log. A row with a NaN or infinite entry gives NaN in every output; every NaN is written as 0x7fc00000. The
+ * kernel tables differ only in speed: the bits are the same on every ISA and thread count. */
+#define TC_LOGIT_STATISTICS_COUNT 19
+TC_API int tc_logit_statistics(const float* logits, int32_t n, int32_t sampled, const uint8_t* negate, float* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,16 @@
 
 namespace tc {
 
+// Per-lane sums of the proof statistics over one logit row (tensorcash.h, tc_logit_statistics): lane l holds the
+// entries v = l, l + 16, l + 32, ... in increasing v.
+constexpr int kLogitLanes = 16;
+struct LogitLanes {
+    float max;  // the row maximum, +0 if it is a zero of either sign
+    double sum_exp[kLogitLanes];
+    double weighted[kLogitLanes];
+    double sketch[kLogitLanes];
+};
+
 struct Kernels {
     int32_t isa;
     // Canonical DOT16 of two fp32 vectors.
@@ -24,6 +34,9 @@ struct Kernels {
     // One query head against n_keys keys/values spaced kv_stride floats apart; scores has n_keys floats.
     void (*attention)(const float* q, const float* k, const float* v, size_t kv_stride, int n_keys, int head_dim,
                       float scale, float* scores, float* out);
+    // The lane sums of tc_logit_statistics for n >= 1 entries; false (lanes unspecified) when an entry is NaN or
+    // infinite. negate: bit v % 8 of byte v / 8 set = entry v enters its sketch bucket negated.
+    bool (*logit_lanes)(const float* logits, int n, const uint8_t* negate, LogitLanes* lanes);
 };
 
 const Kernels& scalar_kernels();

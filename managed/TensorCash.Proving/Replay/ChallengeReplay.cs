@@ -16,7 +16,7 @@ internal static class ChallengeReplay
         if (!fits) return null;
         int step = context.Length - promptLength;
         RecomputedStep? result = null;
-        TeacherForcedReplay.Run(transformer, context, promptLength, [step], 256,
+        TeacherForcedReplay.Run(transformer, context, promptLength, [step], Tier2Options.DefaultChunkSize,
             (_, logits) => result = RecomputedStep.From(logits, committed, new LogitSketch(config.VocabSize)));
         return result;
     }

@@ -1,4 +1,3 @@
-using TensorCash.Engine.Generation;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
 
@@ -18,7 +17,9 @@ public sealed record RecomputedStep(uint[] CommittedIdLogitBits, LogitCandidate[
         var atCommitted = new uint[candidates.Count];
         for (int i = 0; i < atCommitted.Length; i++) atCommitted[i] = BitConverter.SingleToUInt32Bits(logits[candidates[i].TokenId]);
 
-        var (ids, values) = TopK.Select(logits, candidates.Count + 1);
+        var ids = new int[Math.Min(candidates.Count + 1, logits.Length)];
+        var values = new float[ids.Length];
+        BlockSkippingTopK.Select(logits, ids.Length, ids, values);
         var top = new LogitCandidate[ids.Length];
         for (int i = 0; i < top.Length; i++) top[i] = new LogitCandidate(ids[i], BitConverter.SingleToUInt32Bits(values[i]));
 

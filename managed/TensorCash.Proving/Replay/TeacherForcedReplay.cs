@@ -4,8 +4,9 @@ namespace TensorCash.Proving.Replay;
 
 /// <summary>
 /// One teacher-forced prefill over prompt ‖ y_0..y_{n-2}: step t's logits are those of context position
-/// prompt.Length − 1 + t. Fed in chunks (the engine's logits do not depend on chunking), and logits are only
-/// requested for chunks that contain a checked step, so memory is ChunkSize × VocabSize floats.
+/// prompt.Length − 1 + t. Fed in the calls of a <see cref="ReplayPlan"/> (the engine's logits do not depend on how the
+/// context is split), so the LM head runs for the checked steps and few others, and memory is at most
+/// ChunkSize × VocabSize floats.
 /// </summary>
 internal static class TeacherForcedReplay
 {
@@ -15,26 +16,26 @@ internal static class TeacherForcedReplay
     public static int[] Context(IReadOnlyList<int> prompt, IReadOnlyList<int> generated, int lastStep) =>
         prompt.Concat(generated.Take(lastStep)).ToArray();
 
-    public static void Run(Transformer transformer, int[] context, int promptLength, IReadOnlyCollection<int> steps, int chunkSize, StepLogits onStep)
+    /// <param name="steps">Steps to produce logits for, strictly ascending; the context ends at the last one.</param>
+    public static void Run(Transformer transformer, int[] context, int promptLength, IReadOnlyList<int> steps, int chunkSize, StepLogits onStep)
     {
         int vocab = transformer.Config.VocabSize;
-        var wanted = steps.ToHashSet();
         int first = promptLength - 1; // context index whose logits are step 0's
-        var logits = new float[chunkSize * vocab];
+        var rows = steps.Select(s => first + s).ToArray();
+        var calls = ReplayPlan.Build(context.Length, rows, chunkSize);
+        int bufferRows = calls.Max(c => c.Mode switch { LogitsMode.All => c.Length, LogitsMode.Last => 1, _ => 0 });
+        var logits = new float[bufferRows * vocab];
+        int next = 0; // index into rows of the next step to report
         using Sequence sequence = transformer.NewSequence(context.Length);
-        for (int start = 0; start < context.Length;)
+        foreach (var call in calls)
         {
-            // Chunks never straddle `first`, so the prompt's body is fed without logits.
-            int end = start < first ? Math.Min(first, start + chunkSize) : Math.Min(context.Length, start + chunkSize);
-            bool any = false;
-            for (int i = Math.Max(start, first); i < end && !any; i++) any = wanted.Contains(i - first);
-            var mode = any ? LogitsMode.All : LogitsMode.None;
-            transformer.Forward([new ForwardRequest(sequence, context.AsMemory(start, end - start), mode, logits)]);
-            if (any)
-                for (int i = Math.Max(start, first); i < end; i++)
-                    if (wanted.Contains(i - first))
-                        onStep(i - first, logits.AsSpan((i - start) * vocab, vocab));
-            start = end;
+            transformer.Forward([new ForwardRequest(sequence, context.AsMemory(call.Start, call.Length), call.Mode,
+                call.Mode == LogitsMode.None ? Memory<float>.Empty : logits)]);
+            for (; next < rows.Length && rows[next] < call.End; next++)
+            {
+                int offset = call.Mode == LogitsMode.All ? rows[next] - call.Start : 0;
+                onStep(rows[next] - first, logits.AsSpan(offset * vocab, vocab));
+            }
         }
     }
 }

@@ -14,7 +14,9 @@ public sealed record Tier2Options
     public ToleranceEnvelope Tolerance { get; init; } = ToleranceEnvelope.Default;
 
     /// <summary>Tokens per forward call of the replay prefill; the engine's results do not depend on it, memory does.</summary>
-    public int ChunkSize { get; init; } = 256;
+    public int ChunkSize { get; init; } = DefaultChunkSize;
+
+    public const int DefaultChunkSize = 256;
 
     /// <summary>Stop listing per-step rejections after this many (the verdict does not change, the report stays readable).</summary>
     public int MaxRejections { get; init; } = 64;

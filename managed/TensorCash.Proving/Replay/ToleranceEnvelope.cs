@@ -1,3 +1,5 @@
+using TensorCash.Proof.Transcript;
+
 namespace TensorCash.Proving.Replay;
 
 /// <summary>
@@ -24,8 +26,10 @@ public sealed record ToleranceEnvelope(double AbsoluteTolerance, double Relative
     public double ProbabilityEnvelope(double logitEnvelope, double probability) => probability * (Math.Exp(2 * logitEnvelope) - 1);
 
     /// <summary>
-    /// A sketch entry sums V centred logits with ±1 signs, so noise of size δ per logit that is not aligned with the
-    /// public sign pattern moves it by about √V·δ (the worst case 2Vδ would blind the sketch).
+    /// A sketch bucket sums the ⌈V/16⌉ max-centred logits v ≡ j (mod 16) with ±1 signs, so noise of size δ per logit
+    /// that is not aligned with the public sign pattern moves it by about √⌈V/16⌉·δ (the worst case 2·⌈V/16⌉·δ would
+    /// blind the sketch).
     /// </summary>
-    public double SketchEnvelope(double logitEnvelope, int vocabSize) => AbsoluteTolerance + Math.Sqrt(vocabSize) * logitEnvelope;
+    public double SketchEnvelope(double logitEnvelope, int vocabSize) =>
+        AbsoluteTolerance + Math.Sqrt((vocabSize + StepStatistics.SketchLength - 1) / StepStatistics.SketchLength) * logitEnvelope;
 }

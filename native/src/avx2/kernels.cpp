@@ -5,7 +5,7 @@ namespace tc {
 
 const Kernels& avx2_kernels() {
     static const Kernels table{TC_ISA_AVX2, avx2::dot,     avx2::matmul,   avx2::exp,
-                               avx2::swiglu, avx2::rmsnorm, avx2::attention};
+                               avx2::swiglu, avx2::rmsnorm, avx2::attention, avx2::logit_lanes};
     return table;
 }
 

@@ -5,7 +5,7 @@ namespace tc {
 
 const Kernels& scalar_kernels() {
     static const Kernels table{TC_ISA_SCALAR, scalar::dot,    scalar::matmul,   scalar::exp,
-                               scalar::swiglu, scalar::rmsnorm, scalar::attention};
+                               scalar::swiglu, scalar::rmsnorm, scalar::attention, scalar::logit_lanes};
     return table;
 }
 

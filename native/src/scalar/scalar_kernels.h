@@ -10,4 +10,5 @@ void swiglu(const float* g, const float* u, int n, float* y);
 void rmsnorm(const float* x, int d, const float* w, float eps, float* y);
 void attention(const float* q, const float* k, const float* v, size_t kv_stride, int n_keys, int head_dim, float scale,
                float* scores, float* out);
+bool logit_lanes(const float* logits, int n, const uint8_t* negate, LogitLanes* lanes);
 }  // namespace tc::scalar

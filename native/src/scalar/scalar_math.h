@@ -67,4 +67,17 @@ static inline float silu_mul_scalar(float g, float u) {
     return (g / den) * u;
 }
 
+// One entry of the proof statistics' lane sums (tc_logit_statistics): d = x - max in fp32, e = exp(d); the fp64
+// product e * d is exact (24 + 24 significand bits), so an FMA and a multiply-then-add give the same sum.
+static inline void logit_lane_step(float x, float max, bool negate, double& sum_exp, double& weighted, double& sketch) {
+    const float d = x - max;
+    const double dd = d;
+    const double ed = exp_scalar(d);
+    sum_exp += ed;
+    weighted += ed * dd;
+    sketch += negate ? -dd : dd;
+}
+
+static inline bool negate_bit(const uint8_t* negate, int v) { return (negate[v >> 3] >> (v & 7)) & 1; }
+
 }  // namespace tc
