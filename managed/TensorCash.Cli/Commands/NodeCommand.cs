@@ -100,7 +100,7 @@ public static class NodeCommand
             host.Chain.BlockConnected += (block, height) =>
                 Line($"block {height} {block.Header.Hash} connected: {block.Transactions.Count} tx, proof {block.Proof.Length} bytes");
             host.BlockMined += mined => Line(string.Create(CultureInfo.InvariantCulture,
-                $"mined block {mined.Height} {mined.Hash} on {mined.Model} in {mined.Elapsed.TotalSeconds:F2} s: {mined.TokensGenerated} tokens, {mined.WindowsTried} windows, proof {mined.ProofBytes} bytes"));
+                $"mined block {mined.Height} {mined.Hash} on {mined.Model} in {mined.Elapsed.TotalSeconds:F2} s: {mined.TokensGenerated} tokens, {mined.WindowsTried} window{(mined.WindowsTried == 1 ? "" : "s")}, proof {mined.ProofBytes} bytes"));
             host.MiningFailed += e => Line($"mining stopped: {e.Message}");
 
             PrintSummary(Line, host, boundPort);
