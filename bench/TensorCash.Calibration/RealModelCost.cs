@@ -110,8 +110,7 @@ public sealed class RealModelCost(CalibrationOptions options)
         {
             for (int t = 0; t < WindowSize; t++) row((PromptTokens - 1 + t) * vocab);
         }) / WindowSize;
-        Add("top-K (block-skipping)", PerRow(o => BlockSkippingTopK.Select(logits.AsSpan(o, vocab), Evidence, ids, values)));
-        Add("top-K (engine heap)", PerRow(o => TopK.Select(logits.AsSpan(o, vocab), Evidence, ids, values)));
+        Add("top-K", PerRow(o => TopK.Select(logits.AsSpan(o, vocab), Evidence, ids, values)));
         Add("statistics", PerRow(o => LogitStatistics.Compute(logits.AsSpan(o, vocab), 0, sketch)));
         var active = NativeLibrary.ActiveIsa;
         NativeLibrary.ActiveIsa = NativeIsa.Scalar;
@@ -156,7 +155,7 @@ public sealed class RealModelCost(CalibrationOptions options)
         sb.AppendLine(CultureInfo.InvariantCulture, $"capture per step: proof sampler {proofStep * 1000:F1} us, plain sampler {plainStep * 1000:F1} us, decode step {decodeStep:F2} ms: " +
                                                     $"capture adds **{(proofStep - plainStep) / (decodeStep + plainStep) * 100:F2} %** per token");
         sb.AppendLine("capture parts per step (us): " + string.Join(", ",
-            new[] { "top-K (block-skipping)", "top-K (engine heap)", "statistics", "statistics (scalar kernel)" }
+            new[] { "top-K", "statistics", "statistics (scalar kernel)" }
                 .Select(n => string.Create(CultureInfo.InvariantCulture, $"{n} {Median(_samples[n]) * 1000:F1}"))));
         foreach (var name in new[] { "tier 2, every position", $"tier 2, S = {options.Positions}", "prefill, no logits" })
             sb.AppendLine(CultureInfo.InvariantCulture, $"proof generation / {name}: **{Median(Ratios("proof generation", name)):F1}x**");

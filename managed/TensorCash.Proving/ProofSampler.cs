@@ -44,7 +44,7 @@ public sealed class ProofSampler : ITokenSampler
     public int Sample(int step, ReadOnlySpan<float> logits, ReadOnlySpan<int> context)
     {
         if (step != _steps.Count) throw new InvalidOperationException($"proof sampler got step {step} but has recorded {_steps.Count}");
-        BlockSkippingTopK.Select(logits, _candidates.Length, _ids, _values);
+        TopK.Select(logits, _candidates.Length, _ids, _values);
         for (int i = 0; i < _candidates.Length; i++)
             _candidates[i] = new LogitCandidate(_ids[i], BitConverter.SingleToUInt32Bits(_values[i]));
         var evidence = new StepEvidence(_candidates);

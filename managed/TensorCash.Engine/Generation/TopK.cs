@@ -1,9 +1,15 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace TensorCash.Engine.Generation;
 
 /// <summary>
 /// The K largest logits with their ids, in descending order; equal values are ordered by lower id
 /// first, and NaN ranks below every number, so the result is a pure function of the input. A bounded
-/// min-heap of size K gives O(V log K) time and no allocation when the caller supplies the buffers.
+/// min-heap of size K gives O(V log K) time and no allocation when the caller supplies the buffers. Once the heap
+/// is full, one vector compare per 8 entries against the heap's worst value skips every block that cannot enter it,
+/// which on a full vocabulary is nearly all of them (the proof capture runs this on every step).
 /// </summary>
 public static class TopK
 {
@@ -23,14 +29,27 @@ public static class TopK
             values[i] = logits[i];
             SiftUp(ids, values, i);
         }
-        for (int i = count; i < logits.Length; i++)
+        ids = ids[..count];
+        values = values[..count];
+        int next = count;
+        if (Vector256.IsHardwareAccelerated)
         {
-            float v = logits[i];
-            if (!Ranks(v, i, values[0], ids[0])) continue;
-            ids[0] = i;
-            values[0] = v;
-            SiftDown(ids, values, 0, count);
+            ref float row = ref MemoryMarshal.GetReference(logits);
+            for (; next + Vector256<float>.Count <= logits.Length; next += Vector256<float>.Count)
+            {
+                // An entry can only enter if it ranks above the root. Later entries have higher ids, so a tie never
+                // enters; !(v <= root) keeps every larger v and, when the root is NaN, everything (the exact test
+                // in Offer decides). The root only rises within the block, so the filter never drops an entry that enters.
+                var block = Vector256.LoadUnsafe(ref row, (nuint)next);
+                uint candidates = (~Vector256.LessThanOrEqual(block, Vector256.Create(values[0]))).ExtractMostSignificantBits();
+                while (candidates != 0)
+                {
+                    Offer(logits, next + BitOperations.TrailingZeroCount(candidates), ids, values);
+                    candidates &= candidates - 1;
+                }
+            }
         }
+        for (; next < logits.Length; next++) Offer(logits, next, ids, values);
         // Heap-sort: repeatedly move the worst entry to the end, leaving the best first.
         for (int end = count - 1; end > 0; end--)
         {
@@ -48,6 +67,16 @@ public static class TopK
         var values = new float[count];
         Select(logits, k, ids, values);
         return (ids, values);
+    }
+
+    /// <summary>Puts entry <paramref name="i"/> in place of the heap's worst if it ranks above it.</summary>
+    private static void Offer(ReadOnlySpan<float> logits, int i, Span<int> ids, Span<float> values)
+    {
+        float v = logits[i];
+        if (!Ranks(v, i, values[0], ids[0])) return;
+        ids[0] = i;
+        values[0] = v;
+        SiftDown(ids, values, 0, ids.Length);
     }
 
     /// <summary>True when (va, ia) ranks strictly above (vb, ib): larger value, then lower id; NaN is lowest.</summary>

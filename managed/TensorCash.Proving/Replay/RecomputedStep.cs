@@ -1,3 +1,4 @@
+using TensorCash.Engine.Generation;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
 
@@ -19,7 +20,7 @@ public sealed record RecomputedStep(uint[] CommittedIdLogitBits, LogitCandidate[
 
         var ids = new int[Math.Min(candidates.Count + 1, logits.Length)];
         var values = new float[ids.Length];
-        BlockSkippingTopK.Select(logits, ids.Length, ids, values);
+        TopK.Select(logits, ids.Length, ids, values);
         var top = new LogitCandidate[ids.Length];
         for (int i = 0; i < top.Length; i++) top[i] = new LogitCandidate(ids[i], BitConverter.SingleToUInt32Bits(values[i]));
 
