@@ -61,7 +61,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var miner = new MiningService(chain, parameters, model, (height, mtp, extraNonce) =>
             BlockTemplateBuilder.Build(pool, chain, height, mtp, Subsidy.GetBlockSubsidy(height, parameters), aliceScript,
-                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, h => MedianTimePastAt(chain, h)).Transactions);
+                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight).Transactions);
         int[] customerPrompt = CustomerPrompt.Select(c => (int)(byte)c).ToArray();
         var job = miner.Submit(customerPrompt, maxTokens: 4096);
         var rows = new List<DemoBlockRow>();
@@ -79,7 +79,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var tip = chain.Tip;
         var payment = alice.CreateTransaction(bobAddress, PaymentAmount, FeeRatePerKilobyte, chain.GetUtxoSet(), tip.Height, new HashSet<OutPoint>());
-        var accepted = pool.Accept(payment.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, h => MedianTimePastAt(chain, h));
+        var accepted = pool.Accept(payment.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, chain.GetMedianTimePastAtHeight);
         if (!accepted.Accepted) throw new InvalidOperationException($"the mempool refused alice's payment: {accepted.Rejection}");
         progress($"alice pays bob {AmountText(PaymentAmount)} (fee {AmountText(payment.Fee)}, {payment.Transaction.SerializedSize} bytes): txid {payment.Transaction.Txid} is in the mempool");
 
@@ -111,9 +111,6 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
     private static long Spendable(NodeWallet wallet, IReadOnlyList<KeyValuePair<OutPoint, Coin>> utxos, int tipHeight) =>
         wallet.GetBalance(utxos, tipHeight, [], new HashSet<OutPoint>()).Spendable;
-
-    private static long MedianTimePastAt(ChainState chain, int height) =>
-        chain.GetBlockHash(height) is { } hash ? chain.GetMedianTimePast(hash) ?? 0 : 0;
 
     private static byte[] ScriptFor(string address, ChainParams parameters) =>
         Address.TryDecode(address, parameters.Bech32Hrp, out var hash160, out string error)

@@ -117,6 +117,20 @@ public sealed class ChainState : ICoinView, IDisposable
         lock (_lock) return _index.GetValueOrDefault(hash)?.GetMedianTimePast();
     }
 
+    /// <summary>
+    /// Median-time-past of the active chain's block at <paramref name="height"/> (BIP68's clock for a coin confirmed
+    /// below it); the height must be at most the tip's.
+    /// </summary>
+    public long GetMedianTimePastAtHeight(int height)
+    {
+        lock (_lock)
+        {
+            if (height < 0 || height >= _active.Count)
+                throw new ArgumentOutOfRangeException(nameof(height), height, $"the active chain has heights 0..{_active.Count - 1}");
+            return _active[height].GetMedianTimePast();
+        }
+    }
+
     /// <summary>An unspent output of the active chain.</summary>
     public Coin? GetCoin(OutPoint outPoint)
     {

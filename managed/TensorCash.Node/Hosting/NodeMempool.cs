@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Ledger;
@@ -57,11 +56,9 @@ public sealed class NodeMempool
         {
             _generation++;
             long parentMedianTimePast = _chain.GetMedianTimePast(block.Header.PrevBlock)!.Value;
-            Pool.BlocksDisconnected(block.Transactions, _chain, height, parentMedianTimePast, ActiveMedianTimePast);
+            Pool.BlocksDisconnected(block.Transactions, _chain, height, parentMedianTimePast, _chain.GetMedianTimePastAtHeight);
         }
     }
-
-    private long ActiveMedianTimePast(int height) => _chain.GetMedianTimePast(_chain.GetBlockHash(height)!.Value)!.Value;
 
     /// <summary>Offers a transaction to the pool, checked for the block after the current tip (sendrawtransaction, the wallet).</summary>
     public MempoolAcceptResult Submit(Transaction tx)
@@ -95,16 +92,12 @@ public sealed class NodeMempool
         try
         {
             var template = BlockTemplateBuilder.Build(Pool, _chain, height, parentMedianTimePast, subsidy, coinbaseScript,
-                _parameters.MaxBlockBytes, _parameters.MaxBlockSigOps, extraNonce, ActiveMedianTimePast);
+                _parameters.MaxBlockBytes, _parameters.MaxBlockSigOps, extraNonce, _chain.GetMedianTimePastAtHeight);
             return new BlockContent(template.Transactions, template.Entries.Select(e => e.Fee).ToArray());
         }
         catch (InvalidOperationException) when (ChainMoved(generation))
         {
-            // The template's coinbase layout: BIP34 height, then the extra nonce pushed as 8 little-endian bytes.
-            var nonce = new byte[sizeof(ulong)];
-            BinaryPrimitives.WriteUInt64LittleEndian(nonce, extraNonce);
-            byte[] scriptSig = [.. CoinbaseHeight.Prefix(height), (byte)nonce.Length, .. nonce];
-            return new BlockContent([new Transaction(1, [new TxIn(OutPoint.Null, scriptSig)], [new TxOut(subsidy, coinbaseScript)], 0)], []);
+            return new BlockContent([BlockTemplateBuilder.Coinbase(height, extraNonce, coinbaseScript, subsidy)], []);
         }
     }
 

@@ -67,7 +67,7 @@ public static class BlockTemplateBuilder
     }
 
     /// <summary>The coinbase: one input with the null prevout and scriptSig = BIP34 height push || push of the 8-byte extra nonce; one output.</summary>
-    private static Transaction Coinbase(int height, ulong extraNonce, byte[] scriptPubKey, long value)
+    public static Transaction Coinbase(int height, ulong extraNonce, byte[] scriptPubKey, long value)
     {
         var nonce = new byte[ExtraNonceBytes];
         BinaryPrimitives.WriteUInt64LittleEndian(nonce, extraNonce);
