@@ -190,7 +190,7 @@ public sealed class ChainState : ICoinView, IDisposable
             _nextSequence++;
             AddToTree(entry);
 
-            ActivateBestChain();
+            ActivateBestChain(entry, block);
 
             if (entry.IsFailed) return new BlockAcceptResult(hash, BlockAcceptStatus.Invalid, FailureOf(entry));
             bool active = entry.Height < _active.Count && _active[entry.Height] == entry;
@@ -284,7 +284,8 @@ public sealed class ChainState : ICoinView, IDisposable
     /// is marked failed with its descendants and the next round picks again, which may lead back to the chain that
     /// was just disconnected. Ends when the tip is the best leaf.
     /// </summary>
-    private void ActivateBestChain()
+    /// <param name="stored">A block just stored and still in memory, so connecting it does not read it back from the database.</param>
+    private void ActivateBestChain(BlockIndexEntry? storedEntry = null, Block? stored = null)
     {
         var start = _active[^1];
         while (BestLeaf() is { } best && best != _active[^1])
@@ -296,7 +297,7 @@ public sealed class ChainState : ICoinView, IDisposable
             branch.Reverse();
             foreach (var entry in branch)
             {
-                if (ConnectTip(entry) is { } violation)
+                if (ConnectTip(entry, entry == storedEntry ? stored : null) is { } violation)
                 {
                     MarkFailed(entry, violation);
                     break;
@@ -329,9 +330,9 @@ public sealed class ChainState : ICoinView, IDisposable
     }
 
     /// <summary>Connects <paramref name="entry"/> (a child of the tip): the UTXO changes, its undo data, its status and the new tip in one transaction.</summary>
-    private RuleViolation? ConnectTip(BlockIndexEntry entry)
+    private RuleViolation? ConnectTip(BlockIndexEntry entry, Block? inMemory)
     {
-        var block = ReadStoredBlock(entry);
+        var block = inMemory ?? ReadStoredBlock(entry);
         // The block's chain up to its parent is the active chain, so the active chain gives BIP68 its median times.
         var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast());
         if (outcome.Violation is not null) return outcome.Violation;
