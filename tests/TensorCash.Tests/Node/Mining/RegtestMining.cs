@@ -1,6 +1,7 @@
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Transactions;
+using TensorCash.Node.Mempool;
 using TensorCash.Node.Mining;
 using TensorCash.Proof;
 
@@ -12,9 +13,8 @@ internal static class RegtestMining
     public static readonly DecodeParameters Decode = new(65536, 40, DecodeParameters.TopPOffQ32);
     public const int Evidence = 40;
 
-    public static Transaction Coinbase(int height, long value, uint extraNonce = 0) => new(1,
-        [new TxIn(OutPoint.Null, [.. CoinbaseHeight.Prefix(height), 4, .. BitConverter.GetBytes(extraNonce)])],
-        [new TxOut(value, [0x51])], 0);
+    public static Transaction Coinbase(int height, long value, uint extraNonce = 0) =>
+        BlockTemplateBuilder.Coinbase(height, extraNonce, [0x51], value);
 
     public static MiningOutcome Mine(InferenceModel model, BlockHeader parent, int height, IReadOnlyList<Transaction>? spends = null,
         int windowSize = 0, uint extraNonce = 0)
