@@ -47,7 +47,7 @@
 extern "C" {
 #endif
 
-#define TC_ABI_VERSION 1
+#define TC_ABI_VERSION 2
 
 /* Status codes. */
 enum {
@@ -131,11 +131,17 @@ typedef struct tc_batch_item {
     const int32_t* tokens; /* n_tokens new tokens */
     int32_t n_tokens;
     int32_t logits_mode;   /* TC_LOGITS_* */
-    float* logits;         /* LAST: [vocab]; ALL: [n_tokens, vocab]; NONE: ignored */
+    float* logits;         /* LAST: [vocab]; ALL: [n_tokens, vocab]; ROWS: [n_rows, vocab]; NONE: ignored */
     float* hidden;         /* optional: final normed hidden state, same row rule as logits, [*, d_model] */
+    /* Added in ABI 2. ROWS only (ignored otherwise): indices into this item's new tokens, strictly ascending,
+     * whose logits are wanted: a verifier replaying a long context checks a few chosen rows, and only those
+     * pay the LM head. */
+    const int32_t* rows;
+    int32_t n_rows;
+    int32_t reserved;      /* must be 0 */
 } tc_batch_item;
 
-enum { TC_LOGITS_NONE = 0, TC_LOGITS_LAST = 1, TC_LOGITS_ALL = 2 };
+enum { TC_LOGITS_NONE = 0, TC_LOGITS_LAST = 1, TC_LOGITS_ALL = 2, TC_LOGITS_ROWS = 3 };
 
 typedef struct tc_model tc_model;
 typedef struct tc_kv_cache tc_kv_cache;
@@ -152,7 +158,7 @@ TC_API int32_t tc_isa_supported(void);
 /* Forces an ISA (TC_ISA_AUTO = best available). Process-wide; for tests and benchmarks. */
 TC_API int tc_isa_set(int32_t isa);
 TC_API int32_t tc_isa_active(void);
-/* Writes sizeof/offsetof values of every ABI struct and returns how many it wrote (43); fails with
+/* Writes sizeof/offsetof values of every ABI struct and returns how many it wrote (46); fails with
  * TC_ERR_INVALID_ARGUMENT if capacity is smaller (returns -1). Order, per struct: sizeof, then the
  * offsetof of every field in declaration order; structs in the order tc_tensor, tc_layer_weights,
  * tc_model_config, tc_model_weights, tc_batch_item. */
@@ -179,7 +185,9 @@ TC_API int32_t tc_kv_capacity(const tc_kv_cache* kv);
 /* ---- Forward ----
  * Runs every item's new tokens through the model in one batched pass. Each item's outputs are
  * bitwise identical to running it alone, token by token, with any thread count. One call per model at a
- * time (the model owns the activation scratch); a thread pool likewise serves one call at a time. */
+ * time (the model owns the activation scratch); a thread pool likewise serves one call at a time.
+ * A row whose logits nobody asked for stops after the last layer's K/V projections (its keys and values
+ * are all later positions need), so a prompt chunk fed with NONE costs 1/n_layers less. */
 TC_API int tc_forward(tc_model* model, tc_threadpool* pool, const tc_batch_item* items, int32_t n_items);
 
 /* ---- Single ops (microbenchmarks and tests) ---- */

@@ -29,10 +29,11 @@ extern "C" TC_API int32_t tc_abi_layout(int64_t* out, int32_t capacity) {
 
         TC_LAYOUT_STRUCT(tc_batch_item), TC_FIELD(tc_batch_item, kv), TC_FIELD(tc_batch_item, tokens),
         TC_FIELD(tc_batch_item, n_tokens), TC_FIELD(tc_batch_item, logits_mode), TC_FIELD(tc_batch_item, logits),
-        TC_FIELD(tc_batch_item, hidden),
+        TC_FIELD(tc_batch_item, hidden), TC_FIELD(tc_batch_item, rows), TC_FIELD(tc_batch_item, n_rows),
+        TC_FIELD(tc_batch_item, reserved),
     };
     constexpr int32_t count = static_cast<int32_t>(sizeof layout / sizeof layout[0]);
-    static_assert(count == 43, "tensorcash.h documents 43 layout entries");
+    static_assert(count == 46, "tensorcash.h documents 46 layout entries");
     int status = tc::guard("tc_abi_layout", [&] {
         TC_REQUIRE_ARG(out, "out is NULL");
         TC_REQUIRE_ARG(capacity >= count, "capacity %d is smaller than the %d layout entries", capacity, count);

@@ -56,9 +56,24 @@ void validate(const tc_model* model, const tc_batch_item* items, int32_t n_items
         TC_REQUIRE_ARG(kv->model_id == model->id, "item %d: kv cache was created for a different model", i);
         TC_REQUIRE_ARG(it.n_tokens >= 0, "item %d: n_tokens must be >= 0, got %d", i, it.n_tokens);
         TC_REQUIRE_ARG(it.tokens || it.n_tokens == 0, "item %d: tokens is NULL", i);
-        TC_REQUIRE_ARG(it.logits_mode >= TC_LOGITS_NONE && it.logits_mode <= TC_LOGITS_ALL,
+        TC_REQUIRE_ARG(it.logits_mode >= TC_LOGITS_NONE && it.logits_mode <= TC_LOGITS_ROWS,
                        "item %d: unknown logits_mode %d", i, it.logits_mode);
-        TC_REQUIRE_ARG(it.logits_mode == TC_LOGITS_NONE || it.logits, "item %d: logits is NULL", i);
+        TC_REQUIRE_ARG(it.reserved == 0, "item %d: reserved must be 0, got %d", i, it.reserved);
+        if (it.logits_mode == TC_LOGITS_ROWS) {
+            TC_REQUIRE_ARG(it.n_rows >= 0 && it.n_rows <= it.n_tokens, "item %d: n_rows %d is outside [0, n_tokens = %d]",
+                           i, it.n_rows, it.n_tokens);
+            TC_REQUIRE_ARG(it.rows || it.n_rows == 0, "item %d: rows is NULL", i);
+            for (int j = 0; j < it.n_rows; ++j) {
+                TC_REQUIRE_ARG(it.rows[j] >= 0 && it.rows[j] < it.n_tokens,
+                               "item %d: rows[%d] = %d is outside the item's %d new tokens", i, j, it.rows[j], it.n_tokens);
+                TC_REQUIRE_ARG(j == 0 || it.rows[j] > it.rows[j - 1],
+                               "item %d: rows must be strictly ascending (rows[%d] = %d after %d)", i, j, it.rows[j],
+                               it.rows[j - 1]);
+            }
+        }
+        TC_REQUIRE_ARG(it.logits_mode == TC_LOGITS_NONE || (it.logits_mode == TC_LOGITS_ROWS && it.n_rows == 0) ||
+                           it.logits,
+                       "item %d: logits is NULL", i);
         TC_REQUIRE_ARG(it.logits_mode != TC_LOGITS_LAST || it.n_tokens > 0,
                        "item %d: logits_mode LAST needs at least one token", i);
         for (int t = 0; t < it.n_tokens; ++t)
@@ -97,9 +112,12 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
         if (items[i].logits_mode == TC_LOGITS_LAST) out_rows.push_back(first + items[i].n_tokens - 1);
         if (items[i].logits_mode == TC_LOGITS_ALL)
             for (int t = 0; t < items[i].n_tokens; ++t) out_rows.push_back(first + t);
+        if (items[i].logits_mode == TC_LOGITS_ROWS)
+            for (int j = 0; j < items[i].n_rows; ++j) out_rows.push_back(first + items[i].rows[j]);
     }
-    const int m = static_cast<int>(rows.size());
+    int m = static_cast<int>(rows.size());
     if (m == 0) return;
+    const int n_out = static_cast<int>(out_rows.size());
 
     // Everything that can fail (allocation) happens before the first KV cache write.
     Scratch& s = model->scratch;
@@ -138,6 +156,23 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
                 std::memcpy(ri.kv->v + off, s.v.data() + r * kvd + h * hd, hd * sizeof(float));
             }
         });
+        if (li == c.n_layers - 1 && n_out < m) {
+            // Beyond this point a row only feeds its own logits, and every row's keys and values are cached by
+            // now, so the rows nobody asked for stop here. The output rows move to the front (out_rows is
+            // ascending, so each copy reads a row at or after the one it writes); every later step is per row,
+            // so this changes no bit of theirs.
+            for (int o = 0; o < n_out; ++o) {
+                const size_t from = static_cast<size_t>(out_rows[static_cast<size_t>(o)]);
+                if (from != static_cast<size_t>(o)) {
+                    std::memcpy(s.q.data() + o * qd, s.q.data() + from * qd, qd * sizeof(float));
+                    std::memcpy(s.x.data() + o * d, s.x.data() + from * d, d * sizeof(float));
+                    rows[static_cast<size_t>(o)] = rows[from];
+                }
+                out_rows[static_cast<size_t>(o)] = o;
+            }
+            m = n_out;
+            if (m == 0) break;
+        }
         parallel_for(pool, m * c.n_heads, [&](int task, int thread) {
             const int r = task / c.n_heads, h = task % c.n_heads;
             const RowInfo& ri = rows[static_cast<size_t>(r)];
@@ -160,7 +195,6 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
     }
     for (int i = 0; i < n_items; ++i) static_cast<tc_kv_cache*>(items[i].kv)->length += items[i].n_tokens;
 
-    const int n_out = static_cast<int>(out_rows.size());
     if (n_out == 0) return;
     for (int o = 0; o < n_out; ++o)
         k.rmsnorm(s.x.data() + out_rows[static_cast<size_t>(o)] * d, c.d_model, model->output_norm.data(), c.rms_eps,
@@ -171,7 +205,10 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
     int o = 0;
     for (int i = 0; i < n_items; ++i) {
         const tc_batch_item& it = items[i];
-        const int n = it.logits_mode == TC_LOGITS_ALL ? it.n_tokens : it.logits_mode == TC_LOGITS_LAST ? 1 : 0;
+        const int n = it.logits_mode == TC_LOGITS_ALL    ? it.n_tokens
+                      : it.logits_mode == TC_LOGITS_LAST ? 1
+                      : it.logits_mode == TC_LOGITS_ROWS ? it.n_rows
+                                                         : 0;
         if (n == 0) continue;
         std::memcpy(it.logits, s.logits.data() + o * vocab, n * vocab * sizeof(float));
         if (it.hidden) std::memcpy(it.hidden, s.out_rows.data() + o * d, n * d * sizeof(float));

@@ -17,7 +17,7 @@ public static partial class NativeLibrary
     internal const string Lib = "tensorcash_native";
 
     /// <summary>Number of entries tc_abi_layout writes (see tensorcash.h for their order).</summary>
-    public const int AbiLayoutEntryCount = 43;
+    public const int AbiLayoutEntryCount = 46;
 
     [LibraryImport(Lib, EntryPoint = "tc_abi_version")]
     private static partial int tc_abi_version();

@@ -55,4 +55,7 @@ public unsafe struct TcBatchItem
     public int LogitsMode;
     public float* Logits;
     public float* Hidden;
+    public int* Rows;
+    public int RowCount;
+    public int Reserved;
 }

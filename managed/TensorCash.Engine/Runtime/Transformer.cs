@@ -129,7 +129,7 @@ public sealed class Transformer : IDisposable
         if (n == 0) return;
 
         var items = new TcBatchItem[n];
-        var pins = new MemoryHandle[n * 3];
+        var pins = new MemoryHandle[n * 4];
         var addedRef = new bool[n];
         try
         {
@@ -137,17 +137,21 @@ public sealed class Transformer : IDisposable
             {
                 ForwardRequest r = requests[i];
                 r.Sequence.Cache.DangerousAddRef(ref addedRef[i]);
-                pins[3 * i] = r.Tokens.Pin();
-                pins[3 * i + 1] = r.Logits.Pin();
-                pins[3 * i + 2] = r.Hidden.Pin();
+                pins[4 * i] = r.Tokens.Pin();
+                pins[4 * i + 1] = r.Logits.Pin();
+                pins[4 * i + 2] = r.Hidden.Pin();
+                pins[4 * i + 3] = r.Rows.Pin();
+                bool rows = r.Mode == LogitsMode.Rows;
                 items[i] = new TcBatchItem
                 {
                     Kv = r.Sequence.Cache.DangerousGetHandle(),
-                    Tokens = (int*)pins[3 * i].Pointer,
+                    Tokens = (int*)pins[4 * i].Pointer,
                     TokenCount = r.Tokens.Length,
                     LogitsMode = (int)r.Mode,
-                    Logits = r.Mode == LogitsMode.None ? null : (float*)pins[3 * i + 1].Pointer,
-                    Hidden = r.Hidden.IsEmpty || r.Mode == LogitsMode.None ? null : (float*)pins[3 * i + 2].Pointer,
+                    Logits = r.Mode == LogitsMode.None ? null : (float*)pins[4 * i + 1].Pointer,
+                    Hidden = r.Hidden.IsEmpty || r.Mode == LogitsMode.None ? null : (float*)pins[4 * i + 2].Pointer,
+                    Rows = rows ? (int*)pins[4 * i + 3].Pointer : null,
+                    RowCount = rows ? r.Rows.Length : 0,
                 };
             }
             fixed (TcBatchItem* p = items)
@@ -173,7 +177,7 @@ public sealed class Transformer : IDisposable
             if (!ReferenceEquals(r.Sequence.Owner, this)) throw new ArgumentException($"{where}: the sequence belongs to a different Transformer", nameof(requests));
             if (r.Sequence.IsDisposed) throw new ObjectDisposedException(nameof(Sequence), $"{where}: the sequence has been disposed");
             if (!seen.Add(r.Sequence)) throw new ArgumentException($"{where}: the same sequence appears in more than one request", nameof(requests));
-            if (r.Mode is < LogitsMode.None or > LogitsMode.All) throw new ArgumentException($"{where}: unknown LogitsMode {r.Mode}", nameof(requests));
+            if (r.Mode is < LogitsMode.None or > LogitsMode.Rows) throw new ArgumentException($"{where}: unknown LogitsMode {r.Mode}", nameof(requests));
 
             ReadOnlySpan<int> tokens = r.Tokens.Span;
             for (int t = 0; t < tokens.Length; t++)
@@ -184,13 +188,25 @@ public sealed class Transformer : IDisposable
             if ((long)length + tokens.Length > r.Sequence.Capacity)
                 throw new ArgumentException($"{where}: {length} cached + {tokens.Length} new tokens exceed the sequence capacity of {r.Sequence.Capacity}", nameof(requests));
 
-            int rows = r.Mode switch { LogitsMode.Last => 1, LogitsMode.All => tokens.Length, _ => 0 };
+            if (r.Mode == LogitsMode.Rows) ValidateRows(r.Rows.Span, tokens.Length, where);
+            int rows = r.Mode switch { LogitsMode.Last => 1, LogitsMode.All => tokens.Length, LogitsMode.Rows => r.Rows.Length, _ => 0 };
             if (r.Mode == LogitsMode.Last && tokens.Length == 0)
                 throw new ArgumentException($"{where}: LogitsMode.Last needs at least one token", nameof(requests));
             if (r.Logits.Length < (long)rows * c.VocabSize)
                 throw new ArgumentException($"{where}: Logits holds {r.Logits.Length} floats, mode {r.Mode} needs {(long)rows * c.VocabSize}", nameof(requests));
             if (!r.Hidden.IsEmpty && r.Hidden.Length < (long)rows * c.ModelDim)
                 throw new ArgumentException($"{where}: Hidden holds {r.Hidden.Length} floats, mode {r.Mode} needs {(long)rows * c.ModelDim}", nameof(requests));
+        }
+    }
+
+    private static void ValidateRows(ReadOnlySpan<int> rows, int tokenCount, string where)
+    {
+        for (int j = 0; j < rows.Length; j++)
+        {
+            if ((uint)rows[j] >= (uint)tokenCount)
+                throw new ArgumentOutOfRangeException("requests", rows[j], $"{where}: Rows[{j}] is outside the request's {tokenCount} new tokens");
+            if (j > 0 && rows[j] <= rows[j - 1])
+                throw new ArgumentException($"{where}: Rows must be strictly ascending (Rows[{j}] = {rows[j]} after {rows[j - 1]})", "requests");
         }
     }
 

@@ -4,9 +4,10 @@ namespace TensorCash.Proving.Replay;
 
 /// <summary>
 /// One teacher-forced prefill over prompt ‖ y_0..y_{n-2}: step t's logits are those of context position
-/// prompt.Length − 1 + t. Fed in the calls of a <see cref="ReplayPlan"/> (the engine's logits do not depend on how the
-/// context is split), so the LM head runs for the checked steps and few others, and memory is at most
-/// ChunkSize × VocabSize floats.
+/// prompt.Length − 1 + t. The context goes in calls of at most ChunkSize tokens (the engine's logits do not depend on
+/// how it is split, so the chunk size only bounds activation memory) and each call asks for the logits of the checked
+/// rows it holds and no others (<see cref="LogitsMode.Rows"/>): the LM head runs for checked steps only, and unchecked
+/// rows skip the last layer's attention and MLP. The context ends at the last checked step, so nothing after it is fed.
 /// </summary>
 internal static class TeacherForcedReplay
 {
@@ -19,23 +20,26 @@ internal static class TeacherForcedReplay
     /// <param name="steps">Steps to produce logits for, strictly ascending; the context ends at the last one.</param>
     public static void Run(Transformer transformer, int[] context, int promptLength, IReadOnlyList<int> steps, int chunkSize, StepLogits onStep)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         int vocab = transformer.Config.VocabSize;
         int first = promptLength - 1; // context index whose logits are step 0's
-        var rows = steps.Select(s => first + s).ToArray();
-        var calls = ReplayPlan.Build(context.Length, rows, chunkSize);
-        int bufferRows = calls.Max(c => c.Mode switch { LogitsMode.All => c.Length, LogitsMode.Last => 1, _ => 0 });
-        var logits = new float[bufferRows * vocab];
-        int next = 0; // index into rows of the next step to report
+        int[] rows = steps.Select(s => first + s).ToArray();
+        if (rows.Length == 0 || rows[^1] != context.Length - 1)
+            throw new ArgumentException("the context must end at the last checked step", nameof(steps));
+
         using Sequence sequence = transformer.NewSequence(context.Length);
-        foreach (var call in calls)
+        int next = 0; // index into rows of the next step to report
+        for (int start = 0; start < context.Length; start += chunkSize)
         {
-            transformer.Forward([new ForwardRequest(sequence, context.AsMemory(call.Start, call.Length), call.Mode,
-                call.Mode == LogitsMode.None ? Memory<float>.Empty : logits)]);
-            for (; next < rows.Length && rows[next] < call.End; next++)
-            {
-                int offset = call.Mode == LogitsMode.All ? rows[next] - call.Start : 0;
-                onStep(rows[next] - first, logits.AsSpan(offset * vocab, vocab));
-            }
+            int end = Math.Min(context.Length, start + chunkSize);
+            int from = next;
+            while (next < rows.Length && rows[next] < end) next++;
+            int[] local = rows[from..next].Select(r => r - start).ToArray();
+            var logits = new float[local.Length * vocab];
+            transformer.Forward([new ForwardRequest(sequence, context.AsMemory(start, end - start),
+                local.Length == 0 ? LogitsMode.None : LogitsMode.Rows, logits, default, local)]);
+            for (int j = 0; j < local.Length; j++)
+                onStep(rows[from + j] - first, logits.AsSpan(j * vocab, vocab));
         }
     }
 }

@@ -20,7 +20,7 @@ public class AbiLayoutTests
             .Concat(Layout<TcModelConfig>("LayerCount", "ModelDim", "HeadCount", "KvHeadCount", "HeadDim", "FeedForwardDim",
                 "VocabSize", "MaxSequenceLength", "RmsNormEps", "Reserved", "RopeInvFreq"))
             .Concat(Layout<TcModelWeights>("TokenEmbedding", "OutputNorm", "Output", "Layers"))
-            .Concat(Layout<TcBatchItem>("Kv", "Tokens", "TokenCount", "LogitsMode", "Logits", "Hidden"))
+            .Concat(Layout<TcBatchItem>("Kv", "Tokens", "TokenCount", "LogitsMode", "Logits", "Hidden", "Rows", "RowCount", "Reserved"))
             .ToArray();
         Assert.That(NativeLibrary.AbiLayout(), Is.EqualTo(expected));
     }

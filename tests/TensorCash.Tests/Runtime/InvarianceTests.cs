@@ -120,4 +120,50 @@ public class InvarianceTests
         Assert.That(lastHidden, Is.EqualTo(allHidden.AsSpan((tokens.Length - 1) * d).ToArray()).AsCollection);
         Assert.That(lastHidden.Any(h => h != 0), "hidden state was written");
     }
+
+    /// <summary>
+    /// Rows mode returns exactly the All-mode logits of the listed rows, and the rows nobody asked for (which stop
+    /// after the last layer's K/V projections) still leave a cache that later calls read bit-exactly, whatever
+    /// their batch-mates asked for.
+    /// </summary>
+    [Test]
+    public void RowsModeAndRowsWithoutLogitsLeaveEveryBitInPlace()
+    {
+        using ModelWeights weights = TestModels.Build(Spec);
+        using Transformer model = Transformer.Create(weights, 2);
+        int vocab = Spec.Vocab, d = Spec.ModelDim;
+        int[] tokens = new TestRng(27).Tokens(14, vocab);
+        float[] expected, expectedHidden = new float[tokens.Length * d];
+        using (Sequence reference = model.NewSequence())
+        {
+            expected = new float[tokens.Length * vocab];
+            model.Forward([new ForwardRequest(reference, tokens, LogitsMode.All, expected, expectedHidden)]);
+        }
+        float[] Row(float[] all, int row, int width) => all.AsSpan(row * width, width).ToArray();
+
+        int[] wanted = [0, 4, 5, 11];
+        using Sequence rows = model.NewSequence(), none = model.NewSequence(), empty = model.NewSequence(), all = model.NewSequence();
+        float[] rowsLogits = new float[wanted.Length * vocab], rowsHidden = new float[wanted.Length * d], allLogits = new float[11 * vocab];
+        model.Forward([
+            new ForwardRequest(none, tokens.AsMemory(0, 11), LogitsMode.None, default),
+            new ForwardRequest(rows, tokens.AsMemory(0, 12), LogitsMode.Rows, rowsLogits, rowsHidden, wanted),
+            new ForwardRequest(empty, tokens.AsMemory(0, 9), LogitsMode.Rows, default, default, Array.Empty<int>()),
+            new ForwardRequest(all, tokens.AsMemory(0, 11), LogitsMode.All, allLogits),
+        ]);
+        for (int j = 0; j < wanted.Length; j++)
+        {
+            Assert.That(Row(rowsLogits, j, vocab), Is.EqualTo(Row(expected, wanted[j], vocab)).AsCollection, $"logits of row {wanted[j]}");
+            Assert.That(Row(rowsHidden, j, d), Is.EqualTo(Row(expectedHidden, wanted[j], d)).AsCollection, $"hidden of row {wanted[j]}");
+        }
+        Assert.That(allLogits, Is.EqualTo(expected.AsSpan(0, 11 * vocab).ToArray()).AsCollection, "All-mode batch-mate");
+
+        // Each cache continues to the end; the continuation's logits depend on every cached key and value.
+        foreach (Sequence seq in new[] { rows, none, empty, all })
+        {
+            int at = seq.Length;
+            var rest = new float[(tokens.Length - at) * vocab];
+            model.Forward([new ForwardRequest(seq, tokens.AsMemory(at), LogitsMode.All, rest)]);
+            Assert.That(rest, Is.EqualTo(expected.AsSpan(at * vocab).ToArray()).AsCollection, $"continuation after {at} cached tokens");
+        }
+    }
 }

@@ -56,6 +56,20 @@ public class TransformerErrorTests
     }
 
     [Test]
+    public void RowsOutsideTheTokensOrOutOfOrderAreRejected()
+    {
+        using Sequence seq = _model.NewSequence();
+        var logits = new float[2 * Spec.Vocab];
+        Assert.That(() => _model.Forward([new ForwardRequest(seq, new[] { 1, 2, 3 }, LogitsMode.Rows, logits, default, new[] { 0, 3 })]),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Rows[1] is outside the request's 3 new tokens"));
+        Assert.That(() => _model.Forward([new ForwardRequest(seq, new[] { 1, 2, 3 }, LogitsMode.Rows, logits, default, new[] { 2, 1 })]),
+            Throws.ArgumentException.With.Message.Contains("strictly ascending"));
+        Assert.That(() => _model.Forward([new ForwardRequest(seq, new[] { 1, 2, 3 }, LogitsMode.Rows, new float[Spec.Vocab], default, new[] { 0, 2 })]),
+            Throws.ArgumentException.With.Message.Contains($"needs {2 * Spec.Vocab}"));
+        Assert.That(seq.Length, Is.Zero);
+    }
+
+    [Test]
     public void SequenceTwiceInOneBatchOrFromAnotherModelIsRejected()
     {
         using Sequence seq = _model.NewSequence();
