@@ -6,5 +6,5 @@ public class SmokeTests
 {
     [Test]
     public void NativeLibraryLoadsAndReportsAbiVersion() =>
-        Assert.That(TensorCash.Interop.NativeLibrary.AbiVersion, Is.EqualTo(2));
+        Assert.That(TensorCash.Interop.NativeLibrary.AbiVersion, Is.EqualTo(TensorCash.Interop.NativeLibrary.ExpectedAbiVersion));
 }

@@ -16,6 +16,9 @@ public static partial class NativeLibrary
 {
     internal const string Lib = "tensorcash_native";
 
+    /// <summary>The TC_ABI_VERSION these bindings mirror; a library reporting another one has other struct layouts.</summary>
+    public const int ExpectedAbiVersion = 2;
+
     /// <summary>Number of entries tc_abi_layout writes (see tensorcash.h for their order).</summary>
     public const int AbiLayoutEntryCount = 46;
 
@@ -41,6 +44,18 @@ public static partial class NativeLibrary
     private static unsafe partial int tc_abi_layout(long* output, int capacity);
 
     public static int AbiVersion => tc_abi_version();
+
+    private static readonly Lazy<int> CheckedVersion = new(() =>
+    {
+        int version = tc_abi_version();
+        if (version != ExpectedAbiVersion)
+            throw new NativeException(NativeStatus.Unsupported,
+                $"libtensorcash_native reports ABI version {version}, these bindings need {ExpectedAbiVersion}: the native library is stale or from another build (rebuild with `dotnet build`)");
+        return version;
+    });
+
+    /// <summary>Throws once per process, with a readable message, if the loaded library was built for other struct layouts.</summary>
+    public static void EnsureCompatible() => _ = CheckedVersion.Value;
 
     /// <summary>The calling thread's last native error message ("" if none).</summary>
     public static string LastError => Marshal.PtrToStringUTF8(tc_last_error()) ?? "";

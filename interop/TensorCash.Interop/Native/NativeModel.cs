@@ -12,6 +12,7 @@ public sealed partial class NativeModel : SafeHandle
     /// <summary>Creates the model; the native side copies the config, the layer array and the rope frequencies.</summary>
     public static unsafe NativeModel Create(in TcModelConfig config, in TcModelWeights weights)
     {
+        NativeLibrary.EnsureCompatible();
         NativeModel model;
         fixed (TcModelConfig* c = &config)
         fixed (TcModelWeights* w = &weights)
