@@ -2,6 +2,7 @@
 //   cmake --build build/cmake-Release --target tc_matmul_bench && build/cmake-Release/native/tc_matmul_bench
 // Reports GEMV GB/s (weights streamed per second) and GEMM GFLOP/s for F32/BF16 weights at 1 and 2 threads,
 // and first checks that the AVX2 result equals the scalar result bit for bit on the same data.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -66,17 +67,60 @@ int main(int argc, char** argv) {
     const char* names[2] = {"F32", "BF16"};
     const double bytes[2] = {4.0 * rows * cols, 2.0 * rows * cols};
 
-    const int m_check = m_gemm < 7 ? m_gemm : 7;  // 7 = 3 + 3 + 1 tokens: both GEMM tiles and the GEMV path
-    for (int i = 0; i < 2; ++i) {
-        tc_isa_set(TC_ISA_SCALAR);
-        tc_op_matmul(nullptr, x.data(), m_check, &tensors[i], nullptr, y_ref.data());
-        tc_isa_set(TC_ISA_AUTO);
-        tc_op_matmul(nullptr, x.data(), m_check, &tensors[i], nullptr, y.data());
-        const bool same = std::memcmp(y.data(), y_ref.data(), sizeof(float) * m_check * rows) == 0;
-        std::printf("%s scalar vs isa %d on %d tokens: %s\n", names[i], tc_isa_active(), m_check,
-                    same ? "bitwise equal" : "DIFFERENT");
+    // Bitwise check against the scalar kernel for every dtype, at token counts that hit every tile and
+    // remainder path (1 = GEMV, 2 = the 2-token group, 3/4/5/6/7/17 = full groups plus each remainder),
+    // with and without a bias, on 1 and 2 threads.
+    std::vector<uint16_t> wh(wf.size());
+    for (auto& v : wh) {
+        v = static_cast<uint16_t>(rng() & 0xFFFF);
+        if (((v >> 10) & 31) == 31) v &= 0xBFFF;  // no inf/NaN
     }
+    const int q8_blocks = cols / 32;
+    std::vector<uint8_t> wq(static_cast<size_t>(rows) * q8_blocks * 34);
+    for (size_t b = 0; b < wq.size(); b += 34) {
+        const uint16_t d = static_cast<uint16_t>(0x2000 + (rng() & 0x0FFF));  // modest positive f16 scales
+        std::memcpy(&wq[b], &d, 2);
+        for (int j = 0; j < 32; ++j) wq[b + 2 + j] = static_cast<uint8_t>(rng());
+    }
+    std::vector<float> bias_v(rows);
+    for (auto& v : bias_v) v = dist(rng);
+    const tc_tensor bias_t{bias_v.data(), TC_DTYPE_F32, 1, rows, 0};
+    const tc_tensor checked[4] = {{wf.data(), TC_DTYPE_F32, rows, cols, 0},
+                                  {wb.data(), TC_DTYPE_BF16, rows, cols, 0},
+                                  {wh.data(), TC_DTYPE_F16, rows, cols, 0},
+                                  {wq.data(), TC_DTYPE_Q8_0, rows, cols, 0}};
+    const char* checked_names[4] = {"F32", "BF16", "F16", "Q8_0"};
+    const int ms[] = {1, 2, 3, 4, 5, 6, 7, 17, m_gemm};
+    tc_threadpool* check_pool = tc_threadpool_create(2);
+    for (int i = 0; i < 4; ++i) {
+        if (i == 3 && cols % 32 != 0) continue;
+        bool all_same = true;
+        int checks = 0;
+        for (int m : ms) {
+            if (m > m_gemm) continue;
+            for (int with_bias = 0; with_bias < 2; ++with_bias)
+                for (int threads = 1; threads <= 2; ++threads) {
+                    tc_threadpool* pool = threads == 1 ? nullptr : check_pool;
+                    const tc_tensor* b = with_bias ? &bias_t : nullptr;
+                    tc_isa_set(TC_ISA_SCALAR);
+                    tc_op_matmul(pool, x.data(), m, &checked[i], b, y_ref.data());
+                    tc_isa_set(TC_ISA_AUTO);
+                    std::fill(y.begin(), y.end(), 0.0f);
+                    tc_op_matmul(pool, x.data(), m, &checked[i], b, y.data());
+                    const bool same = std::memcmp(y.data(), y_ref.data(), sizeof(float) * m * rows) == 0;
+                    if (!same)
+                        std::printf("%s m=%d bias=%d threads=%d: DIFFERENT\n", checked_names[i], m, with_bias, threads);
+                    all_same = all_same && same;
+                    ++checks;
+                }
+        }
+        std::printf("%s scalar vs isa %d, %d cases (m in 1..7, 17, %d; bias; 1-2 threads): %s\n", checked_names[i],
+                    tc_isa_active(), checks, m_gemm, all_same ? "bitwise equal" : "DIFFERENT");
+    }
+    tc_threadpool_destroy(check_pool);
+    const int only_threads = argc > 4 ? std::atoi(argv[4]) : 0;  // 0: time 1 and 2 threads
     for (int threads = 1; threads <= 2; ++threads) {
+        if (only_threads != 0 && threads != only_threads) continue;
         tc_threadpool* pool = tc_threadpool_create(threads);
         for (int i = 0; i < 2; ++i) {
             const Timing gemv = seconds_per_call(pool, x, 1, tensors[i], y, 1.0);

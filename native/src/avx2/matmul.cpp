@@ -1,7 +1,13 @@
-// AVX2 matmul. Every output y[t][r] is one DOT16(x[t], w[r]); the register tile below only shares loads
-// between outputs (a widened weight vector is reused by T tokens, a token vector by R rows), so each
-// output is bitwise what dot() would return.
-//  - T=3 tokens x R=2 rows x 2 ymm = 12 accumulators: the compute-bound prefill tile.
+// AVX2 matmul. Every output y[t][r] is one DOT16(x[t], w[r]); the register tiles below only share loads
+// between outputs (a widened weight vector is reused by T tokens, a token vector by R rows), and the two
+// 8-lane halves of a DOT16 are independent until reduce16, so each output is bitwise what dot() returns.
+//  - F32/F16/Q8_0 prefill: T=3 tokens x R=2 rows x both halves = 12 accumulators, 10 loads per 12 FMAs.
+//  - BF16 prefill: T=4 tokens x R=3 rows, one half at a time (12 accumulators + 3 weight vectors + 1 token
+//    vector = 16 ymm), 7 loads per 12 FMAs; each k block is swept for half 0 then half 1, the second sweep
+//    finding the block's token and weight lines in L1: +6-12% over 3x2 for BF16. For F32 it is slower at
+//    d_model 1024: with 4 KB rows the 4 token rows and the current and previous 3 weight rows all map to
+//    the same L1 sets (10 lines per 8-way set), and neither copying x to a shifted buffer nor prefetching
+//    the next tile fixed it, so F32 keeps the 3x2 tile. Leftover tokens (m % 4) take the 3x2/2x2/GEMV tiles.
 //  - T=1 x R=4: decode GEMV, four independent weight streams for memory-level parallelism.
 // The caller (matmul_driver.cpp) hands each thread a panel of rows small enough to stay in L2 while all
 // token groups pass over it, so weights come from DRAM once per matmul whatever M is; within a token
@@ -106,6 +112,97 @@ __attribute__((always_inline)) inline void tile(const float* x, int n, const uin
 constexpr int kBlock16 = 64;
 constexpr int kSubRows = 16;
 
+// The per-half tile: the same 64-block k step (4 token rows x 4 KB plus 3 weight rows stay in L1 between
+// the two half sweeps) and sub-panels of 18 rows (whole 3-row tiles).
+constexpr int kHalfBlock16 = 64;
+constexpr int kHalfSubRows = 18;
+
+// One DOT16 half h (lanes 8h..8h+7) of T tokens x R rows over blocks [i0, i1): T*R accumulators, R weight
+// vectors held in registers, one token vector at a time. The lanes live in state[(t*R + r)*2 + h] between
+// calls, stored and reloaded bit-exactly.
+template <int T, int R, class Load>
+__attribute__((always_inline)) inline void half_tile(const float* x, int n, const uint8_t* w, size_t w_stride, int h,
+                                                     int i0, int i1, bool first, float* state) {
+    __m256 acc[T][R];
+#pragma GCC unroll 16
+    for (int t = 0; t < T; ++t)
+#pragma GCC unroll 16
+        for (int r = 0; r < R; ++r)
+            acc[t][r] = first ? _mm256_setzero_ps() : _mm256_load_ps(state + ((t * R + r) * 2 + h) * 8);
+    const float* xh = x + 8 * h;
+    for (int i = i0; i < i1; ++i) {
+        __m256 wv[R];
+#pragma GCC unroll 16
+        for (int r = 0; r < R; ++r) {
+            wv[r] = Load::half(w + r * w_stride, i, h);
+            asm("" : "+x"(wv[r]));
+        }
+#pragma GCC unroll 16
+        for (int t = 0; t < T; ++t) {
+            __m256 xv = _mm256_loadu_ps(xh + static_cast<size_t>(t) * n + 16 * i);
+            asm("" : "+x"(xv));
+#pragma GCC unroll 16
+            for (int r = 0; r < R; ++r) acc[t][r] = _mm256_fmadd_ps(xv, wv[r], acc[t][r]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int t = 0; t < T; ++t)
+#pragma GCC unroll 16
+        for (int r = 0; r < R; ++r) _mm256_store_ps(state + ((t * R + r) * 2 + h) * 8, acc[t][r]);
+}
+
+// Completes T x R outputs whose full blocks are in state: the zero-padded tail, the DOT16 tree, bias, y.
+template <int T, int R>
+inline void finish(const float* x, int n, const uint8_t* w, size_t w_stride, int32_t dtype, const float* state,
+                   const float* bias, float* y, size_t ldy) {
+    for (int r = 0; r < R; ++r) {
+        Tail wt;
+        if (n & 15) load_tail_w(w + r * w_stride, dtype, (n >> 4) * 16, n, wt);
+        for (int t = 0; t < T; ++t) {
+            __m256 a0 = _mm256_load_ps(state + ((t * R + r) * 2 + 0) * 8);
+            __m256 a1 = _mm256_load_ps(state + ((t * R + r) * 2 + 1) * 8);
+            if (n & 15) {
+                Tail xt;
+                load_tail_x(x + static_cast<size_t>(t) * n, (n >> 4) * 16, n, xt);
+                a0 = _mm256_fmadd_ps(_mm256_load_ps(xt.v), _mm256_load_ps(wt.v), a0);
+                a1 = _mm256_fmadd_ps(_mm256_load_ps(xt.v + 8), _mm256_load_ps(wt.v + 8), a1);
+            }
+            float s = reduce16(a0, a1);
+            if (bias) s = s + bias[r];
+            y[static_cast<size_t>(t) * ldy + r] = s;
+        }
+    }
+}
+
+// T tokens, rows [r0, r1): per k block and R-row tile, sweep half 0 then half 1 (the second sweep finds the
+// block's token and weight lines in L1).
+template <int T, int R, class Load>
+void half_token_group(const float* x, const WeightMatrix& w, int r0, int r1, const float* bias, float* y, size_t ldy) {
+    const int n = w.cols, nb = n >> 4;
+    alignas(32) float state[T * kHalfSubRows * 16];
+    for (int s0 = r0; s0 < r1; s0 += kHalfSubRows) {
+        const int s1 = s0 + kHalfSubRows < r1 ? s0 + kHalfSubRows : r1;
+        for (int i0 = 0; i0 < nb || i0 == 0; i0 += kHalfBlock16) {
+            const int i1 = i0 + kHalfBlock16 < nb ? i0 + kHalfBlock16 : nb;
+            const bool first = i0 == 0, last = i1 == nb;
+            int r = s0;
+            for (; r + R <= s1; r += R) {
+                float* st = state + (r - s0) * T * 16;
+                for (int h = 0; h < 2; ++h) half_tile<T, R, Load>(x, n, w.row(r), w.row_bytes, h, i0, i1, first, st);
+                if (last)
+                    finish<T, R>(x, n, w.row(r), w.row_bytes, w.dtype, st, bias ? bias + (r - r0) : nullptr, y + (r - r0), ldy);
+            }
+            for (; r < s1; ++r) {
+                float* st = state + (r - s0) * T * 16;
+                for (int h = 0; h < 2; ++h) half_tile<T, 1, Load>(x, n, w.row(r), w.row_bytes, h, i0, i1, first, st);
+                if (last)
+                    finish<T, 1>(x, n, w.row(r), w.row_bytes, w.dtype, st, bias ? bias + (r - r0) : nullptr, y + (r - r0), ldy);
+            }
+            if (last) break;
+        }
+    }
+}
+
 // All rows of [r0, r1) for one group of T tokens: R-row tiles, then single rows for the remainder.
 template <int T, int R, class Load>
 void token_group(const float* x, const WeightMatrix& w, int r0, int r1, const float* bias, float* y, size_t ldy) {
@@ -130,11 +227,15 @@ void token_group(const float* x, const WeightMatrix& w, int r0, int r1, const fl
     }
 }
 
-template <class Load>
+// kHalfTiles: whether groups of 4 tokens take the per-half 4x3 tile (BF16) or all groups of 3 take
+// the 3x2 tile (F32, F16, Q8_0); see the top of the file.
+template <class Load, bool kHalfTiles>
 void matmul_typed(const float* x, int m, const WeightMatrix& w, int r0, int r1, const float* bias, float* y,
                   size_t ldy) {
     const size_t n = static_cast<size_t>(w.cols);
     int t = 0;
+    if constexpr (kHalfTiles)
+        for (; t + 4 <= m; t += 4) half_token_group<4, 3, Load>(x + t * n, w, r0, r1, bias, y + t * ldy, ldy);
     for (; t + 3 <= m; t += 3) token_group<3, 2, Load>(x + t * n, w, r0, r1, bias, y + t * ldy, ldy);
     if (m - t == 2) token_group<2, 2, Load>(x + t * n, w, r0, r1, bias, y + t * ldy, ldy);
     if (m - t == 1) token_group<1, 4, Load>(x + t * n, w, r0, r1, bias, y + t * ldy, ldy);
@@ -144,10 +245,10 @@ void matmul_typed(const float* x, int m, const WeightMatrix& w, int r0, int r1, 
 
 void matmul(const float* x, int m, const WeightMatrix& w, int r0, int r1, const float* bias, float* y, size_t ldy) {
     switch (w.dtype) {
-        case TC_DTYPE_F32: return matmul_typed<LoadF32>(x, m, w, r0, r1, bias, y, ldy);
-        case TC_DTYPE_BF16: return matmul_typed<LoadBF16>(x, m, w, r0, r1, bias, y, ldy);
-        case TC_DTYPE_F16: return matmul_typed<LoadF16>(x, m, w, r0, r1, bias, y, ldy);
-        default: return matmul_typed<LoadQ8_0>(x, m, w, r0, r1, bias, y, ldy);
+        case TC_DTYPE_F32: return matmul_typed<LoadF32, false>(x, m, w, r0, r1, bias, y, ldy);
+        case TC_DTYPE_BF16: return matmul_typed<LoadBF16, true>(x, m, w, r0, r1, bias, y, ldy);
+        case TC_DTYPE_F16: return matmul_typed<LoadF16, false>(x, m, w, r0, r1, bias, y, ldy);
+        default: return matmul_typed<LoadQ8_0, false>(x, m, w, r0, r1, bias, y, ldy);
     }
 }
 
