@@ -5,9 +5,9 @@
 //  - BF16 prefill: T=4 tokens x R=3 rows, one half at a time (12 accumulators + 3 weight vectors + 1 token
 //    vector = 16 ymm), 7 loads per 12 FMAs; each k block is swept for half 0 then half 1, the second sweep
 //    finding the block's token and weight lines in L1: +6-12% over 3x2 for BF16. For F32 it is slower at
-//    d_model 1024: with 4 KB rows the 4 token rows and the current and previous 3 weight rows all map to
-//    the same L1 sets (10 lines per 8-way set), and neither copying x to a shifted buffer nor prefetching
-//    the next tile fixed it, so F32 keeps the 3x2 tile. Leftover tokens (m % 4) take the 3x2/2x2/GEMV tiles.
+//    d_model 1024, probably because with 4 KB rows the 4 token rows and the current and previous 3 weight
+//    rows map to the same L1 sets (10 lines per 8-way set; this VM exposes no counters to confirm it).
+//    Neither copying x to a shifted buffer nor prefetching the next tile helped, so F32 keeps 3x2. Leftover tokens (m % 4) take the 3x2/2x2/GEMV tiles.
 //  - T=1 x R=4: decode GEMV, four independent weight streams for memory-level parallelism.
 // The caller (matmul_driver.cpp) hands each thread a panel of rows small enough to stay in L2 while all
 // token groups pass over it, so weights come from DRAM once per matmul whatever M is; within a token
