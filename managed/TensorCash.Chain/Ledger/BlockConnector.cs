@@ -45,6 +45,7 @@ public static class BlockConnector
 
         var view = new BlockCoinOverlay(coins);
         var spentCoins = new List<Coin>();
+        var scriptChecks = new List<InputScriptCheck>();
         long fees = 0;
         for (int t = 0; t < transactions.Count; t++)
         {
@@ -60,15 +61,17 @@ public static class BlockConnector
                     return Failed("bad-txns-accumulated-fee-outofrange", $"block {block.Header.Hash}: fees up to transaction {t} ({tx.Txid}) exceed {parameters.MaxMoney}");
                 if (!SequenceLocks.AreSatisfied(tx, inputCoins.Select(c => c.Height).ToArray(), height, medianTimePastAtHeight))
                     return Failed("bad-txns-nonfinal", $"transaction {tx.Txid} at height {height} is not BIP68-final (a relative lock time of an input has not passed)");
-                for (int i = 0; i < tx.Inputs.Count; i++)
-                    if (ScriptVerifier.VerifyInput(tx, i, inputCoins[i].Output) is { } scriptViolation)
-                        return new(scriptViolation with { Message = $"transaction {tx.Txid} input {i}: {scriptViolation.Message}" }, null, null, 0);
+                for (int i = 0; i < tx.Inputs.Count; i++) scriptChecks.Add(new InputScriptCheck(tx, i, inputCoins[i].Output));
                 spentCoins.AddRange(inputCoins);
             }
             for (int o = 0; o < tx.Outputs.Count; o++)
                 if (!IsUnspendable(tx.Outputs[o].ScriptPubKey))
                     view.Create(new OutPoint(tx.Txid, (uint)o), new Coin(tx.Outputs[o], height, tx.IsCoinbase));
         }
+
+        // Scripts run last and in parallel, as in Bitcoin Core: a block failing both a script and a later transaction's
+        // input rule reports the input rule; among script failures the earliest input in block order is reported.
+        if (InputScriptChecks.FirstFailure(scriptChecks) is { } scriptViolation) return new(scriptViolation, null, null, 0);
 
         long subsidy = Subsidy.GetBlockSubsidy(height, parameters);
         Int128 coinbaseOut = SumOutputs(transactions[0]);

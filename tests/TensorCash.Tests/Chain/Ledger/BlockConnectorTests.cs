@@ -172,6 +172,51 @@ public class BlockConnectorTests
         Assert.That(violation?.Message, Does.Contain(spend.Txid.ToString()));
     }
 
+    /// <summary>
+    /// Scripts are checked in parallel once a block has enough inputs; the verdict must still be the earliest failing
+    /// input in block order, whatever finishes first.
+    /// </summary>
+    [TestCase(new[] { 5, 13 }, 5)]
+    [TestCase(new[] { 13 }, 13)]
+    [TestCase(new[] { 0, 1, 19 }, 0)]
+    [TestCase(new[] { 19 }, 19)]
+    public void ParallelScriptChecksReportTheEarliestFailingInput(int[] failing, int expectedInput)
+    {
+        const int inputs = 20;
+        Assert.That(inputs, Is.GreaterThanOrEqualTo(InputScriptChecks.MinInputsForParallelChecks));
+        var view = new MemoryCoinView();
+        var prevouts = new OutPoint[inputs];
+        for (int i = 0; i < inputs; i++)
+        {
+            prevouts[i] = Fund(view, 100);
+            // Alternate two different script errors so a wrong pick would show in the reason, not just the index.
+            if (failing.Contains(i))
+                view.Add(prevouts[i] = new OutPoint(prevouts[i].Txid, 1), new Coin(new TxOut(100, i % 2 == 0 ? [0x00] : [0x6a]), 0, false));
+        }
+        var spend = Spend(prevouts, [inputs * 100]);
+        var locked = view.GetCoin(prevouts[expectedInput])!.Output;
+        var expected = ScriptVerifier.VerifyInput(spend, expectedInput, locked)!;
+
+        for (int run = 0; run < 5; run++)
+        {
+            var violation = Connect(Block(Coinbase(Height, Subsidy), spend), view).Violation;
+            Assert.That(violation?.Reason, Is.EqualTo(expected.Reason), $"run {run}");
+            Assert.That(violation?.Message, Does.Contain($"input {expectedInput}:"), $"run {run}");
+        }
+    }
+
+    [Test]
+    public void AnInputRuleOfALaterTransactionIsReportedBeforeAnEarlierScriptFailure()
+    {
+        var view = new MemoryCoinView();
+        var funded = Fund(view, 1000);
+        var locked = new OutPoint(funded.Txid, 1);
+        view.Add(locked, new Coin(new TxOut(1000, [0x00]), 0, false));
+        var badScript = Spend(locked, 1000);
+        var missing = Spend(new OutPoint(badScript.Txid, 7), 1);
+        Assert.That(Reason(Block(Coinbase(Height, Subsidy), badScript, missing), view), Is.EqualTo("bad-txns-inputs-missingorspent"));
+    }
+
     [Test]
     public void CoinbaseMayClaimSubsidyPlusFeesAndNoMore()
     {
