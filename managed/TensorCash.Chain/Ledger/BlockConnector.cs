@@ -1,5 +1,6 @@
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
@@ -36,7 +37,9 @@ public static class BlockConnector
     /// Outputs created and spent within the block are in neither change list; the undo data still lists every spent
     /// coin, one per non-coinbase input in block order.
     /// </summary>
-    public static ConnectOutcome Connect(Block block, int height, ICoinView coins, ChainParams parameters, Func<int, long>? medianTimePastAtHeight)
+    /// <param name="signatures">Signatures verified before (mempool, block template) skip ECDSA; the verdict is the same.</param>
+    public static ConnectOutcome Connect(Block block, int height, ICoinView coins, ChainParams parameters, Func<int, long>? medianTimePastAtHeight,
+        SignatureCache? signatures = null)
     {
         var transactions = block.Transactions;
         if (transactions.Count == 0 || !transactions[0].IsCoinbase)
@@ -71,7 +74,7 @@ public static class BlockConnector
 
         // Scripts run last and in parallel, as in Bitcoin Core: a block failing both a script and a later transaction's
         // input rule reports the input rule; among script failures the earliest input in block order is reported.
-        if (InputScriptChecks.FirstFailure(scriptChecks) is { } scriptViolation) return new(scriptViolation, null, null, 0);
+        if (InputScriptChecks.FirstFailure(scriptChecks, signatures) is { } scriptViolation) return new(scriptViolation, null, null, 0);
 
         long subsidy = Subsidy.GetBlockSubsidy(height, parameters);
         Int128 coinbaseOut = SumOutputs(transactions[0]);

@@ -1,4 +1,5 @@
 using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 
@@ -19,12 +20,12 @@ public static class InputScriptChecks
     public const int MinInputsForParallelChecks = 8;
 
     /// <summary>The violation of the earliest failing check, or null when every input may spend its coin.</summary>
-    public static RuleViolation? FirstFailure(IReadOnlyList<InputScriptCheck> checks)
+    public static RuleViolation? FirstFailure(IReadOnlyList<InputScriptCheck> checks, SignatureCache? signatures = null)
     {
         if (checks.Count < MinInputsForParallelChecks)
         {
             foreach (var check in checks)
-                if (Run(check) is { } violation) return violation;
+                if (Run(check, signatures) is { } violation) return violation;
             return null;
         }
 
@@ -33,7 +34,7 @@ public static class InputScriptChecks
         // earliest failing input, and iterations above it may be skipped.
         var result = Parallel.For(0, checks.Count, (i, state) =>
         {
-            if (Run(checks[i]) is { } violation)
+            if (Run(checks[i], signatures) is { } violation)
             {
                 violations[i] = violation;
                 state.Break();
@@ -42,8 +43,8 @@ public static class InputScriptChecks
         return result.LowestBreakIteration is long first ? violations[first] : null;
     }
 
-    private static RuleViolation? Run(InputScriptCheck check) =>
-        ScriptVerifier.VerifyInput(check.Tx, check.InputIndex, check.Spent) is { } violation
+    private static RuleViolation? Run(InputScriptCheck check, SignatureCache? signatures) =>
+        ScriptVerifier.VerifyInput(check.Tx, check.InputIndex, check.Spent, signatures) is { } violation
             ? violation with { Message = $"transaction {check.Tx.Txid} input {check.InputIndex}: {violation.Message}" }
             : null;
 }

@@ -1,3 +1,4 @@
+using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Transactions;
 
@@ -12,10 +13,13 @@ public static class ScriptVerifier
     /// <summary>Reason prefix, as Bitcoin Core reports consensus script failures.</summary>
     public const string ReasonPrefix = "mandatory-script-verify-flag-failed";
 
-    /// <summary>Runs scriptSig then the spent scriptPubKey; null if the input may spend <paramref name="spent"/>.</summary>
-    public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent)
+    /// <summary>
+    /// Runs scriptSig then the spent scriptPubKey; null if the input may spend <paramref name="spent"/>. A
+    /// <paramref name="signatures"/> cache changes only how fast the answer comes.
+    /// </summary>
+    public static RuleViolation? VerifyInput(Transaction tx, int inputIndex, TxOut spent, SignatureCache? signatures = null)
     {
-        var checker = new TransactionSignatureChecker(tx, inputIndex); // throws for an index the transaction does not have
+        var checker = new TransactionSignatureChecker(tx, inputIndex, signatures); // throws for an index the transaction does not have
         var input = tx.Inputs[inputIndex];
         var result = ScriptInterpreter.Verify(input.ScriptSig, spent.ScriptPubKey, checker);
         if (result.IsSuccess) return null;

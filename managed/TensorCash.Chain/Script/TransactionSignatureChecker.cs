@@ -11,13 +11,16 @@ public sealed class TransactionSignatureChecker
 {
     private readonly Transaction _tx;
     private readonly int _inputIndex;
+    private readonly SignatureCache? _cache;
 
-    public TransactionSignatureChecker(Transaction tx, int inputIndex)
+    /// <param name="cache">Skips ECDSA for triples that verified before and records new successes; null checks every signature.</param>
+    public TransactionSignatureChecker(Transaction tx, int inputIndex, SignatureCache? cache = null)
     {
         if ((uint)inputIndex >= (uint)tx.Inputs.Count)
             throw new ArgumentOutOfRangeException(nameof(inputIndex), $"input {inputIndex} of a transaction with {tx.Inputs.Count} inputs");
         _tx = tx;
         _inputIndex = inputIndex;
+        _cache = cache;
     }
 
     /// <summary>
@@ -31,7 +34,10 @@ public sealed class TransactionSignatureChecker
         byte hashType = signature[^1];
         var hash = LegacySignatureHash.Compute(_tx, _inputIndex, scriptCode, hashType)
             ?? throw new ScriptFailure(ScriptError.SIG_HASHTYPE, $"SIGHASH_SINGLE signature on input {_inputIndex}, but the transaction has only {_tx.Outputs.Count} outputs");
-        return Secp256k1Keys.Verify(publicKey, hash.ToArray(), signature[..^1]);
+        if (_cache is not null && _cache.Contains(publicKey, hash.ToArray(), signature)) return true;
+        bool valid = Secp256k1Keys.Verify(publicKey, hash.ToArray(), signature[..^1]);
+        if (valid) _cache?.Add(publicKey, hash.ToArray(), signature);
+        return valid;
     }
 
     /// <summary>BIP65: the transaction's nLockTime is of the same kind (height or time) and at least

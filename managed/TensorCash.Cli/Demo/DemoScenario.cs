@@ -49,7 +49,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
         progress($"model builtin:tiny, id {model.Identity.Hex[..16]}…, {threads} thread(s); proof window {parameters.ProofWindowSize} tokens");
         var verifier = new BlockProofVerifier(parameters, [model]);
         using var chain = new ChainState(dataDirectory, parameters, verifier.Verify);
-        var pool = new TransactionPool(parameters);
+        var pool = new TransactionPool(parameters, signatures: chain.Signatures);
         chain.BlockConnected += (block, _) => pool.BlockConnected(block.Transactions);
 
         string walletDir = Path.Combine(dataDirectory, "wallets");

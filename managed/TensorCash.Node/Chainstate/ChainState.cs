@@ -1,3 +1,4 @@
+using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Ledger;
@@ -37,6 +38,12 @@ public sealed class ChainState : ICoinView, IDisposable
     private long _nextSequence;
 
     /// <summary>
+    /// Signatures that verified, shared with the mempool (<see cref="Mempool.TransactionPool"/>) so a transaction's
+    /// inputs are not verified again when its block is connected.
+    /// </summary>
+    public SignatureCache Signatures { get; }
+
+    /// <summary>
     /// Opens (or creates, starting from <see cref="ChainParams.Genesis"/>) the chainstate in
     /// <paramref name="dataDirectory"/>, then finishes any chain switch a crash interrupted.
     /// </summary>
@@ -47,6 +54,7 @@ public sealed class ChainState : ICoinView, IDisposable
     /// <exception cref="NodeStorageException">The datadir cannot be used: another network, damaged, locked.</exception>
     public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RuleViolation?> checkProof)
     {
+        Signatures = new SignatureCache();
         _parameters = parameters;
         _checkProof = checkProof;
         try
@@ -334,7 +342,7 @@ public sealed class ChainState : ICoinView, IDisposable
     {
         var block = inMemory ?? ReadStoredBlock(entry);
         // The block's chain up to its parent is the active chain, so the active chain gives BIP68 its median times.
-        var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast());
+        var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast(), Signatures);
         if (outcome.Violation is not null) return outcome.Violation;
         using (var batch = _database.BeginWrite())
         {

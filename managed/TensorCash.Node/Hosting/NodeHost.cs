@@ -43,7 +43,7 @@ public sealed class NodeHost : IAsyncDisposable
         Models = models;
         Verifier = verifier;
         Chain = chain;
-        Mempool = new NodeMempool(chain, parameters, new TransactionPool(parameters));
+        Mempool = new NodeMempool(chain, parameters, new TransactionPool(parameters, signatures: chain.Signatures));
         Wallet = wallet;
         Payments = new WalletService(chain, Mempool, wallet);
         _mineScript = mineScript;

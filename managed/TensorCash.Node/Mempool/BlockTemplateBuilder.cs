@@ -60,7 +60,7 @@ public static class BlockTemplateBuilder
 
         var violation = BlockRules.CheckBlock(block, parameters)
             ?? BlockRules.ContextualCheckBlock(block, height, medianTimePast, parameters)
-            ?? BlockConnector.Connect(block, height, chainCoins, parameters, medianTimePastAtHeight ?? (_ => medianTimePast)).Violation;
+            ?? BlockConnector.Connect(block, height, chainCoins, parameters, medianTimePastAtHeight ?? (_ => medianTimePast), pool.Signatures).Violation;
         if (violation is not null)
             throw new InvalidOperationException($"the block template for height {height} fails the block rules ({violation}); the pool is out of step with the chain view it was built against");
         return template;

@@ -1,3 +1,4 @@
+using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Primitives;
@@ -41,15 +42,21 @@ public sealed class TransactionPool
     /// <summary>Raised by evictions, halved by blocks while the pool is under half full; 0 when no eviction is recent.</summary>
     private long _rollingMinimumPerKilobyte;
 
-    public TransactionPool(ChainParams parameters, long maxBytes = MempoolPolicy.DefaultMaxPoolBytes)
+    /// <param name="signatures">
+    /// Where signatures verified at admission are remembered, so the block template and the block that carries the
+    /// transaction do not verify them again; share the chainstate's (<see cref="Chainstate.ChainState.Signatures"/>).
+    /// </param>
+    public TransactionPool(ChainParams parameters, long maxBytes = MempoolPolicy.DefaultMaxPoolBytes, SignatureCache? signatures = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         Parameters = parameters;
         MaxBytes = maxBytes;
+        Signatures = signatures ?? new SignatureCache();
     }
 
     public ChainParams Parameters { get; }
     public long MaxBytes { get; }
+    public SignatureCache Signatures { get; }
 
     /// <summary>What a transaction is checked against: the chain tip's UTXO set, the next block's height and time context.</summary>
     private sealed record ChainTip(ICoinView Coins, int NextHeight, long MedianTimePast, Func<int, long> MedianTimePastAtHeight);
@@ -212,7 +219,7 @@ public sealed class TransactionPool
 
         if (!revalidating)
             for (int i = 0; i < tx.Inputs.Count; i++)
-                if (ScriptVerifier.VerifyInput(tx, i, coins[i].Output) is { } script)
+                if (ScriptVerifier.VerifyInput(tx, i, coins[i].Output, Signatures) is { } script)
                     return script with { Message = $"transaction {txid} input {i}: {script.Message}" };
 
         Insert(new MempoolEntry(tx, fee, size, sigOps, _nextSequence++), parents, ancestors);

@@ -77,8 +77,12 @@ public class WalletRpcTests
         Assert.That(Units(balances["untrusted_pending"]), Is.EqualTo(50 * Coin - 150_000_000 - entry.Fee), "its change");
         Assert.That(node.Call("listunspent")!.AsArray(), Has.Count.EqualTo(1));
 
+        var signatures = node.Host.Chain.Signatures;
+        Assert.That((signatures.Count, signatures.Hits), Is.EqualTo((entry.Transaction.Inputs.Count, 0L)), "admission verified and remembered the signatures");
         node.Host.Generate(1, MaturedChain.OpTrue);
         Assert.That(Units(node.Call("getbalance")), Is.EqualTo(100 * Coin - 150_000_000 - entry.Fee));
+        Assert.That(signatures.Hits, Is.GreaterThanOrEqualTo(2 * entry.Transaction.Inputs.Count),
+            "the block template and the block's connection found the signatures in the cache");
 
         string second = (string)node.Call("sendtoaddress", Outsider, 2, 5)!;
         var paid = node.Host.Mempool.Pool.GetEntry(Hash256.Parse(second))!;
