@@ -66,9 +66,10 @@ public class ChainStateCrashTests
         int stored = 0;
         for (int round = 0; round < 5; round++)
         {
+            // Rounds before the last stop short of the switching block, so the last round always has it to kill into.
             int pause = round < 4 ? Math.Min(SwitchOrdinal - 1, stored + 1 + random.Next(0, 30)) : Math.Max(SwitchOrdinal, stored + 1);
             var delay = TimeSpan.FromMicroseconds(random.Next(0, 3000));
-            var run = RunHarness(datadir, blocksFile, pause, delay);
+            var run = RunHarness(datadir, blocksFile, pause, delay, stopBefore: round < 4 ? SwitchOrdinal : null);
             Assert.That(run.Killed, Is.True, $"the harness ended (exit code {run.ExitCode}) before it was killed: {string.Join(" | ", run.Lines.TakeLast(3))} {run.Stderr}");
             (stored, int tipHeight, bool resumed) = AssertConsistent(datadir, blocks);
             TestContext.Out.WriteLine($"released at block {pause}, killed {delay.TotalMilliseconds} ms later: {stored} blocks stored, tip height {tipHeight}, " +
@@ -148,9 +149,10 @@ public class ChainStateCrashTests
 
     /// <summary>
     /// Runs the harness to the end, or, with <paramref name="pauseBefore"/>, releases it at that block and SIGKILLs it
-    /// (Process.Kill) <paramref name="killDelay"/> later.
+    /// (Process.Kill) <paramref name="killDelay"/> later; a paused harness holds at the end (or before
+    /// <paramref name="stopBefore"/>) instead of exiting, so the kill always finds it.
     /// </summary>
-    private static HarnessRun RunHarness(string datadir, string blocksFile, int? pauseBefore, TimeSpan killDelay)
+    private static HarnessRun RunHarness(string datadir, string blocksFile, int? pauseBefore, TimeSpan killDelay, int? stopBefore = null)
     {
         var harness = Path.Combine(AppContext.BaseDirectory, "crash-harness", "TensorCash.CrashHarness.dll");
         Assert.That(File.Exists(harness), $"{harness} is missing (it is copied by the test project's build)");
@@ -163,6 +165,7 @@ public class ChainStateCrashTests
         };
         foreach (var argument in new[] { "exec", harness, datadir, blocksFile, RegtestChain.Now.ToString() }) start.ArgumentList.Add(argument);
         if (pauseBefore is { } ordinal) start.ArgumentList.Add(ordinal.ToString());
+        if (stopBefore is { } stop) start.ArgumentList.Add(stop.ToString());
 
         using var process = Process.Start(start)!;
         var stderr = new System.Text.StringBuilder();
