@@ -11,7 +11,9 @@ public sealed record WalletPayment(Transaction Transaction, long Fee);
 /// <summary>
 /// The wallet working against the node: balances and unspent coins from the chainstate's UTXO set and the mempool,
 /// and payments that go straight into the mempool. Payments are made one at a time, so two cannot pick the same
-/// coins before either reaches the mempool.
+/// coins before either reaches the mempool. A payment spends confirmed coins when they suffice, and otherwise also the
+/// wallet's own unconfirmed outputs (Bitcoin Core's "trusted pending": change, or payments to itself, of pooled
+/// transactions whose every input is the wallet's), so a second payment need not wait for the first one's block.
 /// </summary>
 public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWallet wallet)
 {
@@ -54,7 +56,17 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
         lock (_sending)
         {
             var (utxos, tipHeight) = ReadChain();
-            var created = wallet.CreateTransaction(address, amount, feeRatePerKilobyte, utxos, tipHeight, SpentBy(mempool.Pool.Snapshot()));
+            var pooled = mempool.Pool.Snapshot();
+            var spent = SpentBy(pooled);
+            CreatedTransaction created;
+            try
+            {
+                created = wallet.CreateTransaction(address, amount, feeRatePerKilobyte, utxos, tipHeight, spent);
+            }
+            catch (WalletException e) when (e.Error == WalletError.InsufficientFunds && OwnPendingOutputs(utxos, pooled, spent, tipHeight) is { Count: > 0 } pending)
+            {
+                created = wallet.CreateTransaction(address, amount, feeRatePerKilobyte, [.. utxos, .. pending], tipHeight, spent);
+            }
             var result = mempool.Submit(created.Transaction);
             if (!result.Accepted) throw new MempoolRejectedException(result);
             return new WalletPayment(created.Transaction, created.Fee);
@@ -66,6 +78,40 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
         // The tip is read first: a block arriving during the scan can only make coins look younger, never immature ones mature.
         int tipHeight = chain.Tip.Height;
         return (chain.GetUtxoSet(), tipHeight);
+    }
+
+    /// <summary>
+    /// The wallet's outputs of pooled transactions that spend only the wallet's coins (confirmed, or outputs of such
+    /// pooled transactions), not yet spent in the pool, as coins of the next block's height. Only the wallet could have
+    /// made those transactions, so they cannot be withdrawn by somebody else's conflicting spend.
+    /// </summary>
+    private List<KeyValuePair<OutPoint, Chain.Ledger.Coin>> OwnPendingOutputs(
+        IReadOnlyList<KeyValuePair<OutPoint, Chain.Ledger.Coin>> utxos, IReadOnlyList<MempoolEntry> pooled, HashSet<OutPoint> spent, int tipHeight)
+    {
+        var ours = utxos.Where(u => wallet.IsMine(u.Value.Output.ScriptPubKey)).Select(u => u.Key).ToHashSet();
+        var pendingOutputs = new Dictionary<OutPoint, TxOut>();
+        var trusted = new HashSet<Chain.Primitives.Hash256>();
+        // The snapshot need not list parents first, so sweep until a pass trusts nothing new.
+        for (bool progress = true; progress;)
+        {
+            progress = false;
+            foreach (var entry in pooled)
+            {
+                if (trusted.Contains(entry.Txid) || !entry.Transaction.Inputs.All(i => ours.Contains(i.Prevout))) continue;
+                trusted.Add(entry.Txid);
+                progress = true;
+                var outputs = entry.Transaction.Outputs;
+                for (int n = 0; n < outputs.Count; n++)
+                {
+                    if (!wallet.IsMine(outputs[n].ScriptPubKey)) continue;
+                    var outPoint = new OutPoint(entry.Txid, (uint)n);
+                    ours.Add(outPoint);
+                    pendingOutputs[outPoint] = outputs[n];
+                }
+            }
+        }
+        return pendingOutputs.Where(p => !spent.Contains(p.Key))
+            .Select(p => KeyValuePair.Create(p.Key, new Chain.Ledger.Coin(p.Value, tipHeight + 1, IsCoinbase: false))).ToList();
     }
 
     private static HashSet<OutPoint> SpentBy(IReadOnlyList<MempoolEntry> pooled) =>

@@ -100,7 +100,7 @@ internal static class WalletTransactionBuilder
         return new WalletException(WalletError.InsufficientFunds,
             $"insufficient funds: sending {AmountFormat.Format(request.Amount)} needs {AmountFormat.Format(request.Amount + fee)} " +
             $"including a fee of {AmountFormat.Format(fee)} at {request.FeeRate} per 1000 bytes, but the wallet has {AmountFormat.Format(available)} " +
-            $"spendable in {spendable.Count} coins (immature coinbase outputs, unconfirmed outputs and coins already spent by unconfirmed transactions are not counted)");
+            $"spendable in {spendable.Count} coins (immature coinbase outputs, unconfirmed payments from others and coins already spent by unconfirmed transactions are not counted)");
     }
 
     private static Transaction Unsigned(IReadOnlyList<WalletCoin> selected, Request request, byte[] changeScript, int changeIndex, long change, int tipHeight)

@@ -89,6 +89,36 @@ public class WalletRpcTests
         Assert.That(paid.Fee * 1000, Is.GreaterThanOrEqualTo(5000L * paid.Size), "fee_rate 5 base units per byte");
     }
 
+    /// <summary>
+    /// A payment that the confirmed coins cannot cover spends the wallet's own unconfirmed change, in a chain through
+    /// the mempool, and every link is mined in the next block. Confirmed coins go first.
+    /// </summary>
+    [Test]
+    public async Task PaymentsSpendTheWalletsOwnUnconfirmedChangeWhenConfirmedCoinsFallShort()
+    {
+        await using var node = MaturedChain.Open();
+        Hash256 Pay(decimal coins) => Hash256.Parse((string)node.Call("sendtoaddress", Outsider, coins.ToString(System.Globalization.CultureInfo.InvariantCulture))!);
+
+        var first = node.Host.Mempool.Pool.GetEntry(Pay(30m))!;
+        Assert.That(first.Transaction.Inputs, Has.Count.EqualTo(1), "one confirmed 50-coin coinbase covers it");
+        var second = node.Host.Mempool.Pool.GetEntry(Pay(30m))!;
+        Assert.That(second.Transaction.Inputs.Select(i => i.Prevout.Txid), Does.Not.Contain(first.Txid), "the other confirmed coin first");
+
+        // 40 coins confirmed: none. Pending change: about 20 + 20, both the wallet's own.
+        var third = node.Host.Mempool.Pool.GetEntry(Pay(35m))!;
+        Assert.That(third.Transaction.Inputs.Select(i => i.Prevout.Txid), Is.EquivalentTo(new[] { first.Txid, second.Txid }));
+        var fourth = node.Host.Mempool.Pool.GetEntry(Pay(4m))!;
+        Assert.That(fourth.Transaction.Inputs.Single().Prevout.Txid, Is.EqualTo(third.Txid), "a chain of unconfirmed change");
+
+        var e = node.Fails("sendtoaddress", Outsider, 2);
+        Assert.That(e.Message, Does.Contain("insufficient funds"), "about 1 coin of change is left");
+
+        node.Host.Generate(1, MaturedChain.OpTrue);
+        Assert.That(node.Host.Mempool.Pool.GetInfo().Count, Is.Zero, "the whole chain is mined in one block");
+        long fees = first.Fee + second.Fee + third.Fee + fourth.Fee;
+        Assert.That(Units(node.Call("getbalance")), Is.EqualTo(100 * Coin - 99 * Coin - fees));
+    }
+
     [Test]
     public async Task SendToAddressErrors()
     {
