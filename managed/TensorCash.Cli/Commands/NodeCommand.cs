@@ -28,6 +28,13 @@ public static class NodeCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var threads = CommonOptions.Threads();
+        var replayPositions = CommonOptions.AtLeast(new Option<int>("--replay-positions")
+        {
+            Description = "Tier-2 steps the node replays per block, chosen by Fiat-Shamir from the block's proof commitment; " +
+                          "0 = every step. Sampling is cheaper; a single edited step is then caught with probability S/n, not 1.",
+            DefaultValueFactory = _ => 0,
+            HelpName = "S",
+        }, 0);
         var mineAddress = new Option<string>("--mineaddress")
         {
             Description = "Address mined coinbases pay. Default: an address of the node's wallet.",
@@ -37,7 +44,7 @@ public static class NodeCommand
         var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
                                           "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
         {
-            mine, models, threads, mineAddress,
+            mine, models, threads, replayPositions, mineAddress,
         };
         foreach (var option in common.All) command.Add(option);
 
@@ -55,6 +62,7 @@ public static class NodeCommand
                 Models = parsed.GetValue(models) ?? [],
                 Threads = parsed.GetValue(threads),
                 MineAddress = address,
+                ReplayPositions = parsed.GetValue(replayPositions),
             };
             int port = parsed.GetValue(common.RpcPort) ?? parameters.DefaultRpcPort;
             return Run(console, parsed.CommandResult.Command, options, port, parsed.GetValue(mine), cancellation);

@@ -19,6 +19,9 @@ public sealed record NodeOptions
     /// <summary>Worker threads of each model's transformer (builtin:tiny held only for replays gets one).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Tier-2 steps replayed per block, chosen by Fiat–Shamir from its proof commitment; 0 = every step.</summary>
+    public int ReplayPositions { get; init; }
+
     /// <summary>Where mined coinbases pay; null for an address of the node's wallet.</summary>
     public string? MineAddress { get; init; }
 }

@@ -10,11 +10,15 @@ public sealed record ProofCheck(RuleViolation? Violation, bool Replayed, TimeSpa
 
 /// <summary>
 /// The node's proof check at block acceptance: tier 1 always (consensus, <see cref="BlockProofRules"/>), then tier 2
-/// (an exact teacher-forced replay) when the node holds the block's model. The replay checks every position: blocks
-/// are short, and a node that can afford it should not rely on sampling.
+/// (an exact teacher-forced replay) when the node holds the block's model. By default the replay checks every
+/// position; with <paramref name="replayPositions"/> = S it checks S steps chosen by Fiat–Shamir from the block's proof
+/// commitment (docs/protocol/tier2-replay.md §2: about a third cheaper on a 156M model, and a single edited step is
+/// then caught with probability S/n instead of 1).
 /// </summary>
-public sealed class BlockProofVerifier(ChainParams parameters, IReadOnlyList<InferenceModel> models)
+public sealed class BlockProofVerifier(ChainParams parameters, IReadOnlyList<InferenceModel> models, int replayPositions = 0)
 {
+    private readonly int _replayPositions = replayPositions >= 0 ? replayPositions
+        : throw new ArgumentOutOfRangeException(nameof(replayPositions), replayPositions, "must be 0 (every step) or a positive count");
     private readonly object _replayLock = new(); // the replay transformer is single-threaded; blocks may arrive on several threads
 
     public RuleViolation? Verify(Block block, int height) => Check(block, height).Violation;
@@ -30,7 +34,13 @@ public sealed class BlockProofVerifier(ChainParams parameters, IReadOnlyList<Inf
         if (model is null) return new ProofCheck(null, false, tier1, TimeSpan.Zero);
         start = System.Diagnostics.Stopwatch.GetTimestamp();
         IReadOnlyList<Proof.Verification.Rejection> rejections;
-        lock (_replayLock) rejections = Tier2Verifier.Verify(transcript, model.ReplayTransformer, new Tier2Options { Mode = ComparisonMode.Exact });
+        var options = new Tier2Options
+        {
+            Mode = ComparisonMode.Exact,
+            SampledPositions = _replayPositions,
+            PositionSeed = _replayPositions > 0 ? block.Header.ProofCommitment.ToArray() : null,
+        };
+        lock (_replayLock) rejections = Tier2Verifier.Verify(transcript, model.ReplayTransformer, options);
         var tier2 = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         return rejections.Count == 0
             ? new ProofCheck(null, true, tier1, tier2)

@@ -1,3 +1,4 @@
+using TensorCash.Proving.Replay;
 using NUnit.Framework;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
@@ -84,20 +85,54 @@ public class BlockProofTests
         Assert.That(violation!.Message, Does.Contain("token_draw_mismatch"));
     }
 
-    [Test]
-    public void EvidenceFromAnotherModelIsCaughtByTheReplay()
+    /// <summary>The block with step <paramref name="step"/>'s sketch edited and the header re-derived, so tier 1 still accepts it.</summary>
+    private Block WithEditedSketch(int step)
     {
-        // Tier 1 cannot see a substituted model; a node holding the model replays and rejects with bad-proof-replay.
         var transcript = TranscriptCodec.Decode(_block.Proof);
         var steps = transcript.Steps.ToArray();
-        var stats = steps[0].Statistics;
-        steps[0] = steps[0] with { Statistics = stats with { SketchBits = stats.SketchBits.Select(b => b ^ 1u).ToArray() } };
+        var stats = steps[step].Statistics;
+        steps[step] = steps[step] with { Statistics = stats with { SketchBits = stats.SketchBits.Select(b => b ^ 1u).ToArray() } };
         var edited = transcript with { Steps = steps };
         // Statistics are inside the leaf, so the commitment changes: re-derive the header from the edited transcript.
         var windows = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Windows;
         var header = _block.Header with { ProofCommitment = new Hash256(windows[^1].ProofCommitment), Nonce = windows[^1].Nonce };
         var block = new Block(header, _block.Transactions, TranscriptCodec.Encode(edited));
         Assert.That(BlockProofRules.Check(block, 1, Regtest), Is.Null, "tier 1 accepts: the edit is internally consistent");
-        Assert.That(new BlockProofVerifier(Regtest, [_model]).Verify(block, 1)?.Reason, Is.EqualTo("bad-proof-replay"));
+        return block;
+    }
+
+    [Test]
+    public void EvidenceFromAnotherModelIsCaughtByTheReplay()
+    {
+        // Tier 1 cannot see a substituted model; a node holding the model replays and rejects with bad-proof-replay.
+        Assert.That(new BlockProofVerifier(Regtest, [_model]).Verify(WithEditedSketch(0), 1)?.Reason, Is.EqualTo("bad-proof-replay"));
+    }
+
+    /// <summary>
+    /// A node replaying S sampled steps (--replay-positions) takes them from the block's own proof commitment: it accepts
+    /// the honest block, catches an edit at a sampled step, and misses one elsewhere, which the full replay catches.
+    /// </summary>
+    [Test]
+    public void ASampledReplayChecksTheStepsTheProofCommitmentChooses()
+    {
+        int stepCount = TranscriptCodec.Decode(_block.Proof).Steps.Count;
+        int sampled = stepCount / 2; // every edit moves the sample; half of the steps makes both cases near-certain to occur
+        var sampling = new BlockProofVerifier(Regtest, [_model], replayPositions: sampled);
+        var full = new BlockProofVerifier(Regtest, [_model]);
+        Assert.That(sampling.Check(_block, 1).Violation, Is.Null);
+
+        bool caughtInside = false, missedOutside = false;
+        for (int step = 0; step < stepCount && !(caughtInside && missedOutside); step++)
+        {
+            var block = WithEditedSketch(step);
+            bool chosen = ReplayPositions.Derive(block.Header.ProofCommitment.ToArray(), stepCount, sampled).Contains(step);
+            var reason = sampling.Verify(block, 1)?.Reason;
+            Assert.That(reason, Is.EqualTo(chosen ? "bad-proof-replay" : null), $"step {step}, {(chosen ? "" : "not ")}in the sample");
+            Assert.That(full.Verify(block, 1)?.Reason, Is.EqualTo("bad-proof-replay"), $"step {step}, full replay");
+            caughtInside |= chosen;
+            missedOutside |= !chosen;
+        }
+        Assert.That(caughtInside && missedOutside, "both cases occurred");
+        Assert.That(() => new BlockProofVerifier(Regtest, [_model], replayPositions: -1), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
 }
