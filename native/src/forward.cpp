@@ -102,7 +102,7 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
                  hd = static_cast<size_t>(c.head_dim);
 
     std::vector<RowInfo> rows;
-    std::vector<int> out_rows;  // rows whose logits/hidden someone asked for, in item order
+    std::vector<int> out_rows;  // rows whose logits/hidden someone asked for, in item order (so ascending)
     int max_pos = 0;
     for (int i = 0; i < n_items; ++i) {
         auto* kv = static_cast<tc_kv_cache*>(items[i].kv);
@@ -163,12 +163,10 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
             // so this changes no bit of theirs.
             for (int o = 0; o < n_out; ++o) {
                 const size_t from = static_cast<size_t>(out_rows[static_cast<size_t>(o)]);
-                if (from != static_cast<size_t>(o)) {
-                    std::memcpy(s.q.data() + o * qd, s.q.data() + from * qd, qd * sizeof(float));
-                    std::memcpy(s.x.data() + o * d, s.x.data() + from * d, d * sizeof(float));
-                    rows[static_cast<size_t>(o)] = rows[from];
-                }
-                out_rows[static_cast<size_t>(o)] = o;
+                if (from == static_cast<size_t>(o)) continue;
+                std::memcpy(s.q.data() + o * qd, s.q.data() + from * qd, qd * sizeof(float));
+                std::memcpy(s.x.data() + o * d, s.x.data() + from * d, d * sizeof(float));
+                rows[static_cast<size_t>(o)] = rows[from];
             }
             m = n_out;
             if (m == 0) break;
@@ -196,9 +194,10 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
     for (int i = 0; i < n_items; ++i) static_cast<tc_kv_cache*>(items[i].kv)->length += items[i].n_tokens;
 
     if (n_out == 0) return;
+    // Output row o is activation row o now: either every row was requested (out_rows is 0..m-1) or the last layer
+    // moved the requested rows to the front.
     for (int o = 0; o < n_out; ++o)
-        k.rmsnorm(s.x.data() + out_rows[static_cast<size_t>(o)] * d, c.d_model, model->output_norm.data(), c.rms_eps,
-                  s.out_rows.data() + o * d);
+        k.rmsnorm(s.x.data() + o * d, c.d_model, model->output_norm.data(), c.rms_eps, s.out_rows.data() + o * d);
     const size_t vocab = static_cast<size_t>(c.vocab_size);
     const MatmulJob head{&model->output, nullptr, s.logits.data(), vocab};
     matmul_jobs(pool, s.out_rows.data(), n_out, &head, 1);

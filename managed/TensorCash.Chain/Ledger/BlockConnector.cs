@@ -2,7 +2,6 @@ using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Primitives;
-using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 
 namespace TensorCash.Chain.Ledger;

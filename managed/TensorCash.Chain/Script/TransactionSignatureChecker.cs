@@ -34,9 +34,10 @@ public sealed class TransactionSignatureChecker
         byte hashType = signature[^1];
         var hash = LegacySignatureHash.Compute(_tx, _inputIndex, scriptCode, hashType)
             ?? throw new ScriptFailure(ScriptError.SIG_HASHTYPE, $"SIGHASH_SINGLE signature on input {_inputIndex}, but the transaction has only {_tx.Outputs.Count} outputs");
-        if (_cache is not null && _cache.Contains(publicKey, hash.ToArray(), signature)) return true;
-        bool valid = Secp256k1Keys.Verify(publicKey, hash.ToArray(), signature[..^1]);
-        if (valid) _cache?.Add(publicKey, hash.ToArray(), signature);
+        byte[] hashBytes = hash.ToArray();
+        if (_cache is not null && _cache.Contains(publicKey, hashBytes, signature)) return true;
+        bool valid = Secp256k1Keys.Verify(publicKey, hashBytes, signature[..^1]);
+        if (valid) _cache?.Add(publicKey, hashBytes, signature);
         return valid;
     }
 

@@ -36,8 +36,7 @@ internal static class TeacherForcedReplay
             while (next < rows.Length && rows[next] < end) next++;
             int[] local = rows[from..next].Select(r => r - start).ToArray();
             var logits = new float[local.Length * vocab];
-            transformer.Forward([new ForwardRequest(sequence, context.AsMemory(start, end - start),
-                local.Length == 0 ? LogitsMode.None : LogitsMode.Rows, logits, default, local)]);
+            transformer.Forward([new ForwardRequest(sequence, context.AsMemory(start, end - start), LogitsMode.Rows, logits, default, local)]);
             for (int j = 0; j < local.Length; j++)
                 onStep(rows[from + j] - first, logits.AsSpan(j * vocab, vocab));
         }
