@@ -16,4 +16,6 @@ internal static class DomainTags
     public static readonly byte[] Genesis = Encoding.ASCII.GetBytes("TSC-GENESIS");
     public static readonly byte[] Proof = Encoding.ASCII.GetBytes("TSC-PROOF");
     public static readonly byte[] Nonce = Encoding.ASCII.GetBytes("TSC-NONCE");
+    public static readonly byte[] Salt = Encoding.ASCII.GetBytes("TSC-SALT");
+    public static readonly byte[] Path = Encoding.ASCII.GetBytes("TSC-PATH");
 }

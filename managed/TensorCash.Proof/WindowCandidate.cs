@@ -1,7 +1,7 @@
 namespace TensorCash.Proof;
 
 /// <summary>
-/// What a completed window offers the block header: the proof commitment D_w and the nonce derived from it, plus
-/// whether the window passed the entropy ceiling (an ineligible window still extends the chain of digests).
+/// What a completed proof window offers the block header: the proof commitment D and the nonce derived from it, whether
+/// the window passed the entropy ceiling, and the float-free path digest a tolerant audit vouches for.
 /// </summary>
-public sealed record WindowCandidate(uint WindowIndex, byte[] WindowRoot, byte[] ProofCommitment, uint Nonce, bool Eligible);
+public sealed record WindowCandidate(byte[] WindowRoot, byte[] ProofCommitment, uint Nonce, bool Eligible, byte[] PathDigest);

@@ -23,52 +23,53 @@ public sealed class ProofGenerator
         _prefillChunkSize = prefillChunkSize;
     }
 
-    /// <summary>A sampler for <paramref name="request"/>, for callers that batch it with other requests themselves.</summary>
-    public ProofSampler CreateSampler(ProveRequest request)
+    /// <summary>A sampler for one window after <paramref name="prompt"/>, for callers that batch it with other requests themselves.</summary>
+    public ProofSampler CreateSampler(int[] prompt, ProofProfile profile, ChainBinding binding)
     {
-        ProofDigest.ValidateWindowSize(request.WindowSize);
-        if (request.Windows < 1) throw new ProofInputException($"a proof run needs at least one window (got {request.Windows})");
-        var header = new TranscriptHeader(_model.Id, request.Precision, request.Decode, request.Binding, request.WindowSize,
-            request.EvidenceCount, request.Prompt.ToArray());
-        return new ProofSampler(header, _sketch);
+        if (prompt.Length + profile.SaltTokens + profile.WindowSize > _transformer.Config.MaxSequenceLength)
+            throw new ProofInputException($"prompt ({prompt.Length}), salt ({profile.SaltTokens}) and window ({profile.WindowSize}) exceed the model's context of {_transformer.Config.MaxSequenceLength}");
+        return new ProofSampler(new TranscriptHeader(_model.Id, profile, binding, prompt), _sketch);
     }
 
     /// <summary>The request a batch caller hands to <see cref="Generator.GenerateBatch"/> (no stop tokens: see <see cref="ProveRequest"/>).</summary>
-    public static GenerationRequest ToGenerationRequest(ProveRequest request, ProofSampler sampler) =>
-        new(request.Prompt, sampler, request.TotalTokens);
+    public static GenerationRequest ToGenerationRequest(ProofSampler sampler, ProofProfile profile) =>
+        new(sampler.ModelPrompt, sampler, profile.WindowSize);
+
+    /// <summary>One window after the request's prompt (its <see cref="ProveRequest.Attempts"/> is ignored).</summary>
+    public ProveResult Prove(ProveRequest request, CancellationToken cancellation = default) =>
+        ProveWindow(request.Prompt, request.Profile, request.Binding, cancellation)
+        ?? throw new OperationCanceledException("proof generation was cancelled");
 
     /// <summary>
-    /// Generates up to <see cref="ProveRequest.Windows"/> windows and stops right after the first window for which
-    /// <paramref name="accept"/> returns true (the miner's header check at each window boundary). The transcript then
-    /// ends with that window; <see cref="ProveUntilResult.Winner"/> is null if no window was accepted or
-    /// <paramref name="cancellation"/> fired first (the transcript then holds the complete windows generated so far).
+    /// Up to <see cref="ProveRequest.Attempts"/> windows, each a fresh proof continuing the text so far, until
+    /// <paramref name="accept"/> takes one (the miner's header check) or <paramref name="cancellation"/> fires.
     /// </summary>
     public ProveUntilResult ProveUntil(ProveRequest request, Func<WindowCandidate, bool> accept, CancellationToken cancellation = default)
     {
-        var sampler = CreateSampler(request);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        WindowCandidate? winner = null;
-        int checkedWindows = 0;
-        void OnToken(int _)
+        var context = new List<int>();
+        var generated = new List<int>();
+        int attempts = 0;
+        for (int attempt = 1; attempt <= request.Attempts && !cancellation.IsCancellationRequested; attempt++)
         {
-            if (winner is not null || sampler.Windows.Count == checkedWindows) return;
-            var window = sampler.Windows[checkedWindows++];
-            if (!accept(window)) return;
-            winner = window;
-            stop.Cancel();
+            int[] full = [.. request.Prompt, .. context];
+            int[] prompt = full.Length > request.Profile.MaxPromptTokens ? full[^request.Profile.MaxPromptTokens..] : full;
+            var result = ProveWindow(prompt, request.Profile, request.Binding, cancellation);
+            if (result is null) break; // cancelled mid-window: the partial window proves nothing and its text is dropped
+            attempts = attempt;
+            var tokens = result.Transcript.Steps.Select(s => s.Token).ToArray();
+            context.AddRange(ProofSalt.For(result.Transcript.Header));
+            context.AddRange(tokens);
+            generated.AddRange(tokens);
+            if (accept(result.Window)) return new ProveUntilResult(result, attempt, [.. generated], [.. context]);
         }
-        var result = new Generator(_transformer, _prefillChunkSize).Generate(ToGenerationRequest(request, sampler), OnToken, stop.Token);
-        var transcript = sampler.ToTranscript();
-        int keep = (winner is null ? sampler.Windows.Count : (int)winner.WindowIndex + 1) * request.WindowSize;
-        if (transcript.Steps.Count > keep) transcript = transcript with { Steps = transcript.Steps.Take(keep).ToArray() };
-        return new ProveUntilResult(transcript, winner, sampler.Windows.Take(keep / request.WindowSize).ToArray(), result.Stats);
+        return new ProveUntilResult(null, attempts, [.. generated], [.. context]);
     }
 
-    public ProveResult Prove(ProveRequest request, CancellationToken cancellation = default)
+    private ProveResult? ProveWindow(int[] prompt, ProofProfile profile, ChainBinding binding, CancellationToken cancellation)
     {
-        var sampler = CreateSampler(request);
-        var result = new Generator(_transformer, _prefillChunkSize).Generate(ToGenerationRequest(request, sampler), null, cancellation);
-        if (result.FinishReason == FinishReason.Cancelled) throw new OperationCanceledException("proof generation was cancelled");
-        return new ProveResult(sampler.ToTranscript(), sampler.Windows, result.Stats);
+        var sampler = CreateSampler(prompt, profile, binding);
+        var result = new Generator(_transformer, _prefillChunkSize).Generate(ToGenerationRequest(sampler, profile), null, cancellation);
+        if (result.FinishReason == FinishReason.Cancelled || sampler.Window is null) return null;
+        return new ProveResult(sampler.ToTranscript(), sampler.Window, result.Stats);
     }
 }

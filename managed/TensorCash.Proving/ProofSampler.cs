@@ -9,7 +9,8 @@ namespace TensorCash.Proving;
 /// evidence as a side effect, inside the generation loop (no second pass). Per step: the top-K raw logits become the
 /// step's evidence; <see cref="ProofSession.Sample"/> draws and picks the token from that evidence alone; the
 /// full-vocabulary statistics and sketch (which need the sampled token) are computed from the same logits; then
-/// <see cref="ProofSession.Commit"/> hashes the leaf with the statistics' canonical bytes. Not thread-safe: one per sequence.
+/// <see cref="ProofSession.Commit"/> hashes the leaf with the statistics' canonical bytes. The generation request must
+/// feed <see cref="ModelPrompt"/> (prompt, then salt). Not thread-safe: one per sequence.
 /// </summary>
 public sealed class ProofSampler : ITokenSampler
 {
@@ -17,27 +18,28 @@ public sealed class ProofSampler : ITokenSampler
     private readonly TranscriptHeader _header;
     private readonly LogitSketch _sketch;
     private readonly List<TranscriptStep> _steps = [];
-    private readonly List<WindowCandidate> _windows = [];
     private readonly int[] _ids;
     private readonly float[] _values;
     private readonly LogitCandidate[] _candidates;
 
     public ProofSampler(TranscriptHeader header, LogitSketch sketch)
     {
-        if (header.EvidenceCount > sketch.VocabSize)
-            throw new ProofInputException($"evidence count {header.EvidenceCount} exceeds the vocabulary of {sketch.VocabSize}");
-        if (header.EvidenceCount < header.Decode.TopK)
-            throw new ProofInputException($"evidence count {header.EvidenceCount} is below top-k {header.Decode.TopK}");
+        if (header.Profile.VocabSize != sketch.VocabSize)
+            throw new ProofInputException($"the profile's vocabulary is {header.Profile.VocabSize}; the model's is {sketch.VocabSize}");
         _header = header;
         _sketch = sketch;
-        _session = new ProofSession(header.Binding, header.ModelId, header.Prompt, header.Precision, header.Decode, header.WindowSize);
+        _session = new ProofSession(header.Binding, header.ModelId, header.Prompt, header.Profile);
         _ids = new int[header.EvidenceCount];
         _values = new float[header.EvidenceCount];
         _candidates = new LogitCandidate[header.EvidenceCount];
+        ModelPrompt = [.. header.Prompt, .. _session.Salt];
     }
 
-    /// <summary>Windows closed so far, in order.</summary>
-    public IReadOnlyList<WindowCandidate> Windows => _windows;
+    /// <summary>What the model must be fed before the first step: the prompt, then the chain-bound salt.</summary>
+    public int[] ModelPrompt { get; }
+
+    /// <summary>The window's candidate once all W steps are in, else null.</summary>
+    public WindowCandidate? Window { get; private set; }
 
     public int StepCount => _steps.Count;
 
@@ -55,7 +57,7 @@ public sealed class ProofSampler : ITokenSampler
         var result = _session.Commit(pending, StatisticsEncoding.ToBytes(statistics));
 
         _steps.Add(new TranscriptStep(token, evidence, statistics));
-        if (result.ClosedWindow is { } window) _windows.Add(window);
+        if (result.ClosedWindow is { } window) Window = window;
         return token;
     }
 

@@ -6,24 +6,32 @@ using TensorCash.Proof.Verification;
 namespace TensorCash.Chain.Consensus;
 
 /// <summary>
-/// Tier 1 of a block's proof of inference at acceptance (docs/protocol/chain.md, "Proof of inference in blocks"): the
-/// transcript decodes canonically, runs the header's registered model at its registered precision with the network's
-/// window size, is bound to this header and height, replays every draw, and its last window's commitment and nonce
-/// are the header's. Tier 2 (a replay on the model) is the node's business where it holds the model.
+/// The cheap, model-free part of a block's proof check (docs/protocol/chain.md, "Proof of inference in blocks"): the
+/// transcript decodes canonically, runs the header's registered model under exactly its pinned profile, is bound to
+/// this header and height, replays every draw over its evidence, passes the entropy ceiling, and its commitment and
+/// nonce are the header's. Hashing only, bounded by the profile (security.md §7), so it runs before any replay.
+/// Passing it does not make a block valid: invented evidence passes it too. Validity needs the exact replay (tier 2),
+/// which is the node's business (it holds the model).
 /// </summary>
 public static class BlockProofRules
 {
     public static RuleViolation? Check(Block block, int height, ChainParams parameters) => Check(block, height, parameters, out _);
 
-    /// <summary>As <see cref="Check(Block,int,ChainParams)"/>, also giving the decoded transcript for a tier-2 replay.</summary>
-    public static RuleViolation? Check(Block block, int height, ChainParams parameters, out ProofTranscript? transcript)
+    /// <summary>As <see cref="Check(Block,int,ChainParams)"/>, also giving the decoded transcript for the replay.</summary>
+    public static RuleViolation? Check(Block block, int height, ChainParams parameters, out ProofTranscript? transcript) =>
+        CheckProof(block.Header, block.Proof, height, parameters, out transcript);
+
+    /// <summary>
+    /// The same check on a header and its proof bytes alone (no transactions): what a peer can run on a proof-carrying
+    /// header before it asks for the block.
+    /// </summary>
+    public static RuleViolation? CheckProof(BlockHeader header, ReadOnlySpan<byte> proof, int height, ChainParams parameters, out ProofTranscript? transcript)
     {
         transcript = null;
-        var header = block.Header;
         ProofTranscript decoded;
         try
         {
-            decoded = TranscriptCodec.Decode(block.Proof);
+            decoded = TranscriptCodec.Decode(proof);
         }
         catch (TranscriptFormatException e)
         {
@@ -34,15 +42,11 @@ public static class BlockProofRules
             return new("bad-proof-model", $"block {header.Hash}: the transcript runs model {Convert.ToHexStringLower(h.ModelId)}, the header declares {Convert.ToHexStringLower(header.ModelId.ToArray())}");
         if (!parameters.Models.TryGetValue(header.ModelId, out var model))
             return new("bad-proof-model", $"block {header.Hash}: model {Convert.ToHexStringLower(header.ModelId.ToArray())} is not registered");
-        if (h.WindowSize != parameters.ProofWindowSize)
-            return new("bad-proof-window", $"block {header.Hash}: the transcript uses windows of {h.WindowSize} tokens; this network requires {parameters.ProofWindowSize}");
-        if (decoded.Steps.Count == 0 || decoded.Steps.Count % h.WindowSize != 0)
-            return new("bad-proof", $"block {header.Hash}: {decoded.Steps.Count} steps are not a positive whole number of windows of {h.WindowSize}");
 
-        var options = new Tier1Options([new KnownModel(h.ModelId, model.VocabSize)])
+        var options = new Tier1Options([new KnownModel(h.ModelId, model.VocabSize, model.Profile)])
         {
             Expected = new ExpectedBinding(BlockProofBinding.For(header, height), model.Precision),
-            Claim = new ClaimedWindow((uint)(decoded.Steps.Count / h.WindowSize - 1), header.ProofCommitment.ToArray(), header.Nonce),
+            Claim = new ClaimedWindow(header.ProofCommitment.ToArray(), header.Nonce),
         };
         var result = Tier1Verifier.Verify(decoded, options);
         if (!result.Accepted)
@@ -50,11 +54,13 @@ public static class BlockProofRules
             var first = result.Rejections[0];
             string reason = first.Reason switch
             {
+                RejectReason.ProfileMismatch => "bad-proof-profile",
                 RejectReason.BindingMismatch => "bad-proof-binding",
                 RejectReason.CommitmentMismatch => "bad-proof-commitment",
+                RejectReason.WindowStructure => "bad-proof-window",
                 _ => "bad-proof",
             };
-            return new(reason, $"block {header.Hash} at height {height}: {first}");
+            return new(reason, $"block {header.Hash} at height {height}: {string.Join("; ", result.Rejections)}");
         }
         transcript = decoded;
         return null;

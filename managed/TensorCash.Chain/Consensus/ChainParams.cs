@@ -50,8 +50,6 @@ public sealed class ChainParams
     /// difficulty D_m. T_adj = min(PowLimit, T_base * N / D_m).
     /// </summary>
     public required IReadOnlyDictionary<Hash256, RegisteredModel> Models { get; init; }
-    /// <summary>Proof window W every block's transcript must use: one header attempt per W generated tokens.</summary>
-    public required int ProofWindowSize { get; init; }
     /// <summary>The normaliser N of T_adj = T_base * N / D_m.</summary>
     public required ulong ModelNormaliser { get; init; }
 
@@ -100,8 +98,7 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tc",
         DefaultRpcPort = 8432,
-        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(MainBuiltinTinyDifficulty) }.ToFrozenDictionary(),
-        ProofWindowSize = 64,
+        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(MainBuiltinTinyDifficulty, 64) }.ToFrozenDictionary(),
         ModelNormaliser = StandardModelNormaliser,
     };
 
@@ -118,8 +115,7 @@ public sealed class ChainParams
         Bech32Hrp = "tctest",
         DefaultRpcPort = 18432,
         // Neutral: testnet miners are developers, and builtin:tiny is the one model everyone has.
-        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser) }.ToFrozenDictionary(),
-        ProofWindowSize = 64,
+        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser, 64) }.ToFrozenDictionary(),
         ModelNormaliser = StandardModelNormaliser,
     };
 
@@ -136,14 +132,24 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tcrt",
         DefaultRpcPort = 18543,
-        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser) }.ToFrozenDictionary(),
         // Short windows keep regtest blocks (and `tensorcash demo`) quick; every rule is the same as with 64.
-        ProofWindowSize = 16,
+        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser, 16) }.ToFrozenDictionary(),
         ModelNormaliser = StandardModelNormaliser,
     };
 
-    /// <summary>builtin:tiny's table entry: vocabulary 264 (256 bytes + 8 specials), computed in F32.</summary>
-    private static RegisteredModel BuiltinTiny(ulong difficulty) => new("builtin:tiny", 264, PrecisionTag.F32, difficulty);
+    /// <summary>
+    /// builtin:tiny's pinned proof profile: temperature 1, top-k 32 = K (the sampler needs no candidate beyond top-k,
+    /// so a larger K would only add bytes), top-p 0.95, no repetition penalty (window 0, the one canonical value), F32,
+    /// vocabulary 264 (256 bytes + 8 specials), 4 salt tokens (264^4 ≈ 2^32.2 salts, docs/protocol/security.md §6),
+    /// prompts of at most 1024 tokens (1024 + 4 + 64 fits its 2048-token context) and the 0.85 ceiling.
+    /// </summary>
+    public static ProofProfile BuiltinTinyProfile(int windowSize) =>
+        new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, windowSize, PrecisionTag.F32, 264, 4, 1024);
+
+    private static RegisteredModel BuiltinTiny(ulong difficulty, int windowSize) => new("builtin:tiny", BuiltinTinyProfile(windowSize), difficulty);
+
+    /// <summary>The window size of the network's models (every table entry pins the same W today).</summary>
+    public int ProofWindowSize => Models.Values.First().Profile.WindowSize;
 
     public static ChainParams For(Network network) => network switch
     {

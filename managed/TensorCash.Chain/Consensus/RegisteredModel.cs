@@ -3,7 +3,12 @@ using TensorCash.Proof;
 namespace TensorCash.Chain.Consensus;
 
 /// <summary>
-/// One entry of the model table: a name for people, what tier 1 needs to check a transcript (vocabulary size and the
-/// precision the model is registered at) and its difficulty D_m.
+/// One entry of the model table: a name for people, the proof profile its registration pins (decode settings, K, W,
+/// precision, vocabulary, salt, prompt cap, entropy ceiling: every one a consensus value, docs/protocol/security.md §2)
+/// and its difficulty D_m.
 /// </summary>
-public sealed record RegisteredModel(string Name, int VocabSize, PrecisionTag Precision, ulong Difficulty);
+public sealed record RegisteredModel(string Name, ProofProfile Profile, ulong Difficulty)
+{
+    public int VocabSize => Profile.VocabSize;
+    public PrecisionTag Precision => Profile.Precision;
+}

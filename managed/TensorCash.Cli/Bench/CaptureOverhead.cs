@@ -15,7 +15,7 @@ public static class CaptureOverhead
         var proofRates = new List<double>();
         for (int i = 0; i < repeats; i++)
         {
-            var plainRun = generator.Generate(new GenerationRequest(request.Prompt, new StandardSampler(plain), request.TotalTokens), null, cancellation);
+            var plainRun = generator.Generate(new GenerationRequest(request.Prompt, new StandardSampler(plain), request.Profile.SaltTokens + request.Profile.WindowSize), null, cancellation);
             plainRates.Add(plainRun.Stats.DecodeTokensPerSecond);
             proofRates.Add(prover.Prove(request, cancellation).Stats.DecodeTokensPerSecond);
         }

@@ -17,8 +17,8 @@ public static class ProveCommand
         var prompt = new Option<string>("--prompt", "-p") { Description = "Prompt text, encoded with the model's tokenizer (BOS added). Use this or --tokens." };
         var tokens = CommonOptions.Tokens("Prompt as comma-separated token ids, used as given. Use this or --prompt.");
         var proof = new ProofOptions(bindingRequired: true);
-        var window = CommonOptions.AtLeast(new Option<int>("--window") { Description = "Window size W: tokens per Merkle window (1..4096).", DefaultValueFactory = _ => 64 }, 1);
-        var windows = CommonOptions.AtLeast(new Option<int>("--windows") { Description = "Number of windows N; exactly N x W tokens are generated (EOS does not stop a proof run).", DefaultValueFactory = _ => 1 }, 1);
+        var window = CommonOptions.AtLeast(new Option<int>("--window") { Description = "Window size W: the proof's generated tokens, 1..4096 (EOS does not stop a proof). A chain pins W per model.", DefaultValueFactory = _ => 64 }, 1);
+        var salt = CommonOptions.AtLeast(new Option<int>("--salt") { Description = "Chain-bound salt tokens S fed between the prompt and the window, 1..16 (pick V^S >= 2^32). A chain pins S per model.", DefaultValueFactory = _ => 4 }, 1);
         var temperature = new Option<float>("--temperature") { Description = "Softmax temperature, 0.0625..16 (greedy cannot mine), stored as Q16.16.", DefaultValueFactory = _ => 0.8f };
         var topK = new Option<int>("--top-k") { Description = "Sample among the K most likely committed candidates; 0 = all of them.", DefaultValueFactory = _ => 40 };
         var topP = new Option<float>("--top-p") { Description = "Nucleus mass in (0, 1]; 1 = off. Stored as Q.32.", DefaultValueFactory = _ => 0.95f };
@@ -36,7 +36,7 @@ public static class ProveCommand
         var command = new Command("prove", "Generate with proof of inference: draws bound to the chain, top-K evidence, Merkle windows. " +
                                            "Writes the transcript to --out and prints each window's proof commitment, nonce and eligibility.")
         {
-            model, prompt, tokens, window, windows, temperature, topK, topP, penalty, evidence, threads, output, baseline,
+            model, prompt, tokens, window, salt, temperature, topK, topP, penalty, evidence, threads, output, baseline,
         };
         foreach (var option in proof.All) command.Add(option);
         command.Validators.Add(result =>
@@ -49,19 +49,30 @@ public static class ProveCommand
         {
             var binding = proof.GetBinding(parsed)!;
             var decode = ToDecodeParameters(parsed.GetValue(temperature), parsed.GetValue(topK), parsed.GetValue(topP), parsed.GetValue(penalty));
-            int windowSize = parsed.GetValue(window), windowCount = parsed.GetValue(windows), threadCount = parsed.GetValue(threads);
+            int windowSize = parsed.GetValue(window), saltTokens = parsed.GetValue(salt), threadCount = parsed.GetValue(threads);
             string outPath = parsed.GetRequiredValue(output);
 
             using var session = ModelSession.Open(parsed.GetRequiredValue(model), threadCount, withTokenizer: parsed.GetResult(tokens) is null, console);
             int[] promptIds = parsed.GetResult(tokens) is null
                 ? session.Tokenizer!.Encode(parsed.GetRequiredValue(prompt), addSpecialTokens: true)
                 : parsed.GetRequiredValue(tokens);
-            var request = new ProveRequest(promptIds, decode, binding, proof.GetPrecision(parsed), windowSize, windowCount, parsed.GetValue(evidence));
-            session.CheckTokens(promptIds, checked(windowSize * windowCount) - 1);
-            if (request.EvidenceCount > session.Config.VocabSize)
-                throw new UsageException($"--evidence {request.EvidenceCount} exceeds the model's vocabulary of {session.Config.VocabSize}");
-            if (request.EvidenceCount < decode.TopK)
-                throw new UsageException($"--evidence {request.EvidenceCount} is below --top-k {decode.TopK}; the evidence must cover top-k");
+            session.CheckTokens(promptIds, saltTokens + windowSize - 1);
+            int evidenceCount = parsed.GetValue(evidence);
+            if (evidenceCount > session.Config.VocabSize)
+                throw new UsageException($"--evidence {evidenceCount} exceeds the model's vocabulary of {session.Config.VocabSize}");
+            if (evidenceCount < decode.TopK)
+                throw new UsageException($"--evidence {evidenceCount} is below --top-k {decode.TopK}; the evidence must cover top-k");
+            int promptCap = Math.Max(promptIds.Length, Math.Min(TranscriptLimits.MaxPromptTokens, session.Config.MaxSequenceLength - saltTokens - windowSize));
+            ProveRequest request;
+            try
+            {
+                var profile = new ProofProfile(decode, evidenceCount, windowSize, proof.GetPrecision(parsed), session.Config.VocabSize, saltTokens, promptCap);
+                request = new ProveRequest(promptIds, profile, binding);
+            }
+            catch (ProofInputException e)
+            {
+                throw new UsageException(e.Message);
+            }
 
             long hashStart = Stopwatch.GetTimestamp();
             var identity = ModelIdentity.Compute(session.Weights);
@@ -119,7 +130,7 @@ public static class ProveCommand
         var s = result.Stats;
         output.WriteLine($"transcript: {path}, {bytes} bytes, {(double)bytes / s.GeneratedTokens:F1} bytes/token");
         output.WriteLine($"tokens: {s.PromptTokens} prompt, {s.GeneratedTokens} generated, prefill {s.PrefillTokensPerSecond:F1} tok/s, decode {s.DecodeTokensPerSecond:F1} tok/s");
-        foreach (var w in result.Windows)
-            output.WriteLine($"window {w.WindowIndex}: commitment {Convert.ToHexString(w.ProofCommitment).ToLowerInvariant()} nonce {w.Nonce} eligible {(w.Eligible ? "yes" : "no")}");
+        var w = result.Window;
+        output.WriteLine($"window: commitment {Convert.ToHexStringLower(w.ProofCommitment)} nonce {w.Nonce} eligible {(w.Eligible ? "yes" : "no")}");
     }
 }

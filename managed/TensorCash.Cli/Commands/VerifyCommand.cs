@@ -87,7 +87,8 @@ public static class VerifyCommand
         {
             Mode = mode,
             SampledPositions = positions,
-            PositionSeed = positions > 0 ? tier1.Windows[^1].ProofCommitment : null,
+            // This verifier's own randomness: a seed the miner could compute would let it choose the unchecked steps.
+            PositionSeed = positions > 0 ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32) : null,
         };
         long start = Stopwatch.GetTimestamp();
         var report = Tier2Verifier.Check(transcript, transformer, options);
@@ -103,9 +104,9 @@ public static class VerifyCommand
             foreach (var r in rejections) output.WriteLine($"  {r}");
             return;
         }
-        output.WriteLine($"accepted: {result.Windows.Count} window(s)");
-        foreach (var w in result.Windows)
-            output.WriteLine($"window {w.WindowIndex}: commitment {Hex(w.ProofCommitment)} nonce {w.Nonce} eligible {(w.Eligible ? "yes" : "no")}");
+        var w = result.Window!;
+        output.WriteLine("accepted");
+        output.WriteLine($"window: commitment {Hex(w.ProofCommitment)} nonce {w.Nonce} eligible {(w.Eligible ? "yes" : "no")} path {Hex(w.PathDigest)}");
     }
 
     private static void WriteJson(TextWriter output, bool accepted, int tier, ModelIdentity identity, Tier1Result result, IReadOnlyList<Rejection> rejections) =>
@@ -115,7 +116,7 @@ public static class VerifyCommand
             tier,
             model_id = identity.Hex,
             rejections = rejections.Select(r => new { code = r.Reason.Code(), reason = (int)r.Reason, step = r.Step, window = r.Window, message = r.Message }),
-            windows = result.Windows.Select(w => new { index = w.WindowIndex, root = Hex(w.WindowRoot), commitment = Hex(w.ProofCommitment), nonce = w.Nonce, eligible = w.Eligible }),
+            window = result.Window is { } w ? new { root = Hex(w.WindowRoot), commitment = Hex(w.ProofCommitment), nonce = w.Nonce, eligible = w.Eligible, path = Hex(w.PathDigest) } : null,
         }));
 
     private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();

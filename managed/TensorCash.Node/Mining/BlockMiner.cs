@@ -12,22 +12,26 @@ namespace TensorCash.Node.Mining;
 /// <summary>A block to mine: the header with everything but the proof fields fixed, its transactions, height and T_adj.</summary>
 public sealed record BlockCandidate(BlockHeader Header, IReadOnlyList<Transaction> Transactions, int Height, BigInteger Target);
 
-/// <summary>What one mining attempt produced: a block if a window met the target, and the text generated either way.</summary>
-public sealed record MiningOutcome(Block? Block, int[] GeneratedTokens, int WindowsTried, int ProofBytes, TimeSpan Elapsed);
+/// <summary>
+/// What one mining attempt produced: a block if a window met the target, the user's text generated either way, and
+/// what the model saw after the prompt (each window's salt and tokens), which the next attempt continues from.
+/// </summary>
+public sealed record MiningOutcome(Block? Block, int[] GeneratedTokens, int[] ContextTokens, int WindowsTried, int ProofBytes, TimeSpan Elapsed);
 
 /// <summary>
-/// Proof-of-inference mining of one candidate: the engine generates under the binding of the candidate's header
-/// prefix; at every window boundary the header gets that window's commitment and derived nonce, and the block is
-/// found when SHA-256d(header) &lt;= T_adj on an eligible window. There is nothing else to vary: a miner that wants
-/// another try must generate another window (or change the coinbase, which changes B and restarts the draws).
+/// Proof-of-inference mining of one candidate: each window is a one-window proof under the binding of the candidate's
+/// header prefix, continuing the text so far; its commitment and derived nonce go into the header, and the block is
+/// found when SHA-256d(header) &lt;= T_adj on an eligible window. There is nothing else to vary: the profile is pinned by
+/// the model's registration, so another try means another window of inference (or another coinbase, hence another B,
+/// salt and draws).
 /// </summary>
-public sealed class BlockMiner(ProofGenerator generator, PrecisionTag precision, int windowSize, int evidenceCount)
+public sealed class BlockMiner(ProofGenerator generator, ProofProfile profile)
 {
-    public MiningOutcome Mine(BlockCandidate candidate, int[] prompt, DecodeParameters decode, int maxWindows, CancellationToken cancellation)
+    public MiningOutcome Mine(BlockCandidate candidate, int[] prompt, int maxWindows, CancellationToken cancellation)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var binding = BlockProofBinding.For(candidate.Header, candidate.Height);
-        var request = new ProveRequest(prompt, decode, binding, precision, windowSize, maxWindows, evidenceCount);
+        var request = new ProveRequest(prompt, profile, binding, maxWindows);
         BlockHeader? found = null;
         var result = generator.ProveUntil(request, window =>
         {
@@ -38,9 +42,9 @@ public sealed class BlockMiner(ProofGenerator generator, PrecisionTag precision,
             return true;
         }, cancellation);
 
-        int[] generated = result.Transcript.Steps.Select(s => s.Token).ToArray();
-        if (found is null) return new MiningOutcome(null, generated, result.Windows.Count, 0, started.Elapsed);
-        byte[] proof = TranscriptCodec.Encode(result.Transcript);
-        return new MiningOutcome(new Block(found, candidate.Transactions, proof), generated, result.Windows.Count, proof.Length, started.Elapsed);
+        if (found is null || result.Winner is null)
+            return new MiningOutcome(null, result.Generated, result.Context, result.Attempts, 0, started.Elapsed);
+        byte[] proof = TranscriptCodec.Encode(result.Winner.Transcript);
+        return new MiningOutcome(new Block(found, candidate.Transactions, proof), result.Generated, result.Context, result.Attempts, proof.Length, started.Elapsed);
     }
 }

@@ -21,8 +21,7 @@ public delegate IReadOnlyList<Transaction> BlockContentBuilder(int height, long 
 /// user's text continues from where it was. Attempts that exhaust their windows without a winner change the coinbase
 /// extra nonce (a new B) and go on.
 /// </summary>
-public sealed class MiningService(ChainState chain, ChainParams parameters, InferenceModel model, BlockContentBuilder buildContent,
-    int evidenceCount = 40)
+public sealed class MiningService(ChainState chain, ChainParams parameters, InferenceModel model, BlockContentBuilder buildContent)
 {
     /// <summary>Most windows per attempt; bounded further by the model's context.</summary>
     public const int MaxWindowsPerAttempt = 64;
@@ -43,9 +42,13 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
 
     public MiningJob? CurrentJob { get; private set; }
 
-    public MiningJob Submit(int[] prompt, int maxTokens, Proof.DecodeParameters? decode = null)
+    /// <summary>
+    /// Queues a user's prompt. Its text is sampled with the model's pinned profile: the decode settings of mined windows
+    /// are consensus values, not the user's choice.
+    /// </summary>
+    public MiningJob Submit(int[] prompt, int maxTokens)
     {
-        var job = new MiningJob($"job-{Interlocked.Increment(ref _jobCounter)}", prompt, maxTokens, decode ?? MiningJob.DefaultDecode);
+        var job = new MiningJob($"job-{Interlocked.Increment(ref _jobCounter)}", prompt, maxTokens);
         lock (_jobsLock) _jobs.Enqueue(job);
         return job;
     }
@@ -77,9 +80,10 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
         var root = MerkleTree.BlockRoot(transactions, out _);
         var candidate = CandidateHeader.Create(parameters, tip.Header, height, parentMtp, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, root, transactions);
 
-        int[] prompt = [.. job.Prompt, .. job.Generated];
-        int window = parameters.ProofWindowSize;
-        int room = (model.Transformer.Config.MaxSequenceLength - prompt.Length) / window;
+        var profile = parameters.Models[model.Id].Profile;
+        int[] context = [.. job.Prompt, .. job.Context];
+        int[] prompt = context.Length > profile.MaxPromptTokens ? context[^profile.MaxPromptTokens..] : context; // the profile caps the prompt
+        int room = (model.Transformer.Config.MaxSequenceLength - prompt.Length) / (profile.SaltTokens + profile.WindowSize);
         if (room < 1)
         {
             Complete(job); // the context is full: the user has all the text this model can give
@@ -93,8 +97,7 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
         MiningOutcome outcome;
         try
         {
-            var miner = new BlockMiner(model.Generator, parameters.Models[model.Id].Precision, window, evidenceCount);
-            outcome = miner.Mine(candidate, prompt, job.Decode, Math.Min(MaxWindowsPerAttempt, room), rebind.Token);
+            outcome = new BlockMiner(model.Generator, profile).Mine(candidate, prompt, Math.Min(MaxWindowsPerAttempt, room), rebind.Token);
         }
         finally
         {
@@ -102,6 +105,7 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
         }
 
         job.Generated.AddRange(outcome.GeneratedTokens);
+        job.Context.AddRange(outcome.ContextTokens);
         if (job.IsComplete) Complete(job);
         if (outcome.Block is null) return null;
 
@@ -118,7 +122,7 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
         lock (_jobsLock)
         {
             if (CurrentJob is { IsComplete: false } current) return current;
-            CurrentJob = _jobs.Count > 0 ? _jobs.Dequeue() : new MiningJob("idle", IdlePrompt, 256, MiningJob.DefaultDecode);
+            CurrentJob = _jobs.Count > 0 ? _jobs.Dequeue() : new MiningJob("idle", IdlePrompt, 256);
             return CurrentJob;
         }
     }

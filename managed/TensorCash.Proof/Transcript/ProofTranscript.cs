@@ -17,22 +17,24 @@ public sealed record StepStatistics(uint LogSumExpBits, uint EntropyBits, uint S
 /// <summary>One generated token with the evidence the sampler saw.</summary>
 public sealed record TranscriptStep(int Token, StepEvidence Evidence, StepStatistics Statistics);
 
-/// <summary>Everything a proof run declares up front. <see cref="ModelId"/> is 1..255 bytes (see ContextHash).</summary>
-public sealed record TranscriptHeader(
-    byte[] ModelId,
-    PrecisionTag Precision,
-    DecodeParameters Decode,
-    ChainBinding Binding,
-    int WindowSize,
-    int EvidenceCount,
-    int[] Prompt);
+/// <summary>
+/// Everything a proof declares up front: the model, its pinned <see cref="ProofProfile"/>, the chain binding and the
+/// prompt (at most the profile's cap; the salt is derived, not stored). <see cref="ModelId"/> is 1..255 bytes (see ContextHash).
+/// </summary>
+public sealed record TranscriptHeader(byte[] ModelId, ProofProfile Profile, ChainBinding Binding, int[] Prompt)
+{
+    public PrecisionTag Precision => Profile.Precision;
+    public DecodeParameters Decode => Profile.Decode;
+    public int WindowSize => Profile.WindowSize;
+    public int EvidenceCount => Profile.EvidenceCount;
+}
 
 /// <summary>
-/// A proof-of-inference transcript: header plus every generated step. Window roots, the proof digest chain and
-/// the nonces are NOT stored: they are functions of the steps, recomputed by every verifier (nothing to forge).
+/// A proof-of-inference transcript: header plus the W generated steps of its one window. The window root, the
+/// commitment and the nonce are NOT stored: they are functions of the steps, recomputed by every verifier.
 /// </summary>
 public sealed record ProofTranscript(TranscriptHeader Header, IReadOnlyList<TranscriptStep> Steps)
 {
-    /// <summary>Version of the binary encoding (TranscriptCodec).</summary>
-    public const ushort FormatVersion = 1;
+    /// <summary>Version of the binary encoding (TranscriptCodec). Version 2: one window, pinned profile, salt, delta-coded ids.</summary>
+    public const ushort FormatVersion = 2;
 }

@@ -4,68 +4,60 @@ using TensorCash.Proof.Verification;
 namespace TensorCash.Proof.Transcript;
 
 /// <summary>
-/// The canonical binary form of a <see cref="ProofTranscript"/> (docs/protocol/proof-of-inference.md, section 10).
-/// Every field is fixed-width little-endian or length-prefixed with a named cap; evidence candidates are in strictly
-/// ascending token id (the order the leaf hash commits), so each transcript has exactly one encoding and
-/// Encode(Decode(bytes)) == bytes for every accepted input.
+/// The canonical binary form of a <see cref="ProofTranscript"/>, version 2 (docs/protocol/proof-of-inference.md §10).
+/// Fixed-width little-endian fields, length-prefixed variable fields with named caps, exactly W steps (one window), and
+/// evidence ids in strictly ascending order written as minimal LEB128 gaps, so each transcript has exactly one
+/// encoding and Encode(Decode(bytes)) == bytes for every accepted input.
 /// </summary>
 public static class TranscriptCodec
 {
     public static ReadOnlySpan<byte> Magic => "TSCP"u8;
 
-    /// <summary>Bytes of one step: token, K candidates, statistics.</summary>
-    public static int StepBytes(int evidenceCount) => 4 + 8 * evidenceCount + StatisticsEncoding.ByteLength;
+    /// <summary>u8 dt, u32 τ, u32 top-k, u64 top-p, u32 ρ, u32 N, u16 K, u32 W, u32 V, u8 S, u32 prompt cap, u64 ceiling.</summary>
+    public const int ProfileBytes = 1 + 4 + 4 + 8 + 4 + 4 + 2 + 4 + 4 + 1 + 4 + 8;
+
+    /// <summary>Fewest bytes one step can take: token, K one-byte id gaps, K logits, statistics.</summary>
+    public static int MinStepBytes(int evidenceCount) => 4 + 5 * evidenceCount + StatisticsEncoding.ByteLength;
 
     public static byte[] Encode(ProofTranscript transcript)
     {
         var h = transcript.Header;
+        var p = h.Profile;
         if (h.ModelId.Length is 0 or > TranscriptLimits.MaxModelIdBytes)
             throw new ProofInputException($"model id is {h.ModelId.Length} bytes; it must be 1..{TranscriptLimits.MaxModelIdBytes}");
-        if (h.EvidenceCount is < 1 or > TranscriptLimits.MaxEvidenceCount)
-            throw new ProofInputException($"evidence count {h.EvidenceCount} is outside 1..{TranscriptLimits.MaxEvidenceCount}");
-        if (h.WindowSize < 0) throw new ProofInputException($"window size {h.WindowSize} is negative");
-        if (h.Prompt.Length > TranscriptLimits.MaxPromptTokens)
-            throw new ProofInputException($"prompt has {h.Prompt.Length} tokens; the limit is {TranscriptLimits.MaxPromptTokens}");
-        if (transcript.Steps.Count > TranscriptLimits.MaxSteps)
-            throw new ProofInputException($"transcript has {transcript.Steps.Count} steps; the limit is {TranscriptLimits.MaxSteps}");
+        if (h.Prompt.Length > p.MaxPromptTokens)
+            throw new ProofInputException($"prompt has {h.Prompt.Length} tokens; the profile allows {p.MaxPromptTokens}");
+        if (transcript.Steps.Count != p.WindowSize)
+            throw new ProofInputException($"transcript has {transcript.Steps.Count} steps; a proof is exactly one window of {p.WindowSize}");
 
-        var headerBytes = 6 + 1 + h.ModelId.Length + 1 + 24 + 1 + h.Binding.HeaderBinding.Length + 32 + 8 + 4 + 2 + 4 + 4 * h.Prompt.Length + 4;
-        var expectedBytes = headerBytes + transcript.Steps.Count * StepBytes(h.EvidenceCount);
-        var writer = new LittleEndianWriter(expectedBytes);
+        var writer = new LittleEndianWriter(256 + 4 * h.Prompt.Length + p.WindowSize * (MinStepBytes(p.EvidenceCount) + 2 * p.EvidenceCount));
         writer.Bytes(Magic);
         writer.U16(ProofTranscript.FormatVersion);
         writer.U8((byte)h.ModelId.Length);
         writer.Bytes(h.ModelId);
-        writer.U8((byte)h.Precision);
-        writer.U32(h.Decode.TemperatureQ16);
-        writer.U32((uint)h.Decode.TopK);
-        writer.U64(h.Decode.TopPQ32);
-        writer.U32(h.Decode.RepetitionPenaltyQ16);
-        writer.U32(h.Decode.PenaltyLastN);
+        writer.Bytes(EncodeProfile(p));
         writer.U8((byte)h.Binding.HeaderBinding.Length);
         writer.Bytes(h.Binding.HeaderBinding);
         writer.Bytes(h.Binding.VdfOutput);
         writer.U64(h.Binding.VdfTick);
-        writer.U32((uint)h.WindowSize);
-        writer.U16((ushort)h.EvidenceCount);
         writer.U32((uint)h.Prompt.Length);
         for (var i = 0; i < h.Prompt.Length; i++) writer.U32(TokenIds.ToWire(h.Prompt[i], $"prompt token {i}"));
-        writer.U32((uint)transcript.Steps.Count);
         for (var t = 0; t < transcript.Steps.Count; t++)
         {
             var step = transcript.Steps[t];
-            if (step.Evidence.Candidates.Count != h.EvidenceCount)
-                throw new ProofInputException($"step {t} has {step.Evidence.Candidates.Count} evidence candidates; the header declares {h.EvidenceCount}");
+            var candidates = step.Evidence.Candidates;
+            if (candidates.Count != p.EvidenceCount)
+                throw new ProofInputException($"step {t} has {candidates.Count} evidence candidates; the profile pins {p.EvidenceCount}");
             writer.U32(TokenIds.ToWire(step.Token, $"step {t} token"));
-            foreach (var candidate in step.Evidence.Candidates) // StepEvidence keeps them in ascending id: the canonical order
+            var previous = -1;
+            foreach (var candidate in candidates) // StepEvidence keeps them in ascending id: the canonical order
             {
-                writer.U32((uint)candidate.TokenId);
-                writer.U32(candidate.LogitBits);
+                WriteLeb128(writer, (uint)(candidate.TokenId - previous - 1));
+                previous = candidate.TokenId;
             }
+            foreach (var candidate in candidates) writer.U32(candidate.LogitBits);
             writer.Bytes(StatisticsEncoding.ToBytes(step.Statistics));
         }
-        // The layout is fixed-size per field, so a length other than the computed one is an encoder bug.
-        if (writer.Length != expectedBytes) throw new InvalidOperationException($"encoder wrote {writer.Length} of {expectedBytes} bytes");
         return writer.ToArray();
     }
 
@@ -81,25 +73,15 @@ public static class TranscriptCodec
         if (modelIdLength == 0) throw Malformed(r.Position - 1, "model id length", "the model id is empty");
         var modelId = r.Bytes(modelIdLength, "model id").ToArray();
 
-        var precisionAt = r.Position;
-        var precision = (PrecisionTag)r.U8("precision");
-        if (!Enum.IsDefined(precision))
-            throw new TranscriptFormatException(RejectReason.ParameterOutOfRange, $"offset {precisionAt}, precision: tag 0x{(byte)precision:X2} is not one of f32, f16, bf16, q8_0");
-
-        var decodeAt = r.Position;
-        var temperature = r.U32("temperature");
-        var topK = r.U32("top-k");
-        var topP = r.U64("top-p");
-        var penalty = r.U32("repetition penalty");
-        var lastN = r.U32("penalty window");
-        DecodeParameters decode;
+        var profileAt = r.Position;
+        ProofProfile profile;
         try
         {
-            decode = new DecodeParameters(temperature, topK > int.MaxValue ? -1 : (int)topK, topP, penalty, lastN);
+            profile = DecodeProfile(r.Bytes(ProfileBytes, "profile"));
         }
         catch (ProofInputException e)
         {
-            throw new TranscriptFormatException(RejectReason.ParameterOutOfRange, $"offset {decodeAt}, decode parameters: {e.Message}");
+            throw new TranscriptFormatException(RejectReason.ParameterOutOfRange, $"offset {profileAt}, profile: {e.Message}");
         }
 
         var bindingLength = r.U8("binding length");
@@ -109,34 +91,37 @@ public static class TranscriptCodec
         var vdfOutput = r.Bytes(ChainBinding.VdfOutputBytes, "VDF output v");
         var binding = new ChainBinding(headerBinding, vdfOutput, r.U64("VDF tick T"));
 
-        var windowAt = r.Position;
-        var windowSize = r.U32("window size");
-        if (windowSize is < ProofDigest.MinWindowSize or > ProofDigest.MaxWindowSize)
-            throw new TranscriptFormatException(RejectReason.ParameterOutOfRange, $"offset {windowAt}, window size: {windowSize} is outside {ProofDigest.MinWindowSize}..{ProofDigest.MaxWindowSize}");
-        var evidenceCount = r.U16("evidence count");
-        if (evidenceCount is < 1 or > TranscriptLimits.MaxEvidenceCount)
-            throw Malformed(r.Position - 2, "evidence count", $"{evidenceCount} is outside 1..{TranscriptLimits.MaxEvidenceCount}");
-
-        var promptCount = r.Count("prompt token count", TranscriptLimits.MaxPromptTokens, 4);
+        var promptAt = r.Position;
+        var promptCount = r.Count("prompt token count", profile.MaxPromptTokens, 4);
         var prompt = new int[promptCount];
-        for (var i = 0; i < prompt.Length; i++) prompt[i] = r.TokenId($"prompt token {i}");
+        for (var i = 0; i < prompt.Length; i++)
+        {
+            prompt[i] = r.TokenId($"prompt token {i}");
+            if (prompt[i] >= profile.VocabSize)
+                throw new TranscriptFormatException(RejectReason.ParameterOutOfRange, $"offset {promptAt}, prompt token {i}: id {prompt[i]} is outside the vocabulary [0, {profile.VocabSize})");
+        }
 
-        var stepCount = r.Count("step count", TranscriptLimits.MaxSteps, StepBytes(evidenceCount));
-        var steps = new TranscriptStep[stepCount];
-        var candidates = new LogitCandidate[evidenceCount];
+        var k = profile.EvidenceCount;
+        if ((long)profile.WindowSize * MinStepBytes(k) > r.Remaining)
+            throw Malformed(r.Position, "steps", $"truncated: {profile.WindowSize} steps need at least {(long)profile.WindowSize * MinStepBytes(k)} bytes, {r.Remaining} left");
+        var steps = new TranscriptStep[profile.WindowSize];
+        var ids = new int[k];
+        var candidates = new LogitCandidate[k];
         var sketch = new uint[StepStatistics.SketchLength];
         for (var t = 0; t < steps.Length; t++)
         {
             var token = r.TokenId($"step {t} token");
-            for (var i = 0; i < candidates.Length; i++)
+            long previous = -1;
+            for (var i = 0; i < k; i++)
             {
                 var idAt = r.Position;
-                var id = r.TokenId($"step {t} candidate {i} id");
-                if (i > 0 && id <= candidates[i - 1].TokenId)
-                    throw new TranscriptFormatException(RejectReason.NonCanonicalEncoding,
-                        $"offset {idAt}, step {t} candidate {i} id: {id} does not follow {candidates[i - 1].TokenId}; candidates must be in strictly ascending token id");
-                candidates[i] = new LogitCandidate(id, r.U32($"step {t} candidate {i} logit"));
+                long id = previous + 1 + r.Leb128($"step {t} candidate {i} id gap");
+                if (id >= profile.VocabSize)
+                    throw new TranscriptFormatException(RejectReason.EvidenceInvalid, $"offset {idAt}, step {t} candidate {i}: id {id} is outside the vocabulary [0, {profile.VocabSize})");
+                ids[i] = (int)id;
+                previous = id;
             }
+            for (var i = 0; i < k; i++) candidates[i] = new LogitCandidate(ids[i], r.U32($"step {t} candidate {i} logit"));
             StepEvidence evidence;
             try
             {
@@ -152,10 +137,52 @@ public static class TranscriptCodec
             for (var j = 0; j < sketch.Length; j++) sketch[j] = r.U32($"step {t} sketch {j}");
             steps[t] = new TranscriptStep(token, evidence, new StepStatistics(lse, entropy, sampled, (uint[])sketch.Clone()));
         }
-        if (r.Remaining > 0) throw Malformed(r.Position, "end", $"{r.Remaining} trailing bytes after the last step");
+        if (r.Remaining > 0) throw Malformed(r.Position, "end", $"{r.Remaining} trailing bytes after the window's {profile.WindowSize} steps (a proof is one window)");
 
-        var header = new TranscriptHeader(modelId, precision, decode, binding, (int)windowSize, evidenceCount, prompt);
-        return new ProofTranscript(header, steps);
+        return new ProofTranscript(new TranscriptHeader(modelId, profile, binding, prompt), steps);
+    }
+
+    /// <summary>The profile's <see cref="ProfileBytes"/> bytes, as in a transcript (also used by fraud proofs).</summary>
+    public static byte[] EncodeProfile(ProofProfile p)
+    {
+        var writer = new LittleEndianWriter(ProfileBytes);
+        writer.U8((byte)p.Precision);
+        writer.U32(p.Decode.TemperatureQ16);
+        writer.U32((uint)p.Decode.TopK);
+        writer.U64(p.Decode.TopPQ32);
+        writer.U32(p.Decode.RepetitionPenaltyQ16);
+        writer.U32(p.Decode.PenaltyLastN);
+        writer.U16((ushort)p.EvidenceCount);
+        writer.U32((uint)p.WindowSize);
+        writer.U32((uint)p.VocabSize);
+        writer.U8((byte)p.SaltTokens);
+        writer.U32((uint)p.MaxPromptTokens);
+        writer.U64(p.CeilingQ32);
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads <see cref="ProfileBytes"/> bytes; a value out of its range throws <see cref="ProofInputException"/>.</summary>
+    public static ProofProfile DecodeProfile(ReadOnlySpan<byte> b)
+    {
+        if (b.Length != ProfileBytes) throw new ProofInputException($"a profile is {ProfileBytes} bytes, not {b.Length}");
+        var precision = (PrecisionTag)b[0];
+        if (!Enum.IsDefined(precision)) throw new ProofInputException($"precision tag 0x{(byte)precision:X2} is not one of f32, f16, bf16, q8_0");
+        static int Int(uint v) => v > int.MaxValue ? -1 : (int)v;
+        var decode = new DecodeParameters(BinaryPrimitives.ReadUInt32LittleEndian(b[1..]), Int(BinaryPrimitives.ReadUInt32LittleEndian(b[5..])),
+            BinaryPrimitives.ReadUInt64LittleEndian(b[9..]), BinaryPrimitives.ReadUInt32LittleEndian(b[17..]), BinaryPrimitives.ReadUInt32LittleEndian(b[21..]));
+        return new ProofProfile(decode, BinaryPrimitives.ReadUInt16LittleEndian(b[25..]), Int(BinaryPrimitives.ReadUInt32LittleEndian(b[27..])), precision,
+            Int(BinaryPrimitives.ReadUInt32LittleEndian(b[31..])), b[35], Int(BinaryPrimitives.ReadUInt32LittleEndian(b[36..])),
+            BinaryPrimitives.ReadUInt64LittleEndian(b[40..]));
+    }
+
+    private static void WriteLeb128(LittleEndianWriter writer, uint value)
+    {
+        while (value >= 0x80)
+        {
+            writer.U8((byte)(value | 0x80));
+            value >>= 7;
+        }
+        writer.U8((byte)value);
     }
 
     private static TranscriptFormatException Malformed(int offset, string field, string message) =>
@@ -188,6 +215,25 @@ public static class TranscriptCodec
             var at = Position;
             var id = U32(field);
             return id <= int.MaxValue ? (int)id : throw Malformed(at, field, $"token id {id} exceeds {int.MaxValue}");
+        }
+
+        /// <summary>An unsigned LEB128 value below 2^31 in its shortest form (a longer form is non-canonical).</summary>
+        public uint Leb128(string field)
+        {
+            var at = Position;
+            uint value = 0;
+            for (var shift = 0; ; shift += 7)
+            {
+                var b = U8(field);
+                if (shift == 28 && b > 0x07) throw Malformed(at, field, "LEB128 value exceeds 2^31 - 1");
+                value |= (uint)(b & 0x7f) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    if (b == 0 && shift > 0)
+                        throw new TranscriptFormatException(RejectReason.NonCanonicalEncoding, $"offset {at}, {field}: LEB128 with a redundant zero byte");
+                    return value;
+                }
+            }
         }
 
         /// <summary>A u32 element count, checked against its cap and against the bytes actually left before any allocation.</summary>

@@ -9,9 +9,6 @@ public static class TranscriptLimits
     /// <summary>Longest prompt: 128 Ki tokens, above the context of the models we run.</summary>
     public const int MaxPromptTokens = 1 << 17;
 
-    /// <summary>Most generated steps: 64 Ki (1024 windows of 64; about 39 MB at K = 64).</summary>
-    public const int MaxSteps = 1 << 16;
-
     /// <summary>Most evidence candidates per step (the sampler's own limit).</summary>
     public const int MaxEvidenceCount = StepEvidence.MaxCandidates;
 

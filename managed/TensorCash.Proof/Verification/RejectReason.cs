@@ -12,6 +12,7 @@ public enum RejectReason
     UnknownModel = 110,           // model id not known to the verifier
     ParameterOutOfRange = 111,    // decode parameters, window size, evidence count
     EvidenceInvalid = 112,        // duplicate ids, ids outside the vocabulary, NaN/Inf, fewer than top-k candidates
+    ProfileMismatch = 113,        // a decode setting, K, W, precision, vocabulary, salt, prompt cap or ceiling differs from the pinned profile
     TokenDrawMismatch = 120,      // token != F^-1(u_t) over its evidence
     BindingMismatch = 121,        // B, v, T or dt differ from what the verifier expects
     WindowStructure = 122,        // missing, reordered, truncated or padded windows

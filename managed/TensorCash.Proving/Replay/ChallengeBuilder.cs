@@ -21,11 +21,12 @@ public static class ChallengeBuilder
         var header = transcript.Header;
         int[] context = TeacherForcedReplay.Context(header.Prompt, transcript.Steps.Select(s => s.Token).ToList(), step);
         var committed = transcript.Steps[step];
-        var recomputed = ChallengeReplay.Recompute(transformer, context, header.Prompt.Length, committed)
+        int[] modelPrompt = Proof.ProofSalt.ModelPrompt(header);
+        var recomputed = ChallengeReplay.Recompute(transformer, TeacherForcedReplay.Context(modelPrompt, transcript.Steps.Select(s => s.Token).ToList(), step),
+                modelPrompt.Length, committed)
             ?? throw new ArgumentException($"step {step} cannot be replayed on this model (context or token ids out of range)", nameof(rejection));
         var binding = CommitmentBinding.For(transcript, step);
-        return new ReplayChallenge(header.ModelId, header.Precision, header.Decode, header.Binding, header.WindowSize, header.EvidenceCount,
-            header.Prompt.Length, context, rejection.Reason, mode, committed, recomputed,
-            binding.Leaf, binding.Path, binding.PreviousDigest, binding.LaterRoots, binding.Commitment);
+        return new ReplayChallenge(header.ModelId, header.Profile, header.Binding, header.Prompt.Length, context, rejection.Reason, mode,
+            committed, recomputed, binding.Leaf, binding.Path, binding.Commitment);
     }
 }

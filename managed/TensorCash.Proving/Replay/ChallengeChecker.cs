@@ -23,7 +23,8 @@ public static class ChallengeChecker
                 $"refuted: the challenge disputes commitment {Convert.ToHexStringLower(challenge.ProofCommitment)}, not {Convert.ToHexStringLower(expectedCommitment)}");
         if (CommitmentBinding.Verify(challenge) is { } unbound)
             return new ChallengeVerdict(false, challenge.Reason, $"refuted: not bound to the committed transcript: {unbound}");
-        var recomputed = ChallengeReplay.Recompute(transformer, challenge.Context, challenge.PromptLength, challenge.Committed);
+        var modelContext = challenge.ModelContext();
+        var recomputed = ChallengeReplay.Recompute(transformer, modelContext, modelContext.Length - challenge.Step, challenge.Committed);
         if (recomputed is null)
             return new ChallengeVerdict(false, challenge.Reason,
                 $"refuted: the challenge's context ({challenge.Context.Length} tokens) or token ids do not fit the model (vocabulary {transformer.Config.VocabSize}, max context {transformer.Config.MaxSequenceLength})");

@@ -17,7 +17,7 @@ internal static class ChallengeReplay
         int step = context.Length - promptLength;
         RecomputedStep? result = null;
         TeacherForcedReplay.Run(transformer, context, promptLength, [step], Tier2Options.DefaultChunkSize,
-            (_, logits) => result = RecomputedStep.From(logits, committed, new LogitSketch(config.VocabSize)));
+            (_, logits) => { result = RecomputedStep.From(logits, committed, new LogitSketch(config.VocabSize)); return true; });
         return result;
     }
 }

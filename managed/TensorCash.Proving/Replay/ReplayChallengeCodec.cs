@@ -12,7 +12,7 @@ namespace TensorCash.Proving.Replay;
 /// </summary>
 public static class ReplayChallengeCodec
 {
-    public const int MaxContextTokens = 1 << 20;
+    public const int MaxContextTokens = TranscriptLimits.MaxPromptTokens + ProofDigest.MaxWindowSize;
     public const int MaxMerklePathNodes = 64;
     private static readonly byte[] Magic = "TSC-CHAL"u8.ToArray();
 
@@ -20,10 +20,8 @@ public static class ReplayChallengeCodec
     {
         var w = new LittleEndianWriter(1024);
         w.Bytes(Magic).U16(ReplayChallenge.FormatVersion);
-        w.Short(c.ModelId).U8((byte)c.Precision);
-        w.U32(c.Decode.TemperatureQ16).U32((uint)c.Decode.TopK).U64(c.Decode.TopPQ32).U32(c.Decode.RepetitionPenaltyQ16).U32(c.Decode.PenaltyLastN);
+        w.Short(c.ModelId).Bytes(TranscriptCodec.EncodeProfile(c.Profile));
         w.Short(c.Binding.HeaderBinding).Bytes(c.Binding.VdfOutput).U64(c.Binding.VdfTick);
-        w.U32((uint)c.WindowSize).U32((uint)c.EvidenceCount);
         w.U16((ushort)c.Reason).U8((byte)c.Mode);
         w.U32((uint)c.PromptLength).U32((uint)c.Context.Length);
         foreach (int id in c.Context) w.U32((uint)id);
@@ -41,8 +39,6 @@ public static class ReplayChallengeCodec
 
         w.Bytes(c.LeafHash).U8((byte)c.MerklePath.Count);
         foreach (var node in c.MerklePath) w.Bytes(node);
-        w.Bytes(c.PreviousDigest).U32((uint)c.LaterWindowRoots.Count);
-        foreach (var root in c.LaterWindowRoots) w.Bytes(root);
         w.Bytes(c.ProofCommitment);
         return w.ToArray();
     }
@@ -61,18 +57,12 @@ public static class ReplayChallengeCodec
         if (version != ReplayChallenge.FormatVersion) throw r.Error($"version {version} is not supported (expected {ReplayChallenge.FormatVersion})");
         byte[] modelId = r.Short("model id");
         if (modelId.Length == 0) throw r.Error("model id is empty");
-        var precision = (PrecisionTag)r.U8("precision");
-        if (!Enum.IsDefined(precision)) throw r.Error($"precision tag 0x{(byte)precision:x2} is unknown");
-        uint temperature = r.U32("temperature"), topK = r.U32("top-k");
-        ulong topP = r.U64("top-p");
-        uint penalty = r.U32("repetition penalty"), lastN = r.U32("penalty window");
-        var decode = Proof(r, () => new DecodeParameters(temperature, checked((int)Math.Min(topK, int.MaxValue)), topP, penalty, lastN));
+        var profileBytes = r.Bytes(TranscriptCodec.ProfileBytes, "profile");
+        var profile = Proof(r, () => TranscriptCodec.DecodeProfile(profileBytes));
         byte[] header = r.Short("binding B");
         byte[] vdf = r.Bytes(ChainBinding.VdfOutputBytes, "VDF output");
         ulong tick = r.U64("VDF tick");
         var binding = Proof(r, () => new ChainBinding(header, vdf, tick));
-        int window = r.Int("window size", ProofDigest.MaxWindowSize), evidenceCount = r.Int("evidence count", StepEvidence.MaxCandidates);
-        if (window < ProofDigest.MinWindowSize) throw r.Error($"window size {window} is below {ProofDigest.MinWindowSize}");
 
         var reason = (RejectReason)r.U16("reason");
         if (reason is not (RejectReason.EvidenceLogitMismatch or RejectReason.StatisticsMismatch or RejectReason.SketchMismatch))
@@ -82,6 +72,8 @@ public static class ReplayChallengeCodec
         int promptLength = r.Int("prompt length", MaxContextTokens);
         int contextLength = r.Int("context length", MaxContextTokens);
         if (promptLength < 1 || promptLength > contextLength) throw r.Error($"prompt length {promptLength} must be 1..context length {contextLength}");
+        if (promptLength > profile.MaxPromptTokens) throw r.Error($"prompt length {promptLength} exceeds the profile's cap of {profile.MaxPromptTokens}");
+        if (contextLength - promptLength >= profile.WindowSize) throw r.Error($"step {contextLength - promptLength} is outside a window of {profile.WindowSize}");
         var context = new int[contextLength];
         for (int i = 0; i < context.Length; i++) context[i] = r.Int("context token", int.MaxValue);
 
@@ -103,14 +95,10 @@ public static class ReplayChallengeCodec
         if (pathCount > MaxMerklePathNodes) throw r.Error($"Merkle path has {pathCount} nodes; at most {MaxMerklePathNodes}");
         var path = new List<byte[]>();
         for (int i = 0; i < pathCount; i++) path.Add(r.Bytes(32, "Merkle path node"));
-        byte[] previousDigest = r.Bytes(32, "previous digest");
-        int laterCount = r.Int("later window count", TranscriptLimits.MaxSteps);
-        var later = new List<byte[]>();
-        for (int i = 0; i < laterCount; i++) later.Add(r.Bytes(32, "later window root"));
         byte[] commitment = r.Bytes(32, "proof commitment");
         r.End();
-        return new ReplayChallenge(modelId, precision, decode, binding, window, evidenceCount, promptLength, context, reason, mode,
-            committed, new RecomputedStep(atCommitted, top, recomputedStats, range), leaf, path, previousDigest, later, commitment);
+        return new ReplayChallenge(modelId, profile, binding, promptLength, context, reason, mode,
+            committed, new RecomputedStep(atCommitted, top, recomputedStats, range), leaf, path, commitment);
     }
 
     private static LogitCandidate[] Candidates(Reader r, string what, bool requireAscending)

@@ -8,7 +8,11 @@ public sealed record Tier2Options
     /// <summary>How many steps to check, chosen by <see cref="ReplayPositions"/>; 0 (or at least the step count) = every step.</summary>
     public int SampledPositions { get; init; }
 
-    /// <summary>Fiat–Shamir seed for the sample: the transcript's final proof digest. Required when sampling.</summary>
+    /// <summary>
+    /// Seed of the sample: the verifier's own secret randomness, never a value from the proof. A seed the miner can
+    /// compute (such as the commitment, which a miner can regrind) lets it place its edits where no one looks
+    /// (docs/protocol/security.md §4). Required when sampling.
+    /// </summary>
     public byte[]? PositionSeed { get; init; }
 
     public ToleranceEnvelope Tolerance { get; init; } = ToleranceEnvelope.Default;

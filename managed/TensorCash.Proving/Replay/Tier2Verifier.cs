@@ -30,7 +30,7 @@ public static class Tier2Verifier
         int[] checkedSteps = ReplayPositions.Derive(options.PositionSeed ?? [], steps.Count, options.SampledPositions);
         if (checkedSteps.Length == 0) return new Tier2Report([], [], 0, 0, 0);
 
-        int[] prompt = transcript.Header.Prompt;
+        int[] prompt = Proof.ProofSalt.ModelPrompt(transcript.Header); // the prompt, then the salt: what the miner's model saw
         int[] generated = steps.Select(s => s.Token).ToArray();
         int lastStep = checkedSteps[^1];
         if (ReplayProblem(transformer.Config, prompt, generated, steps, checkedSteps, lastStep) is { } problem)
@@ -40,12 +40,17 @@ public static class Tier2Verifier
         var tally = new DeviationTally();
         var sketch = new LogitSketch(transformer.Config.VocabSize);
         int[] context = TeacherForcedReplay.Context(prompt, generated, lastStep);
+        int replayed = 0;
         TeacherForcedReplay.Run(transformer, context, prompt.Length, checkedSteps, options.ChunkSize, (step, logits) =>
         {
+            replayed++;
             var recomputed = RecomputedStep.From(logits, steps[step], sketch);
             var found = StepComparison.Compare(step, steps[step], recomputed, transformer.Config.VocabSize, options.Mode, options.Tolerance, tally);
             rejections.AddRange(found.Take(Math.Max(0, options.MaxRejections - rejections.Count)));
+            // Exact mode: one failing step decides; stop paying for the rest (a bogus proof costs its first bad step).
+            return !(options.Mode == ComparisonMode.Exact && found.Count > 0);
         });
+        if (replayed < checkedSteps.Length) checkedSteps = checkedSteps[..replayed];
 
         if (options.Mode == ComparisonMode.Tolerant && !(tally.MeanSquare <= options.Tolerance.AggregateThreshold))
             rejections.Add(new Rejection(tally.DominantKind(), -1, -1, string.Create(CultureInfo.InvariantCulture,
