@@ -4,9 +4,10 @@ using System.Security.Cryptography;
 namespace TensorCash.Proving.Replay;
 
 /// <summary>
-/// Fiat–Shamir choice of the steps tier 2 replays: x_c = BE64(SHA-256("TSC-T2POS" || u8 len(seed) || seed || u32 c)) mod n
+/// The steps a sampled tier-2 replay checks: x_c = BE64(SHA-256("TSC-T2POS" || u8 len(seed) || seed || u32 c)) mod n
 /// for c = 0, 1, 2, ...; repeats are skipped until <c>count</c> distinct steps are chosen (without replacement).
-/// The seed is the final proof digest, which the miner cannot choose after seeing which steps would be checked.
+/// The seed must be the verifier's private randomness: a seed computable from the proof (its commitment, say) lets a
+/// miner regrind the proof until the positions miss its edits (docs/protocol/tier2-replay.md §2).
 /// </summary>
 public static class ReplayPositions
 {

@@ -6,10 +6,11 @@ using TensorCash.Proof.Verification;
 namespace TensorCash.Proving.Replay;
 
 /// <summary>
-/// Tier 2, statistical replay (docs/protocol/tier2-replay.md): re-runs the declared model over prompt and generated
-/// tokens in one teacher-forced prefill and compares, at every step or at a Fiat–Shamir sample, the committed evidence
-/// logits, the top-K set, the statistics and the sketch with the recomputed ones. The caller supplies the transformer
-/// for the transcript's declared model; that the model id names it is tier 1's business.
+/// Tier 2, statistical replay (docs/protocol/tier2-replay.md): re-runs the declared model over prompt, chain-bound
+/// salt and generated tokens in one teacher-forced prefill and compares, at every step or at a sample drawn from the
+/// verifier's private seed, the committed evidence logits, the top-K set, the statistics and the sketch with the
+/// recomputed ones. The caller supplies the transformer for the transcript's declared model; that the model id names
+/// it is tier 1's business.
 /// </summary>
 public static class Tier2Verifier
 {
@@ -24,7 +25,7 @@ public static class Tier2Verifier
         if (options.ChunkSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be at least 1");
         if (options.SampledPositions < 0) throw new ArgumentOutOfRangeException(nameof(options), options.SampledPositions, "SampledPositions must not be negative");
         if (options.SampledPositions > 0 && options.PositionSeed is null)
-            throw new ArgumentException("sampling positions needs PositionSeed (the transcript's final proof digest)", nameof(options));
+            throw new ArgumentException("sampling positions needs PositionSeed (the verifier's private random seed, never a value from the proof)", nameof(options));
 
         var steps = transcript.Steps;
         int[] checkedSteps = ReplayPositions.Derive(options.PositionSeed ?? [], steps.Count, options.SampledPositions);
@@ -33,7 +34,7 @@ public static class Tier2Verifier
         int[] prompt = Proof.ProofSalt.ModelPrompt(transcript.Header); // the prompt, then the salt: what the miner's model saw
         int[] generated = steps.Select(s => s.Token).ToArray();
         int lastStep = checkedSteps[^1];
-        if (ReplayProblem(transformer.Config, prompt, generated, steps, checkedSteps, lastStep) is { } problem)
+        if (ReplayProblem(transformer.Config, transcript.Header.Prompt, prompt, generated, steps, checkedSteps, lastStep) is { } problem)
             return new Tier2Report([problem], checkedSteps, 0, 0, 0);
 
         var rejections = new List<Rejection>();
@@ -59,12 +60,14 @@ public static class Tier2Verifier
     }
 
     /// <summary>Why the replay cannot run at all (ReplayFailed), or null.</summary>
-    private static Rejection? ReplayProblem(Engine.Model.ModelConfig config, int[] prompt, int[] generated, IReadOnlyList<TranscriptStep> steps,
-        int[] checkedSteps, int lastStep)
+    private static Rejection? ReplayProblem(Engine.Model.ModelConfig config, int[] declaredPrompt, int[] prompt, int[] generated,
+        IReadOnlyList<TranscriptStep> steps, int[] checkedSteps, int lastStep)
     {
         static Rejection Failed(int step, string message) => new(RejectReason.ReplayFailed, step, -1, message);
-        if (prompt.Length == 0)
-            return Failed(0, "the prompt is empty: step 0 has no context to replay (start the prompt with BOS)");
+        // The salt alone would give step 0 some context, but not one any miner was asked to continue: a proof's prompt
+        // is never empty (tier 1 rejects it too), so tier 2 does not replay such a transcript either.
+        if (declaredPrompt.Length == 0)
+            return Failed(0, "the prompt is empty: a proof continues a prompt of at least one token (start it with BOS)");
         for (int i = 0; i < prompt.Length; i++)
             if ((uint)prompt[i] >= (uint)config.VocabSize)
                 return Failed(-1, $"prompt token {i} is id {prompt[i]}, outside the model's vocabulary [0, {config.VocabSize})");

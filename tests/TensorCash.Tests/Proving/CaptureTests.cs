@@ -17,9 +17,14 @@ public class CaptureTests
 {
     private static readonly int[] Prompt = [BuiltinTiny.Bos, 72, 101, 108, 108, 111];
 
-    private static ProveRequest Request(int windows = 2, int window = 8, int evidence = 40) => new(Prompt,
-        new DecodeParameters(52429, 40, 4080218931, 72090), new ChainBinding(Enumerable.Repeat((byte)0x5A, 32).ToArray(), new byte[32], 3),
-        PrecisionTag.F32, window, windows, evidence);
+    private static readonly ChainBinding Binding = new(Enumerable.Repeat((byte)0x5A, 32).ToArray(), new byte[32], 3);
+
+    // Not the pinned builtin:tiny profile on purpose: temperature 0.8, top-k 40, top-p 0.95 and a repetition penalty
+    // of 1.1 over the last 24 tokens exercise every sampler stage the capture path must reproduce.
+    private static ProofProfile Profile(int window = 16, int evidence = 40) =>
+        new(new DecodeParameters(52429, 40, 4080218931, 72090, 24), evidence, window, PrecisionTag.F32, BuiltinModels.TinyVocabSize, 4, 1024);
+
+    private static ProveRequest Request(int window = 16, int attempts = 1) => new(Prompt, Profile(window), Binding, attempts);
 
     private static byte[] ProveBytes(int threads, int prefillChunk = 0)
     {
@@ -29,7 +34,7 @@ public class CaptureTests
     }
 
     [Test]
-    public void ProvedTranscriptPassesTier1WithTheProversWindows()
+    public void ProvedTranscriptPassesTier1WithTheProversCandidate()
     {
         using var tiny = new BuiltinTiny();
         var identity = ModelIdentity.Compute(tiny.Weights);
@@ -37,14 +42,15 @@ public class CaptureTests
         Assert.That(result.Transcript.Steps, Has.Count.EqualTo(16));
         Assert.That(result.Stats.GeneratedTokens, Is.EqualTo(16));
 
-        var options = new Tier1Options([identity.ToKnownModel()])
+        var options = new Tier1Options([new KnownModel(identity.Id, identity.VocabSize, Profile())])
         {
-            Expected = new ExpectedBinding(Request().Binding, PrecisionTag.F32),
-            Claim = new ClaimedWindow(1, result.Windows[1].ProofCommitment, result.Windows[1].Nonce),
+            Expected = new ExpectedBinding(Binding, PrecisionTag.F32),
+            Claim = new ClaimedWindow(result.Window.ProofCommitment, result.Window.Nonce),
         };
         var verdict = Tier1Verifier.Verify(TranscriptCodec.Encode(result.Transcript), options);
         Assert.That(verdict.Rejections, Is.Empty);
-        Assert.That(verdict.Windows.Select(w => Convert.ToHexString(w.ProofCommitment)), Is.EqualTo(result.Windows.Select(w => Convert.ToHexString(w.ProofCommitment))));
+        Assert.That(verdict.Window!.ProofCommitment, Is.EqualTo(result.Window.ProofCommitment));
+        Assert.That(verdict.Window.PathDigest, Is.EqualTo(result.Window.PathDigest));
     }
 
     [Test]
@@ -52,21 +58,24 @@ public class CaptureTests
     {
         using var tiny = new BuiltinTiny();
         var identity = ModelIdentity.Compute(tiny.Weights);
-        var transcript = new ProofGenerator(tiny.Transformer, identity).Prove(Request(windows: 1)).Transcript;
+        var transcript = new ProofGenerator(tiny.Transformer, identity).Prove(Request()).Transcript;
         var h = transcript.Header;
 
-        // Teacher-forced logits of prompt + generated tokens: position p predicts token p + 1.
-        var tokens = Prompt.Concat(transcript.Steps.Select(s => s.Token)).ToArray();
+        // Teacher-forced logits of prompt ‖ salt ‖ generated tokens: position p predicts token p + 1.
+        int[] modelPrompt = ProofSalt.ModelPrompt(h);
+        Assert.That(modelPrompt, Has.Length.EqualTo(Prompt.Length + 4));
+        var tokens = modelPrompt.Concat(transcript.Steps.Select(s => s.Token)).ToArray();
         var vocab = tiny.Vocab;
         var logits = new float[(long)tokens.Length * vocab];
         using (var sequence = tiny.Transformer.NewSequence(tokens.Length))
             tiny.Transformer.Forward([new ForwardRequest(sequence, tokens, LogitsMode.All, logits)]);
 
-        var session = new ProofSession(h.Binding, h.ModelId, h.Prompt, h.Precision, h.Decode, h.WindowSize);
+        var session = new ProofSession(h.Binding, h.ModelId, h.Prompt, h.Profile);
+        Assert.That(session.Salt, Is.EqualTo(modelPrompt[Prompt.Length..]));
         var sketch = new LogitSketch(vocab);
         for (int t = 0; t < transcript.Steps.Count; t++)
         {
-            var row = logits.AsSpan((Prompt.Length - 1 + t) * vocab, vocab);
+            var row = logits.AsSpan((modelPrompt.Length - 1 + t) * vocab, vocab);
             var (ids, values) = TopK.Select(row, h.EvidenceCount);
             var expected = ids.Zip(values, (id, v) => new LogitCandidate(id, BitConverter.SingleToUInt32Bits(v))).OrderBy(c => c.TokenId);
             Assert.That(transcript.Steps[t].Evidence.Candidates, Is.EqualTo(expected), $"step {t} evidence");
@@ -90,10 +99,9 @@ public class CaptureTests
         var prover = new ProofGenerator(tiny.Transformer, identity);
         var alone = TranscriptCodec.Encode(prover.Prove(Request()).Transcript);
 
-        var request = Request();
-        var sampler = prover.CreateSampler(request);
+        var sampler = prover.CreateSampler(Prompt, Profile(), Binding);
         var neighbour = new GenerationRequest(new[] { BuiltinTiny.Bos, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, new StandardSampler(new SamplingOptions { Seed = 9 }), 11);
-        var results = new Generator(tiny.Transformer).GenerateBatch([neighbour, ProofGenerator.ToGenerationRequest(request, sampler)]);
+        var results = new Generator(tiny.Transformer).GenerateBatch([neighbour, ProofGenerator.ToGenerationRequest(sampler, Profile())]);
         Assert.That(results[1].Tokens, Is.EqualTo(sampler.ToTranscript().Steps.Select(s => s.Token)));
         Assert.That(TranscriptCodec.Encode(sampler.ToTranscript()), Is.EqualTo(alone));
     }
@@ -101,9 +109,15 @@ public class CaptureTests
     [Test]
     public void EndOfSequenceDoesNotStopAProofRun()
     {
+        // Three refused attempts of 5 tokens: every attempt is a full window whatever it generates (EOS included),
+        // and each continues the text so far, salts included.
         using var tiny = new BuiltinTiny();
         var prover = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights));
-        Assert.That(prover.Prove(Request(windows: 3, window: 5)).Transcript.Steps, Has.Count.EqualTo(15));
+        var run = prover.ProveUntil(Request(window: 5, attempts: 3), _ => false);
+        Assert.That(run.Winner, Is.Null);
+        Assert.That(run.Attempts, Is.EqualTo(3));
+        Assert.That(run.Generated, Has.Length.EqualTo(15));
+        Assert.That(run.Context, Has.Length.EqualTo(3 * (4 + 5)));
     }
 
     [Test]
@@ -123,17 +137,23 @@ public class CaptureTests
     public void TranscriptOfAnotherModelIsUnknownToTheVerifier()
     {
         using var tiny = new BuiltinTiny();
-        var transcript = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights)).Prove(Request(windows: 1)).Transcript;
+        var transcript = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights)).Prove(Request()).Transcript;
         using var other = RandomModelFactory.CreateWeights(BuiltinModels.TinySpec with { Seed = 1 }, TensorDType.F32);
         var verdict = Tier1Verifier.Verify(transcript, new Tier1Options([ModelIdentity.Compute(other).ToKnownModel()]));
         Assert.That(verdict.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { RejectReason.UnknownModel }));
     }
 
     [Test]
-    public void EvidenceBelowTopKIsRefusedBeforeGenerating()
+    public void EvidenceBelowTopKIsRefusedBeforeGenerating() =>
+        Assert.That(() => Profile(evidence: 39), Throws.TypeOf<ProofInputException>().With.Message.Contains("below top-k 40"));
+
+    [Test]
+    public void PromptSaltAndWindowBeyondTheModelContextAreRefusedBeforeGenerating()
     {
         using var tiny = new BuiltinTiny();
         var prover = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights));
-        Assert.Throws<ProofInputException>(() => prover.Prove(Request(evidence: 39)));
+        var tooLong = new ProveRequest(Enumerable.Repeat(65, 1020).ToArray(),
+            new ProofProfile(Profile().Decode, 40, 1025, PrecisionTag.F32, BuiltinModels.TinyVocabSize, 4, 1024), Binding);
+        Assert.That(() => prover.Prove(tooLong), Throws.TypeOf<ProofInputException>().With.Message.Contains("exceed the model's context of 2048"));
     }
 }

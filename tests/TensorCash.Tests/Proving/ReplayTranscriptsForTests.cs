@@ -11,14 +11,16 @@ namespace TensorCash.Tests.Proving;
 /// <summary>
 /// Builds proof transcripts the way the capture path does (evidence = TopK(logits, K) as raw fp32 bits, statistics =
 /// LogitStatistics.Compute), from any "next-token logits" function, so tests can play an honest or a cheating miner.
-/// Tokens follow a fixed rule (rank t mod 3 of the top K): tier 2 does not check draws.
+/// Tokens follow a fixed rule (rank t mod 3 of the top K): tier 2 does not check draws. The model is fed the prompt,
+/// then the header's chain-bound salt (ProofSalt.ModelPrompt), as tier 2 replays it.
 /// </summary>
 public static class ReplayTranscriptsForTests
 {
     public static ProofTranscript Build(Func<int[], float[]> nextLogits, int vocab, int[] prompt, int steps, int k)
     {
+        var header = Header(prompt, k, vocab, steps);
         var sketch = new LogitSketch(vocab);
-        var context = new List<int>(prompt);
+        var context = new List<int>(ProofSalt.ModelPrompt(header));
         var recorded = new List<TranscriptStep>();
         for (int t = 0; t < steps; t++)
         {
@@ -29,20 +31,21 @@ public static class ReplayTranscriptsForTests
             recorded.Add(new TranscriptStep(token, evidence, LogitStatistics.Compute(logits, token, sketch)));
             context.Add(token);
         }
-        return new ProofTranscript(Header(prompt, k), recorded);
+        return new ProofTranscript(header, recorded);
     }
 
-    public static TranscriptHeader Header(int[] prompt, int k) => new(
-        Encoding.ASCII.GetBytes("tensorcash/replay-test"), PrecisionTag.F32,
-        new DecodeParameters(65536, 0, DecodeParameters.TopPOffQ32),
+    /// <summary>A one-window header: W = <paramref name="steps"/>, K = <paramref name="k"/>, 4 salt tokens, no top-k/top-p cut.</summary>
+    public static TranscriptHeader Header(int[] prompt, int k, int vocab, int steps) => new(
+        Encoding.ASCII.GetBytes("tensorcash/replay-test"),
+        new ProofProfile(new DecodeParameters(65536, 0, DecodeParameters.TopPOffQ32), k, steps, PrecisionTag.F32, vocab, 4, 1024),
         new ChainBinding(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(), new byte[32], 7),
-        64, k, prompt);
+        prompt);
 
     /// <summary>An honest native miner decoding token by token (one KV cache, LogitsMode.Last).</summary>
     public static ProofTranscript NativeMiner(Transformer miner, int[] prompt, int steps, int k)
     {
         int vocab = miner.Config.VocabSize;
-        using Sequence sequence = miner.NewSequence(prompt.Length + steps);
+        using Sequence sequence = miner.NewSequence(prompt.Length + ProofProfile.MaxSaltTokens + steps);
         return Build(context =>
         {
             var logits = new float[vocab];

@@ -187,7 +187,7 @@ public class ReplayVerifierTests
         // The token whose best logit over all steps is lowest never gets near the top K; halving its LM-head row
         // changes only its own logit, so every committed evidence value stays bitwise honest.
         var all = ForwardRunner.Prefill(_verifier, TeacherContext(Steps));
-        int vocab = Spec.VocabSize, first = _honest.Header.Prompt.Length - 1;
+        int vocab = Spec.VocabSize, first = ProofSalt.ModelPrompt(_honest.Header).Length - 1;
         int victim = Enumerable.Range(0, vocab).MinBy(v => Enumerable.Range(0, Steps).Max(t => all[(first + t) * vocab + v]));
         var tensors = RandomModelFactory.Create(Spec);
         var head = tensors["lm_head.weight"];
@@ -219,6 +219,6 @@ public class ReplayVerifierTests
         Assert.That(Tier2Verifier.Verify(noPrompt, _verifier, Exact).Select(r => r.Reason), Is.EqualTo(new[] { RejectReason.ReplayFailed }));
     }
 
-    /// <summary>Prompt plus the first <paramref name="steps"/> generated tokens, less the last one: the logits of its last row are step (steps − 1)'s.</summary>
-    private int[] TeacherContext(int steps) => _honest.Header.Prompt.Concat(_honest.Steps.Take(steps - 1).Select(s => s.Token)).ToArray();
+    /// <summary>Prompt, salt and the first <paramref name="steps"/> generated tokens, less the last one: the logits of its last row are step (steps − 1)'s.</summary>
+    private int[] TeacherContext(int steps) => ProofSalt.ModelPrompt(_honest.Header).Concat(_honest.Steps.Take(steps - 1).Select(s => s.Token)).ToArray();
 }
