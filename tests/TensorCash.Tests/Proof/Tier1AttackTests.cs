@@ -241,7 +241,8 @@ public class Tier1AttackTests
         }
         var shortTier1 = Tier1PerStep(F.Vocab);
         var longTier1 = Tier1PerStep(128_000);
-        Assert.That(longTier1, Is.LessThanOrEqualTo(shortTier1 + 256), $"tier-1 step: {shortTier1} bytes at 500 context tokens, {longTier1} at 128,000");
+        // Slack for the runtime's own bookkeeping (a few hundred bytes seen); a per-step context copy would be 512,000.
+        Assert.That(longTier1, Is.LessThanOrEqualTo(shortTier1 + 2048), $"tier-1 step: {shortTier1} bytes at 500 context tokens, {longTier1} at 128,000");
         Assert.That(longTier1, Is.LessThan(64_000), "far below one copy of the long context per step");
     }
 }
