@@ -104,6 +104,8 @@ internal static class ProofTestVectors
         public static readonly (uint Lse, uint Entropy, uint Sampled) Statistics = (0x40100000, 0x3F000000, 0x3F400000);
         public static readonly uint[] Sketch = Enumerable.Range(1, 16).Select(i => (uint)i).ToArray();
         public const int ExpectedToken = 3;
+        public static readonly int[] ExpectedSalt = [0];
+        public const string ExpectedProbabilityHex = "00000000bb26a7af";
         public const string ExpectedHex =
             "545343500200016d01000001000200000000000000010000000000010000000000020001000000080000000104000000999999d90000000020aaaaaaaaaaaaaa" +
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa000000000000000000000000000000000000000000000000000000000000000001000000000000" +

@@ -107,7 +107,7 @@ public class TranscriptCodecTests
         var evidence = new StepEvidence(T1.Evidence.Select(c => new LogitCandidate(c.Id, c.Bits)));
         var statistics = new StepStatistics(T1.Statistics.Lse, T1.Statistics.Entropy, T1.Statistics.Sampled, T1.Sketch);
         var step = session.Step(evidence, StatisticsEncoding.ToBytes(statistics));
-        Assert.That(step.Sampled.TokenId, Is.EqualTo(T1.ExpectedToken));
+        Assert.That((session.Salt, step.Sampled.TokenId, step.Sampled.ProbabilityQ32.ToString("x16")), Is.EqualTo((T1.ExpectedSalt, T1.ExpectedToken, T1.ExpectedProbabilityHex)));
         var bytes = TranscriptCodec.Encode(new ProofTranscript(header, [new TranscriptStep(step.Sampled.TokenId, evidence, statistics)]));
         Assert.That(Convert.ToHexStringLower(bytes), Is.EqualTo(T1.ExpectedHex));
         var result = Tier1Verifier.Verify(bytes, new Tier1Options([new KnownModel(T1.ModelId, 8, T1.Profile)]) { Claim = new ClaimedWindow(step.ClosedWindow!.ProofCommitment, step.ClosedWindow.Nonce) });
@@ -119,7 +119,7 @@ public class TranscriptCodecTests
         BinaryPrimitives.WriteUInt32LittleEndian(specStats.AsSpan(8), T1.Statistics.Sampled);
         for (var j = 0; j < 16; j++) BinaryPrimitives.WriteUInt32LittleEndian(specStats.AsSpan(12 + 4 * j), T1.Sketch[j]);
         var run = SpecTransliteration.RunWindow(T1.B, T1.V, T1.Tick, T1.ModelId, T1.Prompt, T1.SpecProfile, [T1.Evidence], [specStats]);
-        Assert.That(run.Tokens, Is.EqualTo(new[] { T1.ExpectedToken }));
+        Assert.That((run.Salt, run.Tokens, ((ulong)run.Probabilities[0]).ToString("x16")), Is.EqualTo((T1.ExpectedSalt, new[] { T1.ExpectedToken }, T1.ExpectedProbabilityHex)));
         var spec = SpecTransliteration.EncodeTranscript(T1.ModelId, T1.SpecProfile, T1.B, T1.V, T1.Tick, T1.Prompt, [(run.Tokens[0], T1.Evidence, specStats)]);
         Assert.That(Convert.ToHexStringLower(spec), Is.EqualTo(T1.ExpectedHex));
     }
