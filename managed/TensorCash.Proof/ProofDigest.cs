@@ -31,7 +31,7 @@ public static class ProofDigest
     }
 
     /// <summary>
-    /// P = SHA-256("TSC-PATH" || G || C_end): the token path alone (no float). What a tolerant (cross-backend) audit can
+    /// P = SHA-256("TSC-PATH" || G || C_end): the token path alone (no logit). What a tolerant (cross-backend) audit can
     /// vouch for; never a header field.
     /// </summary>
     public static byte[] Path(ReadOnlySpan<byte> genesis, ReadOnlySpan<byte> finalContext)

@@ -43,6 +43,10 @@ public static class Tier1Verifier
         if (h.Prompt.Length == 0) Reject(RejectReason.ParameterOutOfRange, "the prompt is empty; the model needs at least one token");
         if (h.Prompt.Length > h.Profile.MaxPromptTokens)
             Reject(RejectReason.ParameterOutOfRange, $"the prompt has {h.Prompt.Length} tokens; the profile allows {h.Profile.MaxPromptTokens}");
+        // The decoder checks this for bytes; a transcript built in memory must not reach the replay with an id the model lacks.
+        var outside = Array.FindIndex(h.Prompt, id => (uint)id >= (uint)h.Profile.VocabSize);
+        if (outside >= 0)
+            Reject(RejectReason.ParameterOutOfRange, $"prompt token {outside}: id {h.Prompt[outside]} is outside the vocabulary [0, {h.Profile.VocabSize})");
         CheckEvidence(transcript, Reject);
         if (options.Expected is { } expected) CheckBinding(h, expected, Reject);
         if (transcript.Steps.Count != h.WindowSize)

@@ -10,7 +10,7 @@ namespace TensorCash.Tests.Proof;
 /// </summary>
 public class ConsensusSourceScanTests
 {
-    private static readonly Regex Forbidden = new(@"\b(double|float|Half|decimal|Math|MathF)\b|\bSingle\b|BitConverter|\d(\.\d+)?[fFdDmM]\b", RegexOptions.Compiled);
+    private static readonly Regex Forbidden = new(@"\b(double|float|Half|decimal|Math|MathF)\b|\bSingle\b|BitConverter|(?<![\w.])\d+(\.\d+)?[fFdDmM]\b", RegexOptions.Compiled);
 
     /// <summary>
     /// The chain's consensus code hashes and counts ("SHA-256d", hex literals, Math.Max on integers are fine), so its scan
@@ -58,6 +58,9 @@ public class ConsensusSourceScanTests
         Assert.That(Forbidden.IsMatch("double p = 0;"), Is.True);
         Assert.That(Forbidden.IsMatch("var q = 0.5f;"), Is.True);
         Assert.That(Forbidden.IsMatch("var n = 1UL << 32;"), Is.False);
+        Assert.That(Forbidden.IsMatch("var h = 2d;"), Is.True);
+        // A hex literal's digits are not a float suffix (the LEB128 reader masks with 0x7f).
+        Assert.That(Forbidden.IsMatch("value |= (uint)(b & 0x7f) << shift;"), Is.False);
         Assert.That(ForbiddenInChain.IsMatch("long t = (long)Math.Pow(2, k);"), Is.True);
         Assert.That(ForbiddenInChain.IsMatch("var half = 0.5;"), Is.True);
         Assert.That(ForbiddenInChain.IsMatch("float f = 1;"), Is.True);

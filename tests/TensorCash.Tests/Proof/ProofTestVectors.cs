@@ -53,31 +53,63 @@ internal static class ProofTestVectors
         (5, "ca5e900a88182e8490b449422087b2caad5aaab47b03c4819af2dbebd8d32cc2"),
     ];
 
-    /// <summary>Window vector W1: binding of D1, prompt [1,2,3], f32, tau 0.8, top-k 4, top-p 0.95, penalty 1.1 over the
-    /// last 64 tokens, W = 3, the S1/S2/S3 evidence sets as steps 0..2, statistics empty, 01 02 03, empty.</summary>
+    public sealed record SaltVector(string Name, DrawVector Binding, PrecisionTag Precision, int Count, int VocabSize, int[] ExpectedSalt);
+
+    /// <summary>Salt vectors X1, X2: the binding, model id and prompt of D1 and D2.</summary>
+    public static readonly SaltVector[] Salts =
+    [
+        new("X1", Draws[0], PrecisionTag.F32, 4, 32000, [10327, 8807, 23828, 18064]),
+        new("X2", Draws[1], PrecisionTag.BF16, 16, 264, [214, 107, 61, 42, 219, 162, 13, 214, 6, 135, 103, 242, 194, 209, 79, 235]),
+    ];
+
+    /// <summary>Window vector W1: binding, model id and prompt of D1; profile f32, tau 0.8, top-k 4, top-p 0.95, penalty 1.1 over
+    /// the last 64 tokens, K = 4, W = 3, V = 16, S = 2, prompt cap 8, ceiling 0.85; the S1/S2/S3 evidence sets as steps
+    /// 0..2, statistics empty, 01 02 03, empty.</summary>
     public static class Window
     {
         public static readonly DrawVector Binding = Draws[0];
-        public const uint TemperatureQ16 = 52429;
-        public const int TopK = 4;
-        public const ulong TopPQ32 = 4080218931;
-        public const uint RepetitionPenaltyQ16 = 72090;
-        public const uint PenaltyLastN = 64;
+        public static readonly ProofProfile Profile = new(new DecodeParameters(52429, 4, 4080218931, 72090, 64), 4, 3, PrecisionTag.F32, 16, 2, 8);
+        public static readonly SpecTransliteration.Profile SpecProfile = new(0x01, 52429, 4, 4080218931, 72090, 64, 4, 3, 16, 2, 8, 3650722201);
         public static readonly (int Id, uint Bits)[][] Evidence = [Samplers[0].Evidence, Samplers[1].Evidence, Samplers[2].Evidence];
         public static readonly byte[][] Statistics = [[], [1, 2, 3], []];
 
-        public static readonly int[] ExpectedTokens = [10, 10, 3];
-        public static readonly string[] ExpectedProbabilitiesHex = ["00000000b1cb7741", "00000000a4efd4a1", "000000006975bfe9"];
-        public static readonly string[] ExpectedLeavesHex =
-        [
-            "8e3fa43a5e51049c74f1592574bf8da72fde7d10aa8e7fd63bfbf5f835b6a057",
-            "c7bb64e50295e8bd362392c8d5e4eb721764ec6874f030ed816390cfd6636d44",
-            "b8aec99cfdd09cc48dd4da9d4ec44f1446bc746345012573695958e4cb0ba6de",
+        public static readonly int[] ExpectedSalt = [7, 7];
+        public static readonly string[] ExpectedDrawsHex = ["3266066c5f96ed2a", "8d34ada93208c027", "187f35ce440dc0d7"];
+        public static readonly int[] ExpectedTokens = [10, 10, 5];
+        public static readonly string[] ExpectedProbabilitiesHex = ["00000000b1cb7741", "00000000a4efd4a1", "000000007d0f6507"];
+        public static readonly string[] ExpectedLeavesHex = [
+            "bc391ccc09fbec786a8f7f273af7508255ea059dbc71c5c915532f15ed6d46ca",
+            "75651ab8a0154e5a38af46065139db49123c93298ae4e1e729d0313851f1cc73",
+            "71f54a69c0be9bf0fb46eb2389cf93fb7e0324e73390350703c260edd7708cfc",
         ];
-        public const string ExpectedGenesisHex = "36e3ff1691ad014ead21e64c339ea6497981a80c9f546c5e3507facc66d90d8e";
-        public const string ExpectedRootHex = "a5dbcd0d9ab825514cd5b01cd42d1abfd10ba01399f9f7b019d1dd1ced799165";
-        public const string ExpectedDigestHex = "08d7654de5505efa4e8a24dc57fe1af86762474d808f7c17578f3fdd1427a4ab";
-        public const uint ExpectedNonce = 1243072777;
+        public const string ExpectedGenesisHex = "331b9b342c3fd616709082a824c92bbaeb87a807bf00ad5941e52de3d57921e8";
+        public const string ExpectedRootHex = "402eda537a6cce32f0af4bee6aa6462bf8210518e931a6654f52d82903f0117c";
+        public const string ExpectedCommitmentHex = "8ac2a24fbd8e37b0c1f3f2d621b944e032e9e87ca2c800dc7a5cb0485e5f7b1b";
+        public const string ExpectedPathDigestHex = "270d5ba53ccdfe81eba24cd1016c7cd7ee850b356c15ffc3b1f263d81334d027";
+        public const uint ExpectedNonce = 2407413582;
         public const bool ExpectedEligible = true;
+    }
+
+    /// <summary>Transcript vector T1: model id "m", one step; docs/protocol/proof-of-inference.md §10.</summary>
+    public static class Transcript
+    {
+        public static readonly byte[] ModelId = "m"u8.ToArray();
+        public static readonly ProofProfile Profile = new(new DecodeParameters(65536, 2, DecodeParameters.TopPOffQ32), 2, 1, PrecisionTag.F32, 8, 1, 4);
+        public static readonly SpecTransliteration.Profile SpecProfile = new(0x01, 65536, 2, 1UL << 32, 65536, 0, 2, 1, 8, 1, 4, 3650722201);
+        public static readonly byte[] B = Enumerable.Repeat((byte)0xAA, 32).ToArray();
+        public static readonly byte[] V = new byte[32];
+        public const ulong Tick = 1;
+        public static readonly int[] Prompt = [1];
+        public static readonly (int Id, uint Bits)[] Evidence = [(7, 0x3F800000), (3, 0x40000000)];
+        public static readonly (uint Lse, uint Entropy, uint Sampled) Statistics = (0x40100000, 0x3F000000, 0x3F400000);
+        public static readonly uint[] Sketch = Enumerable.Range(1, 16).Select(i => (uint)i).ToArray();
+        public const int ExpectedToken = 3;
+        public static readonly int[] ExpectedSalt = [0];
+        public const string ExpectedProbabilityHex = "00000000bb26a7af";
+        public const string ExpectedHex =
+            "545343500200016d01000001000200000000000000010000000000010000000000020001000000080000000104000000999999d90000000020aaaaaaaaaaaaaa" +
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa000000000000000000000000000000000000000000000000000000000000000001000000000000" +
+            "000100000001000000030000000303000000400000803f000010400000003f0000403f0100000002000000030000000400000005000000060000000700000008" +
+            "000000090000000a0000000b0000000c0000000d0000000e0000000f00000010000000";
     }
 }

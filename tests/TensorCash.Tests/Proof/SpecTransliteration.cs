@@ -117,10 +117,22 @@ internal static class SpecTransliteration
         throw new InvalidOperationException("no candidate selected");
     }
 
-    // ---- Sections 4-6: leaf, window tree, proof digest, nonce, entropy ceiling ----
+    // ---- Section 2: salt ----
 
-    public static byte[] Leaf(uint step, int token, (int Id, uint Bits)[] evidence, BigInteger probabilityQ32, byte[] statistics) =>
-        H(Ascii("TSC-LEAF"), Le(step, 4), Le((ulong)token, 4), Le((ulong)evidence.Length, 2),
+    /// <summary>§2: the profile's S salt tokens, σ_i = BE64(H("TSC-SALT" || short(B) || v || u64 T || u8 dt || C_0 || u32 i)[0..8]) mod V.</summary>
+    public static int[] Salt(byte[] b, byte[] v, ulong tick, byte dt, byte[] c0, int count, int vocab) =>
+        Enumerable.Range(0, count).Select(i =>
+        {
+            var digest = H(Ascii("TSC-SALT"), [(byte)b.Length], b, v, Le(tick, 8), [dt], c0, Le((ulong)i, 4));
+            BigInteger x = 0;
+            for (var j = 0; j < 8; j++) x = x * 256 + digest[j];
+            return (int)(x % vocab);
+        }).ToArray();
+
+    // ---- Sections 4-7: leaf, window tree, genesis, commitment, nonce, path digest, entropy ceiling ----
+
+    public static byte[] Leaf(uint step, byte[] context, int token, (int Id, uint Bits)[] evidence, BigInteger probabilityQ32, byte[] statistics) =>
+        H(Ascii("TSC-LEAF"), Le(step, 4), context, Le((ulong)token, 4), Le((ulong)evidence.Length, 2),
             Cat(evidence.OrderBy(c => c.Id).Select(c => Cat(Le((ulong)c.Id, 4), Le(c.Bits, 4))).ToArray()),
             Le((ulong)probabilityQ32, 8), Le((ulong)statistics.Length, 2), statistics);
 
@@ -133,10 +145,20 @@ internal static class SpecTransliteration
 
     public static byte[] WindowRoot(byte[][] leaves) => H(Ascii("TSC-WINDOW"), Le((ulong)leaves.Length, 4), Tree(leaves));
 
-    public static byte[] Genesis(byte[] b, byte[] v, ulong tick, byte dt, byte[] c0, uint tau, int topK, ulong topP, uint rho, uint lastN, int w) =>
-        H(Ascii("TSC-GENESIS"), [(byte)b.Length], b, v, Le(tick, 8), [dt], c0, Le(tau, 4), Le((ulong)topK, 4), Le(topP, 8), Le(rho, 4), Le(lastN, 4), Le((ulong)w, 4));
+    /// <summary>§6 / §10: the profile, as its fields are listed in the document.</summary>
+    public sealed record Profile(byte Dt, uint Tau, int TopK, ulong TopP, uint Rho, uint LastN, int K, int W, int V, int S, int PromptCap, ulong Ceiling);
 
-    public static byte[] ProofNext(byte[] previous, byte[] root, uint w) => H(Ascii("TSC-PROOF"), previous, root, Le(w, 4));
+    /// <summary>The 48 profile bytes: u8 dt, u32 τ, u32 top-k, u64 top-p, u32 ρ, u32 N, u16 K, u32 W, u32 V, u8 S, u32 prompt cap, u64 ceiling.</summary>
+    public static byte[] ProfileBytes(Profile p) =>
+        Cat([p.Dt], Le(p.Tau, 4), Le((ulong)p.TopK, 4), Le(p.TopP, 8), Le(p.Rho, 4), Le(p.LastN, 4), Le((ulong)p.K, 2), Le((ulong)p.W, 4),
+            Le((ulong)p.V, 4), [(byte)p.S], Le((ulong)p.PromptCap, 4), Le(p.Ceiling, 8));
+
+    public static byte[] Genesis(byte[] b, byte[] v, ulong tick, byte[] c0, Profile p) =>
+        H(Ascii("TSC-GENESIS"), [(byte)b.Length], b, v, Le(tick, 8), c0, ProfileBytes(p));
+
+    public static byte[] Commitment(byte[] genesis, byte[] root) => H(Ascii("TSC-PROOF"), genesis, root);
+
+    public static byte[] PathDigest(byte[] genesis, byte[] finalContext) => H(Ascii("TSC-PATH"), genesis, finalContext);
 
     public static uint Nonce(byte[] digest)
     {
@@ -147,31 +169,78 @@ internal static class SpecTransliteration
     public static bool Eligible(BigInteger[] probabilities, BigInteger ceiling) =>
         probabilities.Aggregate(BigInteger.Zero, (a, x) => a + x) <= ceiling * probabilities.Length;
 
-    /// <summary>Section 7: one window of a generation, every rule applied in order.</summary>
-    public sealed record WindowRun(int[] Tokens, BigInteger[] Probabilities, byte[][] Leaves, byte[] Genesis, byte[] Root, byte[] Digest, uint Nonce, bool Eligible);
+    /// <summary>§8: one proof, every rule applied in order.</summary>
+    public sealed record WindowRun(int[] Salt, BigInteger[] Draws, int[] Tokens, BigInteger[] Probabilities, byte[][] Leaves, byte[] Genesis, byte[] Root,
+        byte[] Commitment, uint Nonce, byte[] PathDigest, bool Eligible);
 
-    public static WindowRun RunWindow(byte[] b, byte[] v, ulong tick, byte[] modelId, int[] prompt, byte dt,
-        uint tau, int topK, ulong topP, uint rho, uint lastN, (int Id, uint Bits)[][] evidencePerStep, byte[][] statistics, BigInteger ceiling)
+    public static WindowRun RunWindow(byte[] b, byte[] v, ulong tick, byte[] modelId, int[] prompt, Profile p, (int Id, uint Bits)[][] evidencePerStep, byte[][] statistics)
     {
-        var c = C0(modelId, prompt);
-        var genesis = Genesis(b, v, tick, dt, c, tau, topK, topP, rho, lastN, evidencePerStep.Length);
-        var history = prompt.ToList();
+        if (evidencePerStep.Length != p.W) throw new ArgumentException("a proof is exactly W steps");
+        var c0 = C0(modelId, prompt);
+        var genesis = Genesis(b, v, tick, c0, p);
+        var salt = Salt(b, v, tick, p.Dt, c0, p.S, p.V);
+        var c = salt.Aggregate(c0, CNext);
+        var history = prompt.Concat(salt).ToList();
+        var draws = new List<BigInteger>();
         var tokens = new List<int>();
         var probabilities = new List<BigInteger>();
         var leaves = new List<byte[]>();
-        for (var t = 0; t < evidencePerStep.Length; t++)
+        for (var t = 0; t < p.W; t++)
         {
-            var u = U(b, v, tick, (uint)t, c, dt);
-            var penalized = (lastN == 0 ? history : history.Skip(Math.Max(0, history.Count - (int)lastN))).ToHashSet();
-            var outcome = Sample(evidencePerStep[t], tau, topK, topP, rho, penalized, u);
-            leaves.Add(Leaf((uint)t, outcome.Token, evidencePerStep[t], outcome.ProbabilityQ32, statistics[t]));
+            var u = U(b, v, tick, (uint)t, c, p.Dt);
+            var penalized = (p.LastN == 0 ? history : history.Skip(Math.Max(0, history.Count - (int)p.LastN))).ToHashSet();
+            var outcome = Sample(evidencePerStep[t], p.Tau, p.TopK, p.TopP, p.Rho, penalized, u);
+            leaves.Add(Leaf((uint)t, c, outcome.Token, evidencePerStep[t], outcome.ProbabilityQ32, statistics[t]));
+            draws.Add(u);
             tokens.Add(outcome.Token);
             probabilities.Add(outcome.ProbabilityQ32);
             history.Add(outcome.Token);
             c = CNext(c, outcome.Token);
         }
         var root = WindowRoot(leaves.ToArray());
-        var digest = ProofNext(genesis, root, 0);
-        return new WindowRun(tokens.ToArray(), probabilities.ToArray(), leaves.ToArray(), genesis, root, digest, Nonce(digest), Eligible(probabilities.ToArray(), ceiling));
+        var commitment = Commitment(genesis, root);
+        return new WindowRun(salt, draws.ToArray(), tokens.ToArray(), probabilities.ToArray(), leaves.ToArray(), genesis, root, commitment, Nonce(commitment),
+            PathDigest(genesis, c), Eligible(probabilities.ToArray(), p.Ceiling));
+    }
+
+    // ---- Section 10: transcript bytes ----
+
+    /// <summary>Unsigned LEB128, shortest form: 7 bits per byte, low group first, high bit set on every byte but the last.</summary>
+    public static byte[] Leb128(ulong x)
+    {
+        var bytes = new List<byte>();
+        do
+        {
+            var group = (byte)(x % 128);
+            x /= 128;
+            bytes.Add(x == 0 ? group : (byte)(group + 128));
+        } while (x != 0);
+        return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// The version-2 encoding of a proof whose steps are (token, evidence, 76 statistics bytes). Evidence ids go out in
+    /// ascending order as gaps id_i − id_{i−1} − 1 (id_{−1} = −1).
+    /// </summary>
+    public static byte[] EncodeTranscript(byte[] modelId, Profile p, byte[] b, byte[] v, ulong tick, int[] prompt,
+        (int Token, (int Id, uint Bits)[] Evidence, byte[] Statistics)[] steps)
+    {
+        var parts = new List<byte[]> { Ascii("TSCP"), Le(2, 2), new[] { (byte)modelId.Length }, modelId, ProfileBytes(p), new[] { (byte)b.Length }, b, v, Le(tick, 8), Le((ulong)prompt.Length, 4) };
+        parts.AddRange(prompt.Select(x => Le((ulong)x, 4)));
+        foreach (var (token, evidence, stats) in steps)
+        {
+            parts.Add(Le((ulong)token, 4));
+            var sorted = evidence.OrderBy(c => c.Id).ToArray();
+            var previous = -1;
+            foreach (var c in sorted)
+            {
+                parts.Add(Leb128((ulong)(c.Id - previous - 1)));
+                previous = c.Id;
+            }
+            parts.AddRange(sorted.Select(c => Le(c.Bits, 4)));
+            if (stats.Length != 76) throw new ArgumentException("statistics are 76 bytes");
+            parts.Add(stats);
+        }
+        return Cat(parts.ToArray());
     }
 }
