@@ -40,15 +40,22 @@ public class MiningServiceTests
 
         Assert.That(chain.Tip.Height, Is.EqualTo(3));
         Assert.That(mined.Select(m => m.Height), Is.EqualTo(new[] { 1, 2, 3 }));
-        var fromBlocks = new List<int>();
+        // One window per block: its prompt is the job's prompt and everything the model saw before it (earlier salts and
+        // windows, winning or not), and the context then holds this window's salt and tokens.
         for (int h = 1; h <= 3; h++)
         {
             var transcript = TranscriptCodec.Decode(chain.GetBlock(chain.GetBlockHash(h)!.Value)!.Proof);
-            Assert.That(transcript.Header.Prompt, Is.EqualTo(job.Prompt.Concat(job.Generated.Take(transcript.Header.Prompt.Length - job.Prompt.Length))),
-                $"block {h} continues the user's text");
-            fromBlocks.AddRange(transcript.Steps.Select(s => s.Token));
+            var prompt = transcript.Header.Prompt;
+            int before = prompt.Length - job.Prompt.Length;
+            Assert.That(prompt, Is.EqualTo(job.Prompt.Concat(job.Context.Take(before))), $"block {h} continues the user's text");
+            int salt = transcript.Header.Profile.SaltTokens;
+            Assert.That(job.Context.Skip(before).Take(salt), Is.EqualTo(TensorCash.Proof.ProofSalt.ModelPrompt(transcript.Header).Skip(prompt.Length)),
+                $"block {h}: the chain-bound salt follows the prompt");
+            Assert.That(job.Context.Skip(before + salt).Take(transcript.Steps.Count), Is.EqualTo(transcript.Steps.Select(s => s.Token)),
+                $"block {h}: its window is the job's text after the salt");
         }
-        Assert.That(job.Generated.Take(fromBlocks.Count), Is.EqualTo(fromBlocks));
+        Assert.That(job.Generated, Is.EqualTo(job.Context.Where((_, i) => i % (ChainParams.Regtest.ProofWindowSize + 4) >= 4)),
+            "the user's text is the context without the salts");
     }
 
     [Test]
