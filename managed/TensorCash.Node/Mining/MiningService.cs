@@ -35,9 +35,10 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
     public int[] IdlePrompt { get; init; } = "The ledger records what the model wrote:"u8.ToArray().Select(b => (int)b).ToArray();
 
     /// <summary>
-    /// The miner's own cap on a window's prompt (the job's text so far, most recent tokens kept), at most the model's
-    /// pinned cap; 0 = the pinned cap. A policy, not a rule: a shorter prompt makes each attempt and every verifier's
-    /// replay cheaper, at the cost of the model seeing less of the text.
+    /// The miner's own cap on the prompt an attempt starts from (the job's text so far, most recent tokens kept), at most
+    /// the model's pinned cap; 0 = the pinned cap. The attempt's later windows continue from there (the generator caps
+    /// them at the pinned cap). A policy, not a rule: every window prefills its prompt, so a shorter one makes each
+    /// window and every verifier's replay cheaper, at the cost of the model seeing less of the text.
     /// </summary>
     public int PromptTokens { get; init; }
 

@@ -97,4 +97,26 @@ public class MiningServiceTests
         Assert.That(completed, Is.SameAs(job));
         Assert.That(job.Generated.Count, Is.GreaterThanOrEqualTo(16));
     }
+
+    [Test]
+    public void AMinerPromptPolicyKeepsTheMostRecentTokens()
+    {
+        using var chain = OpenChain();
+        var service = new MiningService(chain, ChainParams.Regtest, _model, CoinbaseOnly) { PromptTokens = 8 };
+        var job = service.Submit([1, 2, 3, 4, 5, 6], maxTokens: 10_000);
+        service.MineBlocks(2);
+        var transcripts = Enumerable.Range(1, 2).Select(h => TranscriptCodec.Decode(chain.GetBlock(chain.GetBlockHash(h)!.Value)!.Proof)).ToList();
+        var second = transcripts[1];
+        Assert.That(transcripts[0].Header.Prompt.Take(6), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6 }), "the first attempt starts from the whole (short) prompt");
+        // The second attempt starts from the last 8 tokens; its later windows continue that context (salt and window each),
+        // so the winning window's prompt is 8 tokens plus whole windows. Uncapped it would be 6 plus whole windows.
+        int perWindow = second.Header.Profile.SaltTokens + second.Header.Profile.WindowSize;
+        int length = second.Header.Prompt.Length;
+        Assert.That((length - 8) % perWindow, Is.EqualTo(0), $"prompt of {length} tokens: 8 plus whole windows");
+        // The prompt is the text just before block 2's salt and window.
+        int[] text = [.. job.Prompt, .. job.Context];
+        int[] saltAndWindow = [.. TensorCash.Proof.ProofSalt.ModelPrompt(second.Header).Skip(length), .. second.Steps.Select(s => s.Token)];
+        int at = Enumerable.Range(0, text.Length - saltAndWindow.Length + 1).Single(i => text.AsSpan(i, saltAndWindow.Length).SequenceEqual(saltAndWindow));
+        Assert.That(second.Header.Prompt, Is.EqualTo(text[(at - length)..at]));
+    }
 }
