@@ -30,8 +30,9 @@ public static class NodeCommand
         var threads = CommonOptions.Threads();
         var replayPositions = CommonOptions.AtLeast(new Option<int>("--replay-positions")
         {
-            Description = "Tier-2 steps the node replays per block, chosen by Fiat-Shamir from the block's proof commitment; " +
-                          "0 = every step. Sampling is cheaper; a single edited step is then caught with probability S/n, not 1.",
+            Description = "Tier-2 steps the node replays per block, chosen from a secret this node draws at start hashed with the " +
+                          "block hash (no miner can predict them); 0 = every step. Sampling is cheaper; a single edited step is then " +
+                          "caught with probability S/n, not 1, and a block this node accepted is invalidated by a full node's fraud proof (submitfraudproof).",
             DefaultValueFactory = _ => 0,
             HelpName = "S",
         }, 0);

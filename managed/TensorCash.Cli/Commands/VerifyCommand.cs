@@ -75,8 +75,8 @@ public static class VerifyCommand
     }
 
     /// <summary>
-    /// Tier-2 replay. The positions are derived from the last window's proof commitment, which the miner cannot
-    /// choose without redoing the whole run (Fiat-Shamir). The replay's own time is reported apart from loading and
+    /// Tier-2 replay. Sampled positions come from this run's own randomness, never from the proof: a miner can regrind
+    /// its commitment, so a seed it could compute would let it choose the unchecked steps. The replay's own time is reported apart from loading and
     /// hashing the model, which a node does once, not per block.
     /// </summary>
     private static IReadOnlyList<Rejection> RunTier2(CliConsole console, ProofTranscript transcript, ModelWeights weights, Tier1Result tier1,

@@ -37,6 +37,11 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
     public const string CustomerPrompt = "Once upon a time, a ledger learned to count the words a model wrote.";
     public const long PaymentAmount = 12 * AmountUnits.Coin + AmountUnits.Coin / 2;
     public const long FeeRatePerKilobyte = 2_000;
+    /// <summary>
+    /// The demo miner keeps the last 256 tokens of the text as each window's prompt (the rules allow 1024): every
+    /// attempt and every replay prefills the prompt, and at 1024 tokens 101 blocks do not fit the demo's minute on 2 cores.
+    /// </summary>
+    public const int DemoPromptTokens = 256;
 
     public DemoResult Run(CancellationToken cancellation)
     {
@@ -61,7 +66,10 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var miner = new MiningService(chain, parameters, model, (height, mtp, extraNonce) =>
             BlockTemplateBuilder.Build(pool, chain, height, mtp, Subsidy.GetBlockSubsidy(height, parameters), aliceScript,
-                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight).Transactions);
+                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight).Transactions)
+        {
+            PromptTokens = DemoPromptTokens,
+        };
         int[] customerPrompt = CustomerPrompt.Select(c => (int)(byte)c).ToArray();
         var job = miner.Submit(customerPrompt, maxTokens: 4096);
         var rows = new List<DemoBlockRow>();

@@ -19,7 +19,8 @@ namespace TensorCash.Node.Chainstate;
 /// best chain (a stored block that was never connected is connected then).
 /// </para>
 /// <para>
-/// Thread safety: one lock serializes every public member. The events are raised while that lock is held, on the
+/// Thread safety: one lock serializes every public member, except that <see cref="AcceptBlock"/> runs the proof check
+/// (a replay) with the lock released. The events are raised while that lock is held, on the
 /// thread that changed the tip, in the order the changes happened; handlers may read the chainstate but must not
 /// wait for another thread that uses it.
 /// </para>
@@ -158,34 +159,47 @@ public sealed class ChainState : ICoinView, IDisposable
 
     /// <summary>
     /// Validates a block, stores it if valid, and makes the chain with the most work active. Checks in order:
-    /// duplicate, parent known and not failed, header rules, block rules, contextual block rules, proof. A block
-    /// whose parent is unknown is rejected with "prev-blk-not-found" (no orphan pool: the sender must provide
-    /// the parents first).
+    /// duplicate, parent known and not failed, header rules (with the header's proof-of-work), block rules, contextual
+    /// block rules, proof. A block whose parent is unknown is rejected with "prev-blk-not-found" (no orphan pool: the
+    /// sender must provide the parents first).
+    /// <para>
+    /// The proof check (tier 1, then a replay that may take seconds) runs with the lock released, so queries and other
+    /// submissions are not held up by it; its verdict depends only on the block and its height, which the parent fixes,
+    /// so releasing the lock cannot change it. Everything before it is cheap, so a block must pay for its header's
+    /// proof-of-work before it can cost the node a replay. After the check the lock is taken again and what may have
+    /// changed meanwhile (the block stored by another thread, the parent marked failed) is checked again.
+    /// </para>
+    /// <para>
+    /// A block the proof check calls unverified (<see cref="UnverifiedReason"/>: the node lacks the block's model) is
+    /// not stored, so the node never connects it or mines on it, and it is not marked failed either, since the node
+    /// has no proof that it is invalid; it is remembered in a bounded in-memory set for RPC (<see cref="GetUnverified"/>).
+    /// </para>
     /// </summary>
     /// <param name="adjustedNow">The node's network-adjusted clock, in Unix seconds (bounds the header time).</param>
     public BlockAcceptResult AcceptBlock(Block block, long adjustedNow)
     {
+        var header = block.Header;
+        var hash = header.Hash;
+        int height;
         lock (_lock)
         {
-            var header = block.Header;
-            var hash = header.Hash;
-            if (_index.TryGetValue(hash, out var known))
-                return known.IsFailed
-                    ? Rejected(hash, "duplicate-invalid", $"block {hash} is already known and marked failed")
-                    : Rejected(hash, "duplicate", $"block {hash} is already stored at height {known.Height}");
-            if (!_index.TryGetValue(header.PrevBlock, out var parent))
-                return Rejected(hash, "prev-blk-not-found", $"block {hash}: its parent {header.PrevBlock} is not known (send the parent first)");
-            if (parent.IsFailed)
-                return Rejected(hash, "bad-prevblk", $"block {hash}: its parent {parent.Hash} at height {parent.Height} is marked failed");
+            if (Precheck(block, adjustedNow, out height) is { } rejected) return rejected;
+        }
 
-            int height = parent.Height + 1;
-            long parentMedianTimePast = parent.GetMedianTimePast();
-            var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters)
-                ?? BlockRules.CheckBlock(block, _parameters)
-                ?? BlockRules.ContextualCheckBlock(block, height, parentMedianTimePast, _parameters)
-                ?? _checkProof(block, height);
-            if (violation is not null) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);
+        var proofViolation = _checkProof(block, height);
 
+        lock (_lock)
+        {
+            if (Precheck(block, adjustedNow, out _) is { } rejected) return rejected; // another thread stored it, or its parent failed, meanwhile
+            if (proofViolation is not null)
+            {
+                if (proofViolation.Reason != UnverifiedReason) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, proofViolation);
+                RememberUnverified(new UnverifiedBlock(hash, header, height, proofViolation));
+                return new BlockAcceptResult(hash, BlockAcceptStatus.Unverified, proofViolation);
+            }
+            ForgetUnverified(hash);
+
+            var parent = _index[header.PrevBlock];
             var entry = new BlockIndexEntry(
                 new BlockIndexRecord(hash, header, height, parent.ChainWork + ChainWork.ForBits(header.Bits),
                     BlockStatus.HeaderValid | BlockStatus.DataStored, _nextSequence),
@@ -203,6 +217,123 @@ public sealed class ChainState : ICoinView, IDisposable
             if (entry.IsFailed) return new BlockAcceptResult(hash, BlockAcceptStatus.Invalid, FailureOf(entry));
             bool active = entry.Height < _active.Count && _active[entry.Height] == entry;
             return new BlockAcceptResult(hash, active ? BlockAcceptStatus.ActiveChain : BlockAcceptStatus.SideChain, null);
+        }
+    }
+
+    /// <summary>Every check before the proof, under the lock: a rejection, or null with the block's height.</summary>
+    private BlockAcceptResult? Precheck(Block block, long adjustedNow, out int height)
+    {
+        var header = block.Header;
+        var hash = header.Hash;
+        height = -1;
+        if (_index.TryGetValue(hash, out var known))
+            return known.IsFailed
+                ? Rejected(hash, "duplicate-invalid", $"block {hash} is already known and marked failed")
+                : Rejected(hash, "duplicate", $"block {hash} is already stored at height {known.Height}");
+        if (!_index.TryGetValue(header.PrevBlock, out var parent))
+            return Rejected(hash, "prev-blk-not-found", $"block {hash}: its parent {header.PrevBlock} is not known (send the parent first)");
+        if (parent.IsFailed)
+            return Rejected(hash, "bad-prevblk", $"block {hash}: its parent {parent.Hash} at height {parent.Height} is marked failed");
+
+        height = parent.Height + 1;
+        long parentMedianTimePast = parent.GetMedianTimePast();
+        var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters)
+            ?? BlockRules.CheckBlock(block, _parameters)
+            ?? BlockRules.ContextualCheckBlock(block, height, parentMedianTimePast, _parameters);
+        return violation is null ? null : new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);
+    }
+
+    /// <summary>The proof check's reason for a block whose model this node cannot replay (Mining.BlockProofVerifier gives it).</summary>
+    public const string UnverifiedReason = "proof-unverified";
+
+    /// <summary>How many unverified blocks are remembered for RPC; the oldest is forgotten first (they cost memory, not validity).</summary>
+    public const int MaxUnverifiedBlocks = 256;
+
+    private readonly Dictionary<Hash256, UnverifiedBlock> _unverified = new();
+    private readonly Queue<Hash256> _unverifiedOrder = new();
+
+    private void RememberUnverified(UnverifiedBlock block)
+    {
+        if (!_unverified.TryAdd(block.Hash, block)) return;
+        _unverifiedOrder.Enqueue(block.Hash);
+        while (_unverified.Count > MaxUnverifiedBlocks) _unverified.Remove(_unverifiedOrder.Dequeue());
+    }
+
+    private void ForgetUnverified(Hash256 hash)
+    {
+        if (_unverified.Remove(hash))
+        {
+            var rest = _unverifiedOrder.Where(h => h != hash).ToList();
+            _unverifiedOrder.Clear();
+            foreach (var h in rest) _unverifiedOrder.Enqueue(h);
+        }
+    }
+
+    /// <summary>A block this node received but could not verify (not stored), or null.</summary>
+    public UnverifiedBlock? GetUnverified(Hash256 hash)
+    {
+        lock (_lock) return _unverified.GetValueOrDefault(hash);
+    }
+
+    /// <summary>The unverified blocks remembered, oldest first.</summary>
+    public IReadOnlyList<UnverifiedBlock> GetUnverifiedBlocks()
+    {
+        lock (_lock) return _unverifiedOrder.Where(_unverified.ContainsKey).Select(h => _unverified[h]).ToList();
+    }
+
+    /// <summary>The height of a stored block, or null.</summary>
+    public int? GetHeight(Hash256 hash)
+    {
+        lock (_lock) return _index.GetValueOrDefault(hash)?.Height;
+    }
+
+    /// <summary>Stored blocks whose header carries proof commitment <paramref name="commitment"/> (a fraud proof names its block by it).</summary>
+    public IReadOnlyList<(Hash256 Hash, int Height, BlockHeader Header)> FindByProofCommitment(Hash256 commitment)
+    {
+        // A scan of the in-memory index: fraud proofs are rare and come through the local RPC.
+        lock (_lock) return _index.Values.Where(e => e.Height > 0 && e.Header.ProofCommitment == commitment).Select(e => (e.Hash, e.Height, e.Header)).ToList();
+    }
+
+    /// <summary>
+    /// The tips of the block tree (blocks with no stored child, and the active tip), as bitcoind's getchaintips:
+    /// status "active", "valid-fork" (connected once, not active), "valid-headers" (stored, never connected) or "invalid".
+    /// </summary>
+    public IReadOnlyList<ChainTipInfo> GetChainTips()
+    {
+        lock (_lock)
+        {
+            var tips = _index.Values.Where(e => e.Children.Count == 0).ToList();
+            if (!tips.Contains(_active[^1])) tips.Add(_active[^1]);
+            return tips.Select(e =>
+            {
+                var fork = FindFork(_active[^1], e);
+                string status = _active.Count > e.Height && _active[e.Height] == e ? "active"
+                    : e.IsFailed ? "invalid"
+                    : (e.Status & BlockStatus.ConnectedValid) != 0 ? "valid-fork" : "valid-headers";
+                return new ChainTipInfo(e.Hash, e.Height, e.Height - fork.Height, status);
+            }).OrderByDescending(t => t.Height).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Marks a stored block invalid with <paramref name="violation"/>, and every descendant, and moves the tip to the
+    /// best chain that remains (Bitcoin Core's InvalidateBlock). What a confirmed fraud proof does: the block's header
+    /// commits to a step that does not replay. If the block is on the active chain, the tip is disconnected down to its
+    /// parent first (each disconnect is its own transaction, as in a re-organisation). The genesis block cannot be invalidated.
+    /// </summary>
+    /// <returns>False when the block is not stored; true once it is marked (also when it already was).</returns>
+    public bool InvalidateBlock(Hash256 hash, RuleViolation violation)
+    {
+        lock (_lock)
+        {
+            if (!_index.TryGetValue(hash, out var entry)) return false;
+            if (entry.Parent is null) throw new InvalidOperationException("the genesis block cannot be invalidated");
+            if (entry.IsFailed) return true; // already failed, or below a failed block: nothing left to do
+            var start = _active[^1];
+            while (_active.Count > entry.Height && _active[entry.Height] == entry) DisconnectTip();
+            MarkFailed(entry, violation);
+            ActivateBestChain(start: start);
+            return true;
         }
     }
 
@@ -293,9 +424,10 @@ public sealed class ChainState : ICoinView, IDisposable
     /// was just disconnected. Ends when the tip is the best leaf.
     /// </summary>
     /// <param name="stored">A block just stored and still in memory, so connecting it does not read it back from the database.</param>
-    private void ActivateBestChain(BlockIndexEntry? storedEntry = null, Block? stored = null)
+    /// <param name="start">The tip before the caller began moving it (for <see cref="TipChanged"/>), when not the current one.</param>
+    private void ActivateBestChain(BlockIndexEntry? storedEntry = null, Block? stored = null, BlockIndexEntry? start = null)
     {
-        var start = _active[^1];
+        start ??= _active[^1];
         while (BestLeaf() is { } best && best != _active[^1])
         {
             var fork = FindFork(_active[^1], best);

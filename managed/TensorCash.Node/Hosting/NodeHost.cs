@@ -127,7 +127,7 @@ public sealed class NodeHost : IAsyncDisposable
         NodeWallet? wallet = null;
         try
         {
-            var verifier = new BlockProofVerifier(parameters, models, options.ReplayPositions);
+            var verifier = new BlockProofVerifier(parameters, options.VerifyWithoutModels ? [] : models, options.ReplayPositions);
             chain = new ChainState(dataDirectory, parameters, verifier.Verify);
             string walletPath = WalletFile.PathIn(dataDirectory, DefaultWalletName);
             wallet = File.Exists(walletPath) ? NodeWallet.Open(walletPath, parameters) : NodeWallet.Create(walletPath, parameters);

@@ -19,8 +19,17 @@ public sealed record NodeOptions
     /// <summary>Worker threads of each model's transformer (builtin:tiny held only for replays gets one).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Tier-2 steps replayed per block, chosen by Fiat–Shamir from its proof commitment; 0 = every step.</summary>
+    /// <summary>
+    /// Tier-2 steps replayed per block, chosen from this process's private secret hashed with the block hash (never from
+    /// anything the miner controls); 0 = every step (the default, and the only setting whose verdict equals every full node's).
+    /// </summary>
     public int ReplayPositions { get; init; }
+
+    /// <summary>
+    /// Tests only: the proof verifier gets no model, as on a node that does not hold a block's model (it then reports
+    /// blocks as unverified). The node still mines on its models.
+    /// </summary>
+    internal bool VerifyWithoutModels { get; init; }
 
     /// <summary>Where mined coinbases pay; null for an address of the node's wallet.</summary>
     public string? MineAddress { get; init; }

@@ -34,6 +34,14 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
     /// <summary>The prompt of the job the miner invents when no user is waiting (mining never idles).</summary>
     public int[] IdlePrompt { get; init; } = "The ledger records what the model wrote:"u8.ToArray().Select(b => (int)b).ToArray();
 
+    /// <summary>
+    /// The miner's own cap on the prompt an attempt starts from (the job's text so far, most recent tokens kept), at most
+    /// the model's pinned cap; 0 = the pinned cap. The attempt's later windows continue from there (the generator caps
+    /// them at the pinned cap). A policy, not a rule: every window prefills its prompt, so a shorter one makes each
+    /// window and every verifier's replay cheaper, at the cost of the model seeing less of the text.
+    /// </summary>
+    public int PromptTokens { get; init; }
+
     /// <summary>Raised after a block this node mined was accepted onto the active chain.</summary>
     public event Action<MinedBlock>? BlockMined;
 
@@ -82,7 +90,8 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
 
         var profile = parameters.Models[model.Id].Profile;
         int[] context = [.. job.Prompt, .. job.Context];
-        int[] prompt = context.Length > profile.MaxPromptTokens ? context[^profile.MaxPromptTokens..] : context; // the profile caps the prompt
+        int cap = PromptTokens > 0 ? Math.Min(PromptTokens, profile.MaxPromptTokens) : profile.MaxPromptTokens; // the profile caps the prompt
+        int[] prompt = context.Length > cap ? context[^cap..] : context;
         int room = (model.Transformer.Config.MaxSequenceLength - prompt.Length) / (profile.SaltTokens + profile.WindowSize);
         if (room < 1)
         {

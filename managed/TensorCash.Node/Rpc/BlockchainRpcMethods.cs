@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
 using TensorCash.Node.Hosting;
 using TensorCash.Node.Mempool;
 using TensorCash.Node.Storage;
@@ -26,6 +27,25 @@ public static class BlockchainRpcMethods
             return node.Chain.GetBlockHash(height)?.ToString()
                 ?? throw new RpcException(RpcErrorCode.InvalidParameter, $"getblockhash: Block height out of range ({height} > tip {node.Chain.Tip.Height})");
         });
+        rpc.Register("getblockheader", "getblockheader \"blockhash\" ( verbose )",
+            "A block header. verbose false: the 180-byte header as hex; true (default): an object with bitcoind's fields, the " +
+            "proof fields, and status: \"active\", \"valid-fork\", \"valid-headers\", \"invalid\", or \"unverified\" (received, but " +
+            "this node does not hold its model, so it is neither stored nor marked invalid; then also reason \"proof-unverified\").", p =>
+            {
+                var hash = p.Hash(0, "blockhash");
+                bool verbose = p.Has(1) ? p.Boolean(1, "verbose", fallback: true) : true;
+                if (!verbose)
+                {
+                    var header = node.Chain.GetHeader(hash) ?? node.Chain.GetUnverified(hash)?.Header
+                        ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"getblockheader: Block not found ({hash})");
+                    return Convert.ToHexStringLower(header.Serialize());
+                }
+                return BlockHeaderObject(node, hash);
+            });
+        rpc.Register("getchaintips", "getchaintips",
+            "Every tip of the block tree: {height, hash, branchlen, status} with status \"active\", \"valid-fork\", " +
+            "\"valid-headers\", \"invalid\", or \"unverified\" (a block whose model this node does not hold; reason \"proof-unverified\").",
+            _ => ChainTips(node));
         rpc.Register("getmempoolinfo", "getmempoolinfo",
             "The mempool: transaction count, bytes, total fees, size cap, and the fee rates (coins per 1000 bytes) a newcomer must pay.",
             _ => MempoolInfo(node));
@@ -39,6 +59,95 @@ public static class BlockchainRpcMethods
                 if (verbosity == 0) return Convert.ToHexStringLower(block.Serialize());
                 return BlockObject(node, block, verbosity == 2);
             });
+    }
+
+    /// <summary>
+    /// A header as bitcoind's getblockheader (verbose), with a "status": "active", "valid-fork", "valid-headers",
+    /// "invalid", or "unverified" for a block received whose model this node does not hold (not stored, not invalid).
+    /// </summary>
+    private static JsonObject BlockHeaderObject(NodeHost node, Hash256 hash)
+    {
+        var chain = node.Chain;
+        var parameters = node.Parameters;
+        if (chain.GetUnverified(hash) is { } unverified)
+        {
+            var pending = HeaderFields(unverified.Header, parameters);
+            pending["hash"] = hash.ToString();
+            pending["height"] = unverified.Height;
+            pending["confirmations"] = -1;
+            pending["status"] = "unverified";
+            pending["reason"] = unverified.Reason.Reason;
+            pending["message"] = unverified.Reason.Message;
+            return pending;
+        }
+        var header = chain.GetHeader(hash) ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"getblockheader: Block not found ({hash})");
+        int height = chain.GetHeight(hash)!.Value;
+        var status = chain.GetBlockStatus(hash)!.Value;
+        bool active = BlockLookup.IsActive(chain, hash, height);
+        var result = HeaderFields(header, parameters);
+        result["hash"] = hash.ToString();
+        result["height"] = height;
+        result["confirmations"] = active ? chain.Tip.Height - height + 1 : -1;
+        result["mediantime"] = chain.GetMedianTimePast(hash);
+        result["chainwork"] = RpcJson.Uint256Hex(BlockLookup.ChainWorkOf(chain, hash, height));
+        result["status"] = active ? "active"
+            : (status & BlockStatus.FailedMask) != 0 ? "invalid"
+            : (status & BlockStatus.ConnectedValid) != 0 ? "valid-fork" : "valid-headers";
+        if (active && height < chain.Tip.Height) result["nextblockhash"] = chain.GetBlockHash(height + 1)?.ToString();
+        return result;
+    }
+
+    private static JsonObject HeaderFields(BlockHeader header, ChainParams parameters)
+    {
+        var fields = new JsonObject
+        {
+            ["version"] = header.Version,
+            ["versionHex"] = ((uint)header.Version).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+            ["merkleroot"] = header.MerkleRoot.ToString(),
+            ["time"] = header.Time,
+            ["nonce"] = header.Nonce,
+            ["bits"] = RpcJson.CompactHex(header.Bits),
+            ["adjbits"] = RpcJson.CompactHex(header.AdjBits),
+            ["difficulty"] = RpcJson.Difficulty(header.Bits, parameters),
+            ["modelid"] = RpcJson.ByteOrderHex(header.ModelId),
+            ["model"] = parameters.Models.TryGetValue(header.ModelId, out var model) ? model.Name : null,
+            ["proofcommitment"] = RpcJson.ByteOrderHex(header.ProofCommitment),
+        };
+        if (header.PrevBlock != Hash256.Zero) fields["previousblockhash"] = header.PrevBlock.ToString();
+        return fields;
+    }
+
+    /// <summary>bitcoind's getchaintips, plus the unverified blocks (status "unverified", branchlen from their parent's fork point).</summary>
+    private static JsonArray ChainTips(NodeHost node)
+    {
+        var tips = new JsonArray();
+        foreach (var tip in node.Chain.GetChainTips())
+            tips.Add(new JsonObject { ["height"] = tip.Height, ["hash"] = tip.Hash.ToString(), ["branchlen"] = tip.BranchLength, ["status"] = tip.Status });
+        foreach (var block in node.Chain.GetUnverifiedBlocks())
+        {
+            // The parent may be stored (then the branch is measured from the active chain) or itself unverified.
+            int? parentHeight = node.Chain.GetHeight(block.Header.PrevBlock);
+            int branch = parentHeight is { } h ? block.Height - ForkHeight(node, block.Header.PrevBlock, h) : 1;
+            tips.Add(new JsonObject
+            {
+                ["height"] = block.Height,
+                ["hash"] = block.Hash.ToString(),
+                ["branchlen"] = branch,
+                ["status"] = "unverified",
+                ["reason"] = block.Reason.Reason,
+            });
+        }
+        return tips;
+    }
+
+    private static int ForkHeight(NodeHost node, Hash256 hash, int height)
+    {
+        while (node.Chain.GetBlockHash(height) != hash)
+        {
+            hash = node.Chain.GetHeader(hash)!.PrevBlock;
+            height--;
+        }
+        return height;
     }
 
     /// <summary>A verbosity 0..2 given as an integer or, as bitcoind allows, a boolean (false 0, true 1).</summary>

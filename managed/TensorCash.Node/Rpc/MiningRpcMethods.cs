@@ -7,6 +7,7 @@ using TensorCash.Node.Chainstate;
 using TensorCash.Node.Hosting;
 using TensorCash.Node.Mining;
 using TensorCash.Proof;
+using TensorCash.Proof.Verification;
 
 namespace TensorCash.Node.Rpc;
 
@@ -26,7 +27,8 @@ public static class MiningRpcMethods
 
         rpc.Register("submitblock", "submitblock \"hexdata\"",
             "Validates a serialized block (header, transactions, proof) and stores it. Returns null when it became the tip, " +
-            "\"inconclusive\" when stored on a side chain, otherwise the rejection reason (\"duplicate\", \"prev-blk-not-found\", \"bad-proof-binding\", ...).",
+            "\"inconclusive\" when stored on a side chain, otherwise the rejection reason (\"duplicate\", \"prev-blk-not-found\", \"bad-proof-binding\", ...); " +
+            "\"proof-unverified\" when the node does not hold the block's model (not stored, not marked invalid).",
             p =>
             {
                 var block = DecodeBlock(p, 0, "hexdata", "submitblock");
@@ -57,6 +59,14 @@ public static class MiningRpcMethods
             "replay) when the node holds the block's model. block is the hash of a stored block or a serialized block " +
             "as hex whose parent is stored. Returns {valid, height, tier1: {ok, ms, reason}, tier2: {ran, ok, ms, reason}}.",
             p => VerifyBlockProof(node, p));
+
+        rpc.Register("submitfraudproof", "submitfraudproof \"hexdata\"",
+            "Submits a fraud proof: an encoded replay challenge (version 3) showing that one step of a stored block's proof does " +
+            "not replay. It must be in exact mode and bound by hashes to the block's header commitment; the node replays the " +
+            "disputed step on its own copy of the model. If confirmed, the block and its descendants are marked invalid " +
+            "(bad-proof-replay) and the node re-organises to the best valid chain. Returns {hash, height, confirmed, reason, " +
+            "message, tip, tipheight}; an unbound or refuted proof is an error (-26), an unknown commitment -5.",
+            p => SubmitFraudProof(node, p));
 
         rpc.Register("generatetoaddress", "generatetoaddress nblocks \"address\"",
             "Regtest only: mines nblocks blocks now on the node's mining model, paying address. Returns their hashes.",
@@ -229,8 +239,7 @@ public static class MiningRpcMethods
             throw new RpcException(RpcErrorCode.InvalidParameter, "verifyblockproof: the genesis block has no proof");
 
         var check = node.Verifier.Check(block, height);
-        bool tier1Ok = check.Violation is null || check.Replayed;
-        bool held = node.Models.Any(m => m.Id == block.Header.ModelId);
+        bool tier1Ok = check.Violation is null || check.Replayed || check.Unverified;
         var tier2 = new JsonObject { ["ran"] = check.Replayed };
         if (check.Replayed)
         {
@@ -242,7 +251,7 @@ public static class MiningRpcMethods
         else
         {
             tier2["ok"] = null;
-            tier2["reason"] = tier1Ok ? (held ? null : "model-not-held") : "tier1-failed";
+            tier2["reason"] = tier1Ok ? (check.Unverified ? "model-not-held" : null) : "tier1-failed";
         }
         return new JsonObject
         {
@@ -257,6 +266,53 @@ public static class MiningRpcMethods
                 ["message"] = tier1Ok ? null : check.Violation!.Message,
             },
             ["tier2"] = tier2,
+        };
+    }
+
+    private static JsonObject SubmitFraudProof(NodeHost node, RpcParameters p)
+    {
+        byte[] bytes = p.HexBytes(0, "hexdata", RpcErrorCode.DeserializationError);
+        Proving.Replay.ReplayChallenge challenge;
+        try
+        {
+            challenge = Proving.Replay.ReplayChallengeCodec.Decode(bytes);
+        }
+        catch (Proving.Replay.ReplayChallengeFormatException e)
+        {
+            throw new RpcException(RpcErrorCode.DeserializationError, $"submitfraudproof: fraud proof decode failed: {e.Message}");
+        }
+        var commitment = new Hash256(challenge.ProofCommitment);
+        var blocks = node.Chain.FindByProofCommitment(commitment);
+        if (blocks.Count == 0)
+            throw new RpcException(RpcErrorCode.InvalidAddressOrKey,
+                $"submitfraudproof: no stored block has proof commitment {RpcJson.ByteOrderHex(commitment)}: the proof is not bound to a block this node knows");
+        // One header fixes its commitment and the commitment fixes B (the header prefix), so in practice there is one block.
+        var (hash, height, header) = blocks[0];
+        Proving.Replay.ChallengeVerdict verdict;
+        try
+        {
+            verdict = node.Verifier.CheckFraudProof(challenge, header, height); // a one-step replay, outside the chainstate lock
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(RpcErrorCode.MiscError, $"submitfraudproof: {e.Message}");
+        }
+        if (!verdict.Confirmed)
+            throw new RpcException(RpcErrorCode.VerifyRejected, $"submitfraudproof: block {hash}: {verdict.Message}");
+        var violation = new RuleViolation("bad-proof-replay",
+            $"block {hash} at height {height}: fraud proof confirmed at step {challenge.Step} ({challenge.Reason.Code()}): {verdict.Message}");
+        node.Chain.InvalidateBlock(hash, violation);
+        var tip = node.Chain.Tip;
+        return new JsonObject
+        {
+            ["hash"] = hash.ToString(),
+            ["height"] = height,
+            ["confirmed"] = true,
+            ["step"] = challenge.Step,
+            ["reason"] = violation.Reason,
+            ["message"] = violation.Message,
+            ["tip"] = tip.Hash.ToString(),
+            ["tipheight"] = tip.Height,
         };
     }
 

@@ -37,7 +37,6 @@ internal static class LedgerFixtures
             Bech32Hrp = "tcrt",
             DefaultRpcPort = 1,
             Models = new Dictionary<Hash256, RegisteredModel>(),
-            ProofWindowSize = 16,
             ModelNormaliser = 1,
         };
     }

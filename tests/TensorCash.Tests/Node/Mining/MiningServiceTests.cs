@@ -40,15 +40,22 @@ public class MiningServiceTests
 
         Assert.That(chain.Tip.Height, Is.EqualTo(3));
         Assert.That(mined.Select(m => m.Height), Is.EqualTo(new[] { 1, 2, 3 }));
-        var fromBlocks = new List<int>();
+        // One window per block: its prompt is the job's prompt and everything the model saw before it (earlier salts and
+        // windows, winning or not), and the context then holds this window's salt and tokens.
         for (int h = 1; h <= 3; h++)
         {
             var transcript = TranscriptCodec.Decode(chain.GetBlock(chain.GetBlockHash(h)!.Value)!.Proof);
-            Assert.That(transcript.Header.Prompt, Is.EqualTo(job.Prompt.Concat(job.Generated.Take(transcript.Header.Prompt.Length - job.Prompt.Length))),
-                $"block {h} continues the user's text");
-            fromBlocks.AddRange(transcript.Steps.Select(s => s.Token));
+            var prompt = transcript.Header.Prompt;
+            int before = prompt.Length - job.Prompt.Length;
+            Assert.That(prompt, Is.EqualTo(job.Prompt.Concat(job.Context.Take(before))), $"block {h} continues the user's text");
+            int salt = transcript.Header.Profile.SaltTokens;
+            Assert.That(job.Context.Skip(before).Take(salt), Is.EqualTo(TensorCash.Proof.ProofSalt.ModelPrompt(transcript.Header).Skip(prompt.Length)),
+                $"block {h}: the chain-bound salt follows the prompt");
+            Assert.That(job.Context.Skip(before + salt).Take(transcript.Steps.Count), Is.EqualTo(transcript.Steps.Select(s => s.Token)),
+                $"block {h}: its window is the job's text after the salt");
         }
-        Assert.That(job.Generated.Take(fromBlocks.Count), Is.EqualTo(fromBlocks));
+        Assert.That(job.Generated, Is.EqualTo(job.Context.Where((_, i) => i % (ChainParams.Regtest.ProofWindowSize + 4) >= 4)),
+            "the user's text is the context without the salts");
     }
 
     [Test]
@@ -89,5 +96,27 @@ public class MiningServiceTests
         service.MineBlocks(2);
         Assert.That(completed, Is.SameAs(job));
         Assert.That(job.Generated.Count, Is.GreaterThanOrEqualTo(16));
+    }
+
+    [Test]
+    public void AMinerPromptPolicyKeepsTheMostRecentTokens()
+    {
+        using var chain = OpenChain();
+        var service = new MiningService(chain, ChainParams.Regtest, _model, CoinbaseOnly) { PromptTokens = 8 };
+        var job = service.Submit([1, 2, 3, 4, 5, 6], maxTokens: 10_000);
+        service.MineBlocks(2);
+        var transcripts = Enumerable.Range(1, 2).Select(h => TranscriptCodec.Decode(chain.GetBlock(chain.GetBlockHash(h)!.Value)!.Proof)).ToList();
+        var second = transcripts[1];
+        Assert.That(transcripts[0].Header.Prompt.Take(6), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6 }), "the first attempt starts from the whole (short) prompt");
+        // The second attempt starts from the last 8 tokens; its later windows continue that context (salt and window each),
+        // so the winning window's prompt is 8 tokens plus whole windows. Uncapped it would be 6 plus whole windows.
+        int perWindow = second.Header.Profile.SaltTokens + second.Header.Profile.WindowSize;
+        int length = second.Header.Prompt.Length;
+        Assert.That((length - 8) % perWindow, Is.EqualTo(0), $"prompt of {length} tokens: 8 plus whole windows");
+        // The prompt is the text just before block 2's salt and window.
+        int[] text = [.. job.Prompt, .. job.Context];
+        int[] saltAndWindow = [.. TensorCash.Proof.ProofSalt.ModelPrompt(second.Header).Skip(length), .. second.Steps.Select(s => s.Token)];
+        int at = Enumerable.Range(0, text.Length - saltAndWindow.Length + 1).Single(i => text.AsSpan(i, saltAndWindow.Length).SequenceEqual(saltAndWindow));
+        Assert.That(second.Header.Prompt, Is.EqualTo(text[(at - length)..at]));
     }
 }

@@ -10,14 +10,18 @@ namespace TensorCash.Tests.Node.Mining;
 /// <summary>Mines real regtest blocks on builtin:tiny for tests: coinbase to OP_TRUE, proof by the real miner.</summary>
 internal static class RegtestMining
 {
-    public static readonly DecodeParameters Decode = new(65536, 40, DecodeParameters.TopPOffQ32);
-    public const int Evidence = 40;
+    /// <summary>builtin:tiny's pinned regtest profile: what every block on it must be mined with.</summary>
+    public static ProofProfile Profile => ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId].Profile;
+
+    /// <summary>The pinned profile with one field changed (for blocks the profile rule must reject).</summary>
+    public static ProofProfile WithWindow(int windowSize) =>
+        new(Profile.Decode, Profile.EvidenceCount, windowSize, Profile.Precision, Profile.VocabSize, Profile.SaltTokens, Profile.MaxPromptTokens, Profile.CeilingQ32);
 
     public static Transaction Coinbase(int height, long value, uint extraNonce = 0) =>
         BlockTemplateBuilder.Coinbase(height, extraNonce, [0x51], value);
 
     public static MiningOutcome Mine(InferenceModel model, BlockHeader parent, int height, IReadOnlyList<Transaction>? spends = null,
-        int windowSize = 0, uint extraNonce = 0)
+        ProofProfile? profile = null, uint extraNonce = 0, int[]? prompt = null)
     {
         var parameters = ChainParams.Regtest;
         for (uint attempt = 0; ; attempt++)
@@ -26,8 +30,8 @@ internal static class RegtestMining
             var root = MerkleTree.BlockRoot(txs, out _);
             var candidate = CandidateHeader.Create(parameters, parent, height, parent.Time, parent.Time + parameters.TargetSpacingSeconds,
                 model.Id, root, txs);
-            var miner = new BlockMiner(model.Generator, PrecisionTag.F32, windowSize == 0 ? parameters.ProofWindowSize : windowSize, Evidence);
-            var outcome = miner.Mine(candidate, [72, 101, 108, 108, 111], Decode, maxWindows: 16, CancellationToken.None);
+            var miner = new BlockMiner(model.Generator, profile ?? Profile);
+            var outcome = miner.Mine(candidate, prompt ?? [72, 101, 108, 108, 111], maxWindows: 16, CancellationToken.None);
             if (outcome.Block is not null) return outcome;
         }
     }

@@ -141,8 +141,8 @@ public class MiningRpcTests
         var target = BigInteger.Parse("0" + (string)template["target"]!, NumberStyles.HexNumber);
         Assert.That(target, Is.EqualTo(CompactBits.DecodeTarget(uint.Parse((string)template["adjbits"]!, NumberStyles.HexNumber))));
 
-        var miner = new BlockMiner(node.Host.MiningModel.Generator, PrecisionTag.F32, (int)template["windowsize"]!, RegtestMining.Evidence);
-        var outcome = miner.Mine(new BlockCandidate(header, transactions, height, target), [1, 2, 3], RegtestMining.Decode, maxWindows: 32, CancellationToken.None);
+        var miner = new BlockMiner(node.Host.MiningModel.Generator, RegtestMining.Profile);
+        var outcome = miner.Mine(new BlockCandidate(header, transactions, height, target), [1, 2, 3], maxWindows: 32, CancellationToken.None);
         Assert.That(outcome.Block, Is.Not.Null, "a regtest block takes about two windows");
         Assert.That(node.Call("submitblock", Hex(outcome.Block!)), Is.Null);
         Assert.That(node.Host.Chain.Tip.Height, Is.EqualTo(2));
@@ -186,8 +186,8 @@ public class MiningRpcTests
         var stats = steps[0].Statistics;
         steps[0] = steps[0] with { Statistics = stats with { SketchBits = stats.SketchBits.Select(b => b ^ 1u).ToArray() } };
         var edited = transcript with { Steps = steps };
-        var windows = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Windows;
-        var forged = new Block(stored.Header with { ProofCommitment = new Hash256(windows[^1].ProofCommitment), Nonce = windows[^1].Nonce },
+        var window = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
+        var forged = new Block(stored.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce },
             stored.Transactions, TranscriptCodec.Encode(edited));
         var replay = node.Call("verifyblockproof", Hex(forged))!;
         Assert.That((bool)replay["valid"]!, Is.False);

@@ -1,0 +1,178 @@
+using System.Numerics;
+using NUnit.Framework;
+using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
+using TensorCash.Node.Hosting;
+using TensorCash.Node.Mining;
+using TensorCash.Node.Rpc;
+using TensorCash.Proof.Transcript;
+using TensorCash.Proof.Verification;
+using TensorCash.Proving.Replay;
+using TensorCash.Tests.Node.Hosting;
+using TensorCash.Tests.Node.Mining;
+
+namespace TensorCash.Tests.Node.Rpc;
+
+/// <summary>
+/// Objective verdicts through a node: a sampled node that missed an edited step is corrected by a full node's fraud
+/// proof; a forged or unbound fraud proof changes nothing; a node without the model shows blocks as unverified; and
+/// the replay does not block RPC.
+/// </summary>
+public class ProofVerdictRpcTests
+{
+    private InferenceModel _fullNodeModel = null!; // the challenger's own copy of builtin:tiny
+
+    [OneTimeSetUp]
+    public void LoadModel() => _fullNodeModel = InferenceModel.Load("builtin:tiny", 1, ChainParams.Regtest);
+
+    [OneTimeTearDown]
+    public void DisposeModel() => _fullNodeModel.Dispose();
+
+    private static string Hex(Block block) => Convert.ToHexStringLower(block.Serialize());
+
+    /// <summary>
+    /// An honest block on <paramref name="parent"/> with one step's sketch edited so that tier 1 still passes, the header
+    /// still meets its target, and <paramref name="verifier"/> does not sample the edited step.
+    /// </summary>
+    private static (Block Block, int Step) EditedBlockMissedBy(BlockProofVerifier verifier, InferenceModel model, BlockHeader parent, int height)
+    {
+        for (uint extraNonce = 0; ; extraNonce++)
+        {
+            var honest = RegtestMining.Mine(model, parent, height, extraNonce: 100 + extraNonce).Block!;
+            var transcript = TranscriptCodec.Decode(honest.Proof);
+            var target = CompactBits.DecodeTarget(honest.Header.AdjBits)!.Value;
+            for (int step = 0; step < transcript.Steps.Count; step++)
+            {
+                var steps = transcript.Steps.ToArray();
+                var stats = steps[step].Statistics;
+                steps[step] = steps[step] with { Statistics = stats with { SketchBits = stats.SketchBits.Select(b => b ^ 1u).ToArray() } };
+                var edited = transcript with { Steps = steps };
+                var window = Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
+                var header = honest.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce };
+                if (header.Hash.ToBigInteger() > target) continue;
+                var block = new Block(header, honest.Transactions, TranscriptCodec.Encode(edited));
+                if (ReplayPositions.Derive(verifier.PositionSeed(block), steps.Length, verifier.ReplayPositions).Contains(step)) continue;
+                return (block, step);
+            }
+        }
+    }
+
+    /// <summary>What a full node builds after its replay rejected <paramref name="block"/>: the encoded challenge of the first bad step.</summary>
+    private byte[] FraudProof(Block block)
+    {
+        var transcript = TranscriptCodec.Decode(block.Proof);
+        var report = Tier2Verifier.Check(transcript, _fullNodeModel.ReplayTransformer, new Tier2Options());
+        Assert.That(report.Accepted, Is.False, "the full replay rejects the block");
+        return ReplayChallengeCodec.Encode(ChallengeBuilder.Build(transcript, report.Rejections[0], _fullNodeModel.ReplayTransformer));
+    }
+
+    [Test]
+    public async Task AFraudProofFromAFullNodeInvalidatesABlockASampledNodeAccepted()
+    {
+        await using var node = TestNode.Open(new NodeOptions { Network = Network.Regtest, ReplayPositions = 2 });
+        var honest = node.Host.Generate(1, MaturedChain.OpTrue)[0];
+        var parent = node.Host.Chain.GetHeader(honest.Hash)!;
+        var (edited, step) = EditedBlockMissedBy(node.Host.Verifier, node.Host.MiningModel, parent, 2);
+
+        Assert.That(node.Call("submitblock", Hex(edited)), Is.Null, $"the sampled node did not replay step {step}: it accepts");
+        Assert.That(node.Host.Chain.Tip.Hash, Is.EqualTo(edited.Header.Hash));
+        Assert.That(new BlockProofVerifier(ChainParams.Regtest, [_fullNodeModel]).Verify(edited, 2)?.Reason, Is.EqualTo("bad-proof-replay"),
+            "a full node rejects the same block");
+
+        var result = node.Call("submitfraudproof", Convert.ToHexStringLower(FraudProof(edited)))!;
+        Assert.That((bool)result["confirmed"]!, Is.True);
+        Assert.That((string)result["hash"]!, Is.EqualTo(edited.Header.Hash.ToString()));
+        Assert.That((int)result["step"]!, Is.EqualTo(step));
+        Assert.That((string)result["reason"]!, Is.EqualTo("bad-proof-replay"));
+        Assert.That((string)result["tip"]!, Is.EqualTo(honest.Hash.ToString()), "the tip moved back to the best valid chain");
+        Assert.That(node.Host.Chain.Tip.Hash, Is.EqualTo(honest.Hash));
+        Assert.That((string)node.Call("getblockheader", edited.Header.Hash.ToString())!["status"]!, Is.EqualTo("invalid"));
+        Assert.That((string?)node.Call("submitblock", Hex(edited)), Is.EqualTo("duplicate-invalid"));
+        Assert.That(node.Call("getchaintips")!.AsArray().Single(t => (string)t!["hash"]! == edited.Header.Hash.ToString())!["status"]!.GetValue<string>(),
+            Is.EqualTo("invalid"));
+    }
+
+    [Test]
+    public async Task AForgedOrUnboundFraudProofCannotInvalidateAnHonestBlock()
+    {
+        await using var node = TestNode.Open();
+        var hash = node.Host.Generate(1, MaturedChain.OpTrue)[0].Hash;
+        var block = node.Host.Chain.GetBlock(hash)!;
+        var transcript = TranscriptCodec.Decode(block.Proof);
+
+        // A claim that step 3's sketch does not replay, correctly bound to the block: the node's replay refutes it.
+        var forged = ChallengeBuilder.Build(transcript, new Rejection(RejectReason.SketchMismatch, 3, -1, "forged"), _fullNodeModel.ReplayTransformer);
+        var refuted = node.Fails("submitfraudproof", Convert.ToHexStringLower(ReplayChallengeCodec.Encode(forged)));
+        Assert.That(refuted.Code, Is.EqualTo(RpcErrorCode.VerifyRejected));
+        Assert.That(refuted.Message, Does.Contain("refuted").And.Contain("replay correctly"));
+
+        // Committed values that are not the block's: the leaf does not climb to the header's commitment.
+        var stats = forged.Committed.Statistics;
+        var unbound = forged with { Committed = forged.Committed with { Statistics = stats with { SketchBits = stats.SketchBits.Select(b => b ^ 1u).ToArray() } } };
+        var unboundError = node.Fails("submitfraudproof", Convert.ToHexStringLower(ReplayChallengeCodec.Encode(unbound)));
+        Assert.That(unboundError.Code, Is.EqualTo(RpcErrorCode.VerifyRejected));
+        Assert.That(unboundError.Message, Does.Contain("not bound"));
+
+        // Tolerant mode is an audit: it never invalidates a block.
+        var tolerant = node.Fails("submitfraudproof", Convert.ToHexStringLower(ReplayChallengeCodec.Encode(forged with { Mode = ComparisonMode.Tolerant })));
+        Assert.That(tolerant.Message, Does.Contain("exact-mode"));
+
+        // A commitment no stored block carries.
+        var unknown = node.Fails("submitfraudproof", Convert.ToHexStringLower(ReplayChallengeCodec.Encode(forged with { ProofCommitment = new byte[32] })));
+        Assert.That(unknown.Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey));
+        Assert.That(node.Fails("submitfraudproof", "00").Code, Is.EqualTo(RpcErrorCode.DeserializationError));
+
+        Assert.That(node.Host.Chain.Tip.Hash, Is.EqualTo(hash));
+        Assert.That((string)node.Call("getblockheader", hash.ToString())!["status"]!, Is.EqualTo("active"));
+    }
+
+    [Test]
+    public async Task ANodeWithoutTheModelShowsTheBlockAsUnverified()
+    {
+        await using var miner = TestNode.Open();
+        var hash = miner.Host.Generate(1, MaturedChain.OpTrue)[0].Hash;
+        var block = miner.Host.Chain.GetBlock(hash)!;
+
+        await using var node = TestNode.Open(new NodeOptions { Network = Network.Regtest, VerifyWithoutModels = true });
+        Assert.That((string?)node.Call("submitblock", Hex(block)), Is.EqualTo("proof-unverified"));
+        Assert.That(node.Host.Chain.Tip.Height, Is.EqualTo(0), "not connected, so not mined on");
+        var header = node.Call("getblockheader", hash.ToString())!;
+        Assert.That((string)header["status"]!, Is.EqualTo("unverified"));
+        Assert.That((string)header["reason"]!, Is.EqualTo("proof-unverified"));
+        Assert.That((int)header["height"]!, Is.EqualTo(1));
+        var tip = node.Call("getchaintips")!.AsArray().Single(t => (string)t!["hash"]! == hash.ToString())!;
+        Assert.That((string)tip["status"]!, Is.EqualTo("unverified"));
+        Assert.That((int)tip["branchlen"]!, Is.EqualTo(1));
+        Assert.That(node.Host.Chain.GetBlockStatus(hash), Is.Null, "not marked invalid");
+        var verdict = node.Call("verifyblockproof", Hex(block))!;
+        Assert.That((bool)verdict["valid"]!, Is.False);
+        Assert.That((bool)verdict["tier1"]!["ok"]!, Is.True);
+        Assert.That((string)verdict["tier2"]!["reason"]!, Is.EqualTo("model-not-held"));
+    }
+
+    [Test]
+    public async Task GetBlockCountAnswersWhileAReplayRuns()
+    {
+        await using var miner = TestNode.Open();
+        var block = miner.Host.Chain.GetBlock(miner.Host.Generate(1, MaturedChain.OpTrue)[0].Hash)!;
+
+        await using var node = TestNode.Open();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        node.Host.Verifier.ReplayStarting += _ =>
+        {
+            entered.Set();
+            release.Wait(); // holds the replay open for as long as the test needs
+        };
+        var submit = Task.Run(() => node.Call("submitblock", Hex(block)));
+        Assert.That(entered.Wait(TimeSpan.FromSeconds(60)), "the replay started");
+        var count = Task.Run(() => (int)node.Call("getblockcount")!);
+        Assert.That(count.Wait(TimeSpan.FromSeconds(30)), Is.True, "getblockcount completed during the replay");
+        Assert.That(count.Result, Is.EqualTo(0));
+        Assert.That(submit.IsCompleted, Is.False, "the replay was still running");
+        release.Set();
+        Assert.That(await submit, Is.Null);
+        Assert.That((int)node.Call("getblockcount")!, Is.EqualTo(1));
+    }
+}
