@@ -39,7 +39,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
     public const long FeeRatePerKilobyte = 2_000;
     /// <summary>
     /// The demo miner keeps the last 256 tokens of the text as each window's prompt (the rules allow 1024): every
-    /// attempt and every replay prefills the prompt, and at 1024 tokens 101 blocks do not fit the demo's minute on 2 cores.
+    /// verification replay prefills its block's prompt, and the demo replays each of its 101 blocks twice.
     /// </summary>
     public const int DemoPromptTokens = 256;
 

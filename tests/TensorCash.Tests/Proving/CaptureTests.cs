@@ -121,6 +121,33 @@ public class CaptureTests
     }
 
     [Test]
+    public void EveryAttemptOfAContinuedRunIsTheProofOfItsOwnPrompt()
+    {
+        // ProveUntil keeps one KV cache across attempts and feeds only each new salt and window; with a prompt cap of 30
+        // the text outgrows the cap after two attempts and the cache restarts from the last 15 tokens. Either way each
+        // attempt must be, bit for bit, the single-window proof of the prompt it declares.
+        using var tiny = new BuiltinTiny();
+        var prover = new ProofGenerator(tiny.Transformer, ModelIdentity.Compute(tiny.Weights));
+        var profile = new ProofProfile(new DecodeParameters(52429, 40, 4080218931, 72090, 24), 40, 5, PrecisionTag.F32, BuiltinModels.TinyVocabSize, 4, 30);
+        int seen = 0;
+        var run = prover.ProveUntil(new ProveRequest(Prompt, profile, Binding, 6), _ => ++seen == 6);
+        Assert.That(run.Attempts, Is.EqualTo(6));
+
+        var prompt = Prompt;
+        ProveResult alone = null!;
+        for (int attempt = 0; attempt < 6; attempt++)
+        {
+            alone = prover.Prove(new ProveRequest(prompt, profile, Binding));
+            var tokens = alone.Transcript.Steps.Select(s => s.Token).ToArray();
+            Assert.That(run.Generated.Skip(5 * attempt).Take(5), Is.EqualTo(tokens), $"attempt {attempt + 1}");
+            int[] next = [.. ProofSalt.ModelPrompt(alone.Transcript.Header), .. tokens];
+            prompt = next.Length <= 30 ? next : next[^15..];
+        }
+        Assert.That(TranscriptCodec.Encode(run.Winner!.Transcript), Is.EqualTo(TranscriptCodec.Encode(alone.Transcript)));
+        Assert.That(run.Winner.Window.ProofCommitment, Is.EqualTo(alone.Window.ProofCommitment));
+    }
+
+    [Test]
     public void ModelIdIsStableAndChangesWithTheWeights()
     {
         using var a = new BuiltinTiny();
