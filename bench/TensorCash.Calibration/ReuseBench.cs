@@ -63,7 +63,7 @@ public sealed class ReuseBench(CalibrationOptions options)
         int attempts = options.Reuse;
 
         // Cheapest eligible layouts under the 0.85 ceiling: the fewest free positions, last in the window (so a divergence
-        // costs as little as possible), with b = 2 (π = 1/2, 2^R distinct windows) or b = 31 (π = 1/31, the most top-p 0.95 keeps of 32 ties... R = 10).
+        // costs as little as possible), with b = 2 (π = 1/2: R = 20, 2^20 distinct windows) or b = 31 (31 ties, of which top-p 0.95 keeps 30: π = 1/30, R = 10).
         int r2 = FreePositions(2), r31 = FreePositions(31);
         var tail2 = new Pattern($"deterministic, then the last {r2} positions 2-way", j => j >= w - r2 ? 2 : 1);
         var tail31 = new Pattern($"deterministic, then the last {r31} positions 31-way (top-p keeps 30)", j => j >= w - r31 ? 31 : 1);
