@@ -25,6 +25,14 @@ public sealed class CalibrationRun(CalibrationOptions options)
     private const int PromptTokens = 8;
     private static readonly DecodeParameters Decode = new(temperatureQ16: 52429 /* 0.8 */, topK: 20,
         topPQ32: 4080218931UL /* 0.95 */, repetitionPenaltyQ16: 72090 /* 1.1 */, penaltyLastN: 64);
+    private const int SaltTokens = 4, PromptCap = 256;
+
+    /// <summary>The calibration chain's pinned profile (what a registration would pin for this model).</summary>
+    private ProofProfile Profile => Pinned(Decode, options.Evidence, options.WindowSize);
+
+    private static ProofProfile Pinned(DecodeParameters decode, int evidence, int window, PrecisionTag precision = PrecisionTag.F32,
+        int salt = SaltTokens, int cap = PromptCap, ulong ceiling = EntropyCeiling.DefaultCeilingQ32) =>
+        new(decode, evidence, window, precision, Spec.VocabSize, salt, cap, ceiling);
 
     private readonly Dictionary<string, AttackTally> _tallies = [];
     private readonly List<double> _generateMs = [], _tier1Ms = [], _tier2Ms = [];
@@ -37,14 +45,15 @@ public sealed class CalibrationRun(CalibrationOptions options)
         var identity = ModelIdentity.Compute(honestWeights);
         using var honest = Transformer.Create(honestWeights, options.Threads);
         using var verifier = Transformer.Create(honestWeights, options.Threads);
-        var known = identity.ToKnownModel();
+        // As on a chain: the verifier knows the model's pinned profile and rejects any other.
+        var known = identity.ToKnownModel() with { Profile = Profile };
         var rng = new SplitMix64(20261122);
 
         progress.WriteLine($"honest: {options.Honest} windows of {options.WindowSize} tokens");
         var honestProver = new ProofGenerator(honest, identity);
         for (int i = 0; i < options.Honest; i++)
         {
-            var request = NewRequest(ref rng, windows: 1);
+            var request = NewRequest(ref rng);
             var sw = Stopwatch.StartNew();
             var proof = honestProver.Prove(request);
             _generateMs.Add(sw.Elapsed.TotalMilliseconds);
@@ -66,7 +75,7 @@ public sealed class CalibrationRun(CalibrationOptions options)
 
         // Transcript-level attacks on honest runs.
         SteeredLogitAttack(honest, identity, known, verifier, ref rng, progress);
-        TranscriptAttack("token does not match its draw", honestProver, known, verifier, ref rng, progress, 1, (t, r, b) =>
+        TranscriptAttack("token does not match its draw", honestProver, known, verifier, ref rng, progress, (t, r, b) =>
         {
             var steps = t.Steps.ToArray();
             int s = (int)(r.Next() % (ulong)steps.Length);
@@ -74,7 +83,7 @@ public sealed class CalibrationRun(CalibrationOptions options)
             steps[s] = steps[s] with { Token = other };
             return (TranscriptCodec.Encode(t with { Steps = steps }), b);
         });
-        TranscriptAttack("wrong B, v, T or dt (cycled)", honestProver, known, verifier, ref rng, progress, 1, (t, r, b) =>
+        TranscriptAttack("wrong B, v, T or dt (cycled)", honestProver, known, verifier, ref rng, progress, (t, r, b) =>
         {
             // The miner bound its run to other chain state than the block it claims; the node expects `b`.
             var h = t.Header;
@@ -83,50 +92,54 @@ public sealed class CalibrationRun(CalibrationOptions options)
                 0 => h with { Binding = new ChainBinding(RandomBytes(r, 32), b.VdfOutput, b.VdfTick) },
                 1 => h with { Binding = new ChainBinding(b.HeaderBinding, RandomBytes(r, 32), b.VdfTick) },
                 2 => h with { Binding = new ChainBinding(b.HeaderBinding, b.VdfOutput, b.VdfTick + 1) },
-                _ => h with { Precision = PrecisionTag.BF16 },
+                _ => h with { Profile = Pinned(Decode, options.Evidence, options.WindowSize, PrecisionTag.BF16) },
             };
             return (TranscriptCodec.Encode(t with { Header = wrong }), b);
         });
-        TranscriptAttack("transcript replayed under a new binding", honestProver, known, verifier, ref rng, progress, 1, (t, r, _) =>
+        TranscriptAttack("transcript replayed under a new binding", honestProver, known, verifier, ref rng, progress, (t, r, _) =>
         {
             var fresh = new ChainBinding(RandomBytes(r, 32), new byte[32], 0);
             return (TranscriptCodec.Encode(t with { Header = t.Header with { Binding = fresh } }), fresh);
         });
-        TranscriptAttack("windows reordered, truncated or padded (cycled)", honestProver, known, verifier, ref rng, progress, 2, (t, r, b) =>
+        TranscriptAttack("steps reordered, truncated or padded (cycled)", honestProver, known, verifier, ref rng, progress, (t, r, b) =>
         {
-            int w = t.Header.WindowSize;
-            var steps = t.Steps.ToList();
-            List<TranscriptStep> edited = (r.Next() % 3) switch
+            // One window per proof (v2): the old attack on the window chain becomes an attack on the steps of the one window.
+            int w = t.Steps.Count;
+            var bytes = TranscriptCodec.Encode(t);
+            int tail = StepsBytes(t.Steps.Skip(w - w / 2), t.Header.EvidenceCount);
+            return ((r.Next() % 3) switch
             {
-                0 => [.. steps.Skip(w), .. steps.Take(w)],
-                1 => steps.Take(steps.Count - w / 2).ToList(),
-                _ => [.. steps, .. steps.Skip(steps.Count - w / 2)],
-            };
-            return (TranscriptCodec.Encode(t with { Steps = edited }), b);
+                0 => TranscriptCodec.Encode(t with { Steps = [.. t.Steps.Skip(w / 2), .. t.Steps.Take(w / 2)] }), // halves swapped
+                1 => bytes[..^tail], // last W/2 steps cut off
+                _ => [.. bytes, .. bytes[^tail..]], // last W/2 steps again, as extra steps (or an earlier window) after the window
+            }, b);
         });
-        TranscriptAttack("non-canonical encoding (cycled)", honestProver, known, verifier, ref rng, progress, 1, (t, r, b) =>
+        TranscriptAttack("non-canonical encoding (cycled)", honestProver, known, verifier, ref rng, progress, (t, r, b) =>
         {
             var bytes = TranscriptCodec.Encode(t);
             if (r.Next() % 2 == 0) return ([.. bytes, 0], b); // trailing byte
-            // Swap the first two evidence candidates of step 0: same set, non-canonical order.
-            int stepBytes = TranscriptCodec.StepBytes(t.Header.EvidenceCount);
-            int step0 = bytes.Length - t.Steps.Count * stepBytes, c0 = step0 + 4;
-            var copy = (byte[])bytes.Clone();
-            bytes.AsSpan(c0, 8).CopyTo(copy.AsSpan(c0 + 8, 8));
-            bytes.AsSpan(c0 + 8, 8).CopyTo(copy.AsSpan(c0, 8));
-            return (copy, b);
+            // Step 0's first one-byte evidence id gap written as a two-byte LEB128 (same value, overlong form).
+            int gapAt = bytes.Length - StepsBytes(t.Steps, t.Header.EvidenceCount) + 4;
+            while (bytes[gapAt] >= 0x80) // a multi-byte gap: skip to the byte after its last (the last has the high bit clear)
+            {
+                while (bytes[gapAt] >= 0x80) gapAt++;
+                gapAt++;
+            }
+            byte gap = bytes[gapAt];
+            return ([.. bytes[..gapAt], (byte)(gap | 0x80), 0, .. bytes[(gapAt + 1)..]], b);
         });
-        GreedyAttack(honestProver, known, verifier, ref rng, progress);
+        ProfileAttack(honest, identity, known, verifier, ref rng, progress);
+        SharpenedAttack(honest, identity, known, verifier, ref rng, progress);
 
         return Format(identity);
     }
 
-    private ProveRequest NewRequest(ref SplitMix64 rng, int windows, DecodeParameters? decode = null)
+    private ProveRequest NewRequest(ref SplitMix64 rng, ProofProfile? profile = null)
     {
         var prompt = new int[PromptTokens];
         for (int i = 0; i < prompt.Length; i++) prompt[i] = (int)(rng.Next() % (ulong)Spec.VocabSize);
         var binding = new ChainBinding(RandomBytes(ref rng, 32), RandomBytes(ref rng, 32), rng.Next() % 1_000_000);
-        return new ProveRequest(prompt, decode ?? Decode, binding, PrecisionTag.F32, options.WindowSize, windows, options.Evidence);
+        return new ProveRequest(prompt, profile ?? Profile, binding);
     }
 
     private static byte[] RandomBytes(SplitMix64Box rng, int n)
@@ -197,7 +210,7 @@ public sealed class CalibrationRun(CalibrationOptions options)
         var prover = new ProofGenerator(cheat, declared);
         for (int i = 0; i < options.PerAttack; i++)
         {
-            var request = NewRequest(ref rng, windows: 1);
+            var request = NewRequest(ref rng);
             Record(name, Verify(TranscriptCodec.Encode(prover.Prove(request).Transcript), request.Binding, known, verifier));
         }
         progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
@@ -214,46 +227,108 @@ public sealed class CalibrationRun(CalibrationOptions options)
         var prover = new ProofGenerator(honest, identity);
         for (int i = 0; i < options.PerAttack; i++)
         {
-            var request = NewRequest(ref rng, windows: 1);
-            var sampler = prover.CreateSampler(request);
+            var request = NewRequest(ref rng);
+            var sampler = prover.CreateSampler(request.Prompt, request.Profile, request.Binding);
             var steering = new SteeringSampler(sampler, stepToSteer: (int)(rng.Next() % (ulong)options.WindowSize));
-            new Generator(honest).Generate(new GenerationRequest(request.Prompt, steering, request.TotalTokens), null);
+            new Generator(honest).Generate(new GenerationRequest(sampler.ModelPrompt, steering, request.Profile.WindowSize), null);
             Record(name, Verify(TranscriptCodec.Encode(sampler.ToTranscript()), request.Binding, known, verifier));
         }
         progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
     }
 
     private void TranscriptAttack(string name, ProofGenerator prover, KnownModel known, Transformer verifier, ref SplitMix64 rng,
-        TextWriter progress, int windows, Func<ProofTranscript, SplitMix64Box, ChainBinding, (byte[] Encoded, ChainBinding Expected)> edit)
+        TextWriter progress, Func<ProofTranscript, SplitMix64Box, ChainBinding, (byte[] Encoded, ChainBinding Expected)> edit)
     {
         var box = new SplitMix64Box(rng.Next());
         for (int i = 0; i < options.PerAttack; i++)
         {
-            var request = NewRequest(ref rng, windows);
+            var request = NewRequest(ref rng);
             var (encoded, expected) = edit(prover.Prove(request).Transcript, box, request.Binding);
             Record(name, Verify(encoded, expected, known, verifier));
         }
         progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
     }
 
-    /// <summary>Greedy-like decoding (top-k 1 at the lowest allowed temperature): every window is too predictable to mine.</summary>
-    private void GreedyAttack(ProofGenerator prover, KnownModel known, Transformer verifier, ref SplitMix64 rng, TextWriter progress)
+    /// <summary>
+    /// Issue 10 item 1 (free nonce from the decode settings) and the old greedy attack: real inference on the honest model,
+    /// but under a profile that differs from the pinned one in one field (cycled over every field the miner could pick,
+    /// greedy decoding included). Each run is honest work under other settings; the only defect is the profile.
+    /// </summary>
+    private void ProfileAttack(Transformer honest, ModelIdentity identity, KnownModel known, Transformer verifier, ref SplitMix64 rng, TextWriter progress)
     {
-        const string name = "greedy low-entropy window";
-        var greedy = new DecodeParameters(temperatureQ16: DecodeParameters.MinTemperatureQ16, topK: 1, topPQ32: DecodeParameters.TopPOffQ32);
+        const string name = "decode settings, K, W, S, cap, ceiling or dt off the pinned profile (cycled; greedy included)";
+        int k = options.Evidence, w = options.WindowSize;
+        var d = Decode;
+        ProofProfile[] variants =
+        [
+            Pinned(new DecodeParameters(d.TemperatureQ16 + 1, d.TopK, d.TopPQ32, d.RepetitionPenaltyQ16, d.PenaltyLastN), k, w),
+            Pinned(new DecodeParameters(d.TemperatureQ16, d.TopK - 1, d.TopPQ32, d.RepetitionPenaltyQ16, d.PenaltyLastN), k, w),
+            Pinned(new DecodeParameters(d.TemperatureQ16, d.TopK, d.TopPQ32 - 1, d.RepetitionPenaltyQ16, d.PenaltyLastN), k, w),
+            Pinned(new DecodeParameters(d.TemperatureQ16, d.TopK, d.TopPQ32, d.RepetitionPenaltyQ16 + 1, d.PenaltyLastN), k, w),
+            Pinned(new DecodeParameters(d.TemperatureQ16, d.TopK, d.TopPQ32, d.RepetitionPenaltyQ16, d.PenaltyLastN + 1), k, w),
+            Pinned(d, k + 1, w),
+            Pinned(d, k, w + 1),
+            Pinned(d, k, w, salt: SaltTokens + 1),
+            Pinned(d, k, w, cap: PromptCap + 1),
+            Pinned(d, k, w, ceiling: EntropyCeiling.DefaultCeilingQ32 + 1),
+            Pinned(d, k, w, PrecisionTag.BF16),
+            Pinned(new DecodeParameters(DecodeParameters.MinTemperatureQ16, 1, DecodeParameters.TopPOffQ32), k, w), // greedy
+        ];
+        var prover = new ProofGenerator(honest, identity);
         for (int i = 0; i < options.PerAttack; i++)
         {
-            var request = NewRequest(ref rng, windows: 1, greedy);
+            var request = NewRequest(ref rng, variants[i % variants.Length]);
             Record(name, Verify(TranscriptCodec.Encode(prover.Prove(request).Transcript), request.Binding, known, verifier));
         }
         progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
+    }
+
+    /// <summary>
+    /// The old greedy attack under a pinned profile: the miner cannot declare greedy settings, so it sharpens the
+    /// distribution itself (every logit x8 before capture, i.e. temperature 0.1 while 0.8 is declared) to get a
+    /// low-entropy, cheap-to-predict window. Tier 1 sees the ceiling if the window is peaked enough, tier 2 the logits.
+    /// </summary>
+    private void SharpenedAttack(Transformer honest, ModelIdentity identity, KnownModel known, Transformer verifier, ref SplitMix64 rng, TextWriter progress)
+    {
+        const string name = "logits x8 before capture (greedy-like window, pinned profile declared)";
+        var prover = new ProofGenerator(honest, identity);
+        for (int i = 0; i < options.PerAttack; i++)
+        {
+            var request = NewRequest(ref rng);
+            var sampler = prover.CreateSampler(request.Prompt, request.Profile, request.Binding);
+            new Generator(honest).Generate(new GenerationRequest(sampler.ModelPrompt, new ScalingSampler(sampler, 8f), request.Profile.WindowSize), null);
+            Record(name, Verify(TranscriptCodec.Encode(sampler.ToTranscript()), request.Binding, known, verifier));
+        }
+        progress.WriteLine($"{name}: detected {Tally(name).Detected}/{Tally(name).Runs}");
+    }
+
+    /// <summary>Encoded length of the given steps: token, LEB128 id gaps, K logits, statistics.</summary>
+    internal static int StepsBytes(IEnumerable<TranscriptStep> steps, int evidence)
+    {
+        int total = 0;
+        foreach (var step in steps)
+        {
+            total += 4 + 4 * evidence + StatisticsEncoding.ByteLength;
+            int previous = -1;
+            foreach (var c in step.Evidence.Candidates)
+            {
+                for (uint gap = (uint)(c.TokenId - previous - 1); ; gap >>= 7)
+                {
+                    total++;
+                    if (gap < 0x80) break;
+                }
+                previous = c.TokenId;
+            }
+        }
+        return total;
     }
 
     private string Format(ModelIdentity identity)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"model: random Llama, {Spec.Layers} layers, d_model {Spec.ModelDim}, {Spec.Heads}/{Spec.KvHeads} heads, d_ff {Spec.FeedForwardDim}, vocab {Spec.VocabSize}, F32 (id {identity.Hex[..16]}...)");
-        sb.AppendLine($"windows of {options.WindowSize} tokens after an {PromptTokens}-token prompt; evidence K={options.Evidence}; temperature 0.8, top-k 20, top-p 0.95, repetition penalty 1.1; {options.Threads} threads");
+        sb.AppendLine($"windows of {options.WindowSize} tokens after an {PromptTokens}-token prompt; evidence K={options.Evidence}; temperature 0.8, top-k 20, top-p 0.95, repetition penalty 1.1 over the last 64; salt {SaltTokens}, prompt cap {PromptCap}; {options.Threads} threads");
+        sb.AppendLine("proof format: transcript v2 (one window, pinned profile checked by tier 1, chain-bound salt, delta-coded evidence ids)");
         sb.AppendLine("verification: tier 1, then tier 2 exact at every position");
         sb.AppendLine();
         sb.AppendLine("| set | windows | rejected | rate | first reason codes |");
@@ -314,6 +389,19 @@ internal sealed class SteeringSampler(ITokenSampler inner, int stepToSteer) : IT
             else if (second < 0 || _buffer[v] > _buffer[second]) second = v;
         }
         _buffer[second] = _buffer[best] + 2f;
+        return inner.Sample(step, _buffer, context);
+    }
+}
+
+/// <summary>Multiplies every logit by a factor before the proof sampler sees it (a temperature the profile does not allow).</summary>
+internal sealed class ScalingSampler(ITokenSampler inner, float factor) : ITokenSampler
+{
+    private float[] _buffer = [];
+
+    public int Sample(int step, ReadOnlySpan<float> logits, ReadOnlySpan<int> context)
+    {
+        if (_buffer.Length != logits.Length) _buffer = new float[logits.Length];
+        for (int v = 0; v < logits.Length; v++) _buffer[v] = logits[v] * factor;
         return inner.Sample(step, _buffer, context);
     }
 }

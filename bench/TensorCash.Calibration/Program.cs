@@ -6,6 +6,12 @@
 //
 //   dotnet run -c Release --project bench/TensorCash.Calibration -- --model FILE [--rounds 9] [--positions 8] [--threads 2]
 //
+//   dotnet run -c Release --project bench/TensorCash.Calibration -- --reuse 20000 --window 64 [--tau-milli 100,250 --real-attempts 1000]
+//
+//   dotnet run -c Release --project bench/TensorCash.Calibration -- --costs [--model FILE] [--rounds 9] [--threads 2]
+//
+// The fourth form measures issue 10's costs (CostBench.cs): tier 1 per window, the penalty set per step, bytes per
+// token, tier-2 replay against generation. The third form simulates the best prefix-reuse attacker against the old (no salt) and new (salt) designs (ReuseBench.cs).
 // The second form measures cost on a real-sized model instead (RealModelCost.cs): capture overhead against plain
 // generation, and tier-1/tier-2 verification against generation of one 64-token window.
 //
@@ -15,5 +21,8 @@
 using TensorCash.Calibration;
 
 var options = CalibrationOptions.Parse(args);
-var report = options.Model is null ? new CalibrationRun(options).Run(Console.Error) : new RealModelCost(options).Run(Console.Error);
+var report = options.Costs ? new CostBench(options).Run(Console.Error)
+    : options.Reuse > 0 ? new ReuseBench(options).Run(Console.Error)
+    : options.Model is null ? new CalibrationRun(options).Run(Console.Error)
+    : new RealModelCost(options).Run(Console.Error);
 Console.WriteLine(report);

@@ -27,6 +27,8 @@ public sealed class RealModelCost(CalibrationOptions options)
     private const int PromptTokens = 8;
     private const int WindowSize = 64;
     private const int Evidence = 64;
+    private const int SaltTokens = 4, PromptCap = 1024;
+    private const int ModelPromptTokens = PromptTokens + SaltTokens;
     private static readonly DecodeParameters Decode = new(temperatureQ16: 52429 /* 0.8 */, topK: 40,
         topPQ32: 4080218931UL /* 0.95 */, repetitionPenaltyQ16: 72090 /* 1.1 */);
 
@@ -49,9 +51,10 @@ public sealed class RealModelCost(CalibrationOptions options)
         {
             var prompt = Enumerable.Range(0, PromptTokens).Select(_ => (int)(rng.Next() % (ulong)vocab)).ToArray();
             var binding = new ChainBinding(Bytes(ref rng), Bytes(ref rng), rng.Next() % 1_000_000);
-            var request = new ProveRequest(prompt, Decode, binding, PrecisionTag.F32, WindowSize, 1, Evidence);
+            var request = new ProveRequest(prompt, new ProofProfile(Decode, Evidence, WindowSize, PrecisionTag.F32, vocab, SaltTokens, PromptCap), binding);
             var sampling = new SamplingOptions { Temperature = 0.8f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.1f, Seed = rng.Next() };
-            var plain = new GenerationRequest(prompt, new StandardSampler(sampling), request.TotalTokens);
+            var plain = new GenerationRequest(ProofSalt.ModelPrompt(new TranscriptHeader(identity.Id, request.Profile, binding, prompt)),
+                new StandardSampler(sampling), WindowSize);
 
             ProveResult proof = null!;
             GenerationResult plainRun = null!;
@@ -68,18 +71,20 @@ public sealed class RealModelCost(CalibrationOptions options)
             if (!tier1.Accepted) throw new InvalidOperationException($"honest window rejected by tier 1: {tier1.Rejections[0]}");
             var transcript = TranscriptCodec.Decode(encoded);
             Replay("tier 2, every position", transcript, transformer, new Tier2Options());
+            // The verifier's private randomness seeds the sample (never a value from the proof: docs/protocol/security.md §4).
+            var positionSeed = Bytes(ref rng);
             Replay($"tier 2, S = {options.Positions}", transcript, transformer, new Tier2Options
             {
-                SampledPositions = options.Positions, PositionSeed = tier1.Windows[^1].ProofCommitment,
+                SampledPositions = options.Positions, PositionSeed = positionSeed,
             });
 
             // The bound: the replay context (prompt + 63 generated tokens) through the layers only, and with every row's logits.
-            int[] context = [.. prompt, .. proof.Transcript.Steps.Take(WindowSize - 1).Select(s => s.Token)];
+            int[] context = [.. ProofSalt.ModelPrompt(proof.Transcript.Header), .. proof.Transcript.Steps.Take(WindowSize - 1).Select(s => s.Token)];
             var logits = new float[context.Length * vocab];
             Add("prefill, no logits", Time(() => Prefill(transformer, context, LogitsMode.None, Memory<float>.Empty)));
             Add("prefill, logits at every row", Time(() => Prefill(transformer, context, LogitsMode.All, logits)));
             // The S-sampled replay's forward pass alone: the context up to the last checked step, logits at the checked rows.
-            int[] rows = ReplayPositions.Derive(tier1.Windows[^1].ProofCommitment, WindowSize, options.Positions).Select(s => PromptTokens - 1 + s).ToArray();
+            int[] rows = ReplayPositions.Derive(positionSeed, WindowSize, options.Positions).Select(s => ModelPromptTokens - 1 + s).ToArray();
             var rowLogits = new float[rows.Length * vocab];
             Add($"prefill, logits at the S = {options.Positions} rows", Time(() => Prefill(transformer, context[..(rows[^1] + 1)], LogitsMode.Rows, rowLogits, rows)));
             CaptureSteps(proof.Transcript.Header, new StandardSampler(sampling), logits, vocab);
@@ -97,14 +102,14 @@ public sealed class RealModelCost(CalibrationOptions options)
     private void CaptureSteps(TranscriptHeader header, StandardSampler plain, float[] logits, int vocab)
     {
         var proofSampler = new ProofSampler(header, new LogitSketch(vocab));
-        int[] context = header.Prompt;
+        int[] context = ProofSalt.ModelPrompt(header);
         Add("proof sampler step", Time(() =>
         {
-            for (int t = 0; t < WindowSize; t++) proofSampler.Sample(t, logits.AsSpan((PromptTokens - 1 + t) * vocab, vocab), context);
+            for (int t = 0; t < WindowSize; t++) proofSampler.Sample(t, logits.AsSpan((ModelPromptTokens - 1 + t) * vocab, vocab), context);
         }) / WindowSize);
         Add("plain sampler step", Time(() =>
         {
-            for (int t = 0; t < WindowSize; t++) plain.Sample(t, logits.AsSpan((PromptTokens - 1 + t) * vocab, vocab), context);
+            for (int t = 0; t < WindowSize; t++) plain.Sample(t, logits.AsSpan((ModelPromptTokens - 1 + t) * vocab, vocab), context);
         }) / WindowSize);
 
         // The parts: top K (the capture's and the engine's), statistics on the active ISA and on the scalar kernels.
@@ -113,7 +118,7 @@ public sealed class RealModelCost(CalibrationOptions options)
         var sketch = new LogitSketch(vocab);
         double PerRow(Action<int> row) => Time(() =>
         {
-            for (int t = 0; t < WindowSize; t++) row((PromptTokens - 1 + t) * vocab);
+            for (int t = 0; t < WindowSize; t++) row((ModelPromptTokens - 1 + t) * vocab);
         }) / WindowSize;
         Add("top-K", PerRow(o => TopK.Select(logits.AsSpan(o, vocab), Evidence, ids, values)));
         Add("statistics", PerRow(o => LogitStatistics.Compute(logits.AsSpan(o, vocab), 0, sketch)));
@@ -145,7 +150,7 @@ public sealed class RealModelCost(CalibrationOptions options)
     private string Format(string loadBefore, string loadAfter, string source)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"model: {source}; window of {WindowSize} tokens after a {PromptTokens}-token prompt, K = {Evidence}; {options.Threads} threads; {options.Rounds} rounds");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"model: {source}; window of {WindowSize} tokens after a {PromptTokens}-token prompt and {SaltTokens} salt tokens, K = {Evidence}; {options.Threads} threads; {options.Rounds} rounds");
         sb.AppendLine(CultureInfo.InvariantCulture, $"load average before: {loadBefore}; after: {loadAfter}");
         sb.AppendLine();
         sb.AppendLine("| per window (median of rounds) | ms |");

@@ -17,8 +17,8 @@ public sealed record BuiltChain(IReadOnlyList<byte[]> Blocks, TimeSpan Mining, T
 /// </summary>
 public sealed class RegtestChainBuilder(InferenceModel model, ChainParams parameters, BenchWallet wallet)
 {
-    /// <summary>Evidence candidates per step, as the node's miner uses.</summary>
-    public const int Evidence = 40;
+    /// <summary>Evidence candidates per step: the count builtin:tiny's registration pins (the node's miner uses the pinned profile).</summary>
+    public static int Evidence => ChainParams.BuiltinTinyProfile(16).EvidenceCount;
     /// <summary>Windows one candidate may try before the coinbase's extra nonce changes (which rebinds the proof).</summary>
     private const int MaxWindowsPerCandidate = 16;
     private static readonly int[] Prompt = [72, 101, 108, 108, 111]; // "Hello"
@@ -28,7 +28,7 @@ public sealed class RegtestChainBuilder(InferenceModel model, ChainParams parame
         var blocks = new List<byte[]>(blockCount);
         var times = new List<long> { parameters.Genesis.Header.Time };
         var parent = parameters.Genesis.Header;
-        var miner = new BlockMiner(model.Generator, PrecisionTag.F32, parameters.ProofWindowSize, Evidence);
+        var miner = new BlockMiner(model.Generator, parameters.Models[model.Id].Profile);
         var mining = new Stopwatch();
         var signing = new Stopwatch();
         int transactions = 0, inputs = 0, windows = 0;
@@ -48,7 +48,7 @@ public sealed class RegtestChainBuilder(InferenceModel model, ChainParams parame
                 var root = MerkleTree.BlockRoot(txs, out _);
                 var candidate = CandidateHeader.Create(parameters, parent, height, parentMedianTimePast,
                     parent.Time + parameters.TargetSpacingSeconds, model.Id, root, txs);
-                var outcome = miner.Mine(candidate, Prompt, MiningJob.DefaultDecode, MaxWindowsPerCandidate, CancellationToken.None);
+                var outcome = miner.Mine(candidate, Prompt, MaxWindowsPerCandidate, CancellationToken.None);
                 windows += outcome.WindowsTried;
                 block = outcome.Block;
             }
