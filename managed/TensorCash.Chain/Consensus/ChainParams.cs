@@ -140,11 +140,12 @@ public sealed class ChainParams
     /// <summary>
     /// builtin:tiny's pinned proof profile: temperature 1, top-k 32 = K (the sampler needs no candidate beyond top-k,
     /// so a larger K would only add bytes), top-p 0.95, no repetition penalty (window 0, the one canonical value), F32,
-    /// vocabulary 264 (256 bytes + 8 specials), 4 salt tokens (264^4 ≈ 2^32.2 salts, docs/protocol/security.md §6),
-    /// prompts of at most 1024 tokens (1024 + 4 + 64 fits its 2048-token context) and the 0.85 ceiling.
+    /// vocabulary 264 (256 bytes + 8 specials), 8 salt tokens (264^8 ≈ 2^64.4 salts: grinding B for a salt already cached
+    /// must cost more than any hash hardware can pay, docs/protocol/security.md §6),
+    /// prompts of at most 1024 tokens (1024 + 8 + 64 fits its 2048-token context) and the 0.85 ceiling.
     /// </summary>
     public static ProofProfile BuiltinTinyProfile(int windowSize) =>
-        new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, windowSize, PrecisionTag.F32, 264, 4, 1024);
+        new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, windowSize, PrecisionTag.F32, 264, 8, 1024);
 
     private static RegisteredModel BuiltinTiny(ulong difficulty, int windowSize) => new("builtin:tiny", BuiltinTinyProfile(windowSize), difficulty);
 

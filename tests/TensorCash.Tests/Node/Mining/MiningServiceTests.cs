@@ -54,7 +54,8 @@ public class MiningServiceTests
             Assert.That(job.Context.Skip(before + salt).Take(transcript.Steps.Count), Is.EqualTo(transcript.Steps.Select(s => s.Token)),
                 $"block {h}: its window is the job's text after the salt");
         }
-        Assert.That(job.Generated, Is.EqualTo(job.Context.Where((_, i) => i % (ChainParams.Regtest.ProofWindowSize + 4) >= 4)),
+        int s = ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId].Profile.SaltTokens;
+        Assert.That(job.Generated, Is.EqualTo(job.Context.Where((_, i) => i % (ChainParams.Regtest.ProofWindowSize + s) >= s)),
             "the user's text is the context without the salts");
     }
 
