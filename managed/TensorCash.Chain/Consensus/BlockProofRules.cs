@@ -28,6 +28,11 @@ public static class BlockProofRules
     public static RuleViolation? CheckProof(BlockHeader header, ReadOnlySpan<byte> proof, int height, ChainParams parameters, out ProofTranscript? transcript)
     {
         transcript = null;
+        if (!parameters.Models.TryGetValue(header.ModelId, out var model))
+            return new("bad-proof-model", $"block {header.Hash}: model {Convert.ToHexStringLower(header.ModelId.ToArray())} is not registered");
+        long limit = TranscriptCodec.MaxEncodedBytes(model.Profile, Hash256.Size);
+        if (proof.Length > limit) // checked before decoding: a transcript may declare any profile, and decoding reads it all
+            return new("bad-proof-encoding", $"block {header.Hash}: the proof is {proof.Length} bytes; under {model.Name}'s pinned profile it is at most {limit}");
         ProofTranscript decoded;
         try
         {
@@ -40,8 +45,6 @@ public static class BlockProofRules
         var h = decoded.Header;
         if (h.ModelId.Length != Hash256.Size || new Hash256(h.ModelId) != header.ModelId)
             return new("bad-proof-model", $"block {header.Hash}: the transcript runs model {Convert.ToHexStringLower(h.ModelId)}, the header declares {Convert.ToHexStringLower(header.ModelId.ToArray())}");
-        if (!parameters.Models.TryGetValue(header.ModelId, out var model))
-            return new("bad-proof-model", $"block {header.Hash}: model {Convert.ToHexStringLower(header.ModelId.ToArray())} is not registered");
 
         var options = new Tier1Options([new KnownModel(h.ModelId, model.VocabSize, model.Profile)])
         {

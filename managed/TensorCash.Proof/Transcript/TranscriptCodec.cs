@@ -19,6 +19,18 @@ public static class TranscriptCodec
     /// <summary>Fewest bytes one step can take: token, K one-byte id gaps, K logits, statistics.</summary>
     public static int MinStepBytes(int evidenceCount) => 4 + 5 * evidenceCount + StatisticsEncoding.ByteLength;
 
+    /// <summary>Most bytes one step can take: token, K five-byte id gaps, K logits, statistics.</summary>
+    public static long MaxStepBytes(int evidenceCount) => 4 + 9L * evidenceCount + StatisticsEncoding.ByteLength;
+
+    /// <summary>
+    /// The largest encoding a transcript under <paramref name="profile"/> can have (prompt at its cap, every id gap at
+    /// its widest): a verifier that knows the pinned profile refuses a longer input before decoding any of it, so a
+    /// proof declaring a huge profile costs it nothing.
+    /// </summary>
+    public static long MaxEncodedBytes(ProofProfile profile, int modelIdLength) =>
+        4 + 2 + 1 + modelIdLength + ProfileBytes + 1 + ChainBinding.MaxBindingBytes + ChainBinding.VdfOutputBytes + 8 + 4
+        + 4L * profile.MaxPromptTokens + profile.WindowSize * MaxStepBytes(profile.EvidenceCount);
+
     public static byte[] Encode(ProofTranscript transcript)
     {
         var h = transcript.Header;

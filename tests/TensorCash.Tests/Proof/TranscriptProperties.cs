@@ -56,7 +56,8 @@ public class TranscriptProperties
                 && bytes.AsSpan().SequenceEqual(TranscriptCodecTests.SpecEncoding(transcript))
                 && decoded.Header.Profile.Differences(transcript.Header.Profile).Count == 0
                 && decoded.Steps.Select(s => s.Token).SequenceEqual(transcript.Steps.Select(s => s.Token))
-                && decoded.Steps.Zip(transcript.Steps).All(p => p.First.Evidence.Candidates.SequenceEqual(p.Second.Evidence.Candidates));
+                && decoded.Steps.Zip(transcript.Steps).All(p => p.First.Evidence.Candidates.SequenceEqual(p.Second.Evidence.Candidates))
+                && bytes.Length <= TranscriptCodec.MaxEncodedBytes(transcript.Header.Profile, transcript.Header.ModelId.Length);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 
     private static readonly ProofTranscript[] Honest = [F.Honest(seed: 1), F.Honest(seed: 2, prompt: [7, 7, 7, 7, 7, 7, 7]), F.Honest(seed: 3, binding: F.Binding(fill: 0x5A))];

@@ -105,6 +105,19 @@ public class BlockProofTests
     }
 
     [Test]
+    public void AProofLargerThanThePinnedProfileAllowsIsRefusedBeforeDecoding()
+    {
+        // A transcript may declare any profile (W and K up to 4096, a 131,072-token prompt: tens of megabytes that the
+        // decoder would read before tier 1 compares the profile). The pinned profile bounds the size first.
+        long limit = TranscriptCodec.MaxEncodedBytes(RegtestMining.Profile, 32);
+        Assert.That(_block.Proof.Length, Is.LessThanOrEqualTo(limit));
+        var huge = new Block(_block.Header, _block.Transactions, [.. _block.Proof, .. new byte[limit - _block.Proof.Length + 1]]);
+        var violation = BlockProofRules.Check(huge, 1, Regtest);
+        Assert.That(violation?.Reason, Is.EqualTo("bad-proof-encoding"));
+        Assert.That(violation!.Message, Does.Contain($"at most {limit}"));
+    }
+
+    [Test]
     public void APromptOverThePinnedCapNeverReachesTheReplay()
     {
         var verifier = new BlockProofVerifier(Regtest, [_model]);
