@@ -10,8 +10,13 @@ namespace TensorCash.Chain.Blocks;
 /// </summary>
 public sealed class Block(BlockHeader header, IReadOnlyList<Transaction> transactions, byte[] proof)
 {
-    /// <summary>DoS cap on the encoded transcript: 1024 windows of 64 steps at K = 64 is about 39 MB.</summary>
-    public const int MaxProofBytes = 48 * 1024 * 1024;
+    /// <summary>
+    /// DoS cap on the encoded transcript, checked while a block is parsed, before any rule: a proof is one window, so
+    /// every registered profile's largest transcript (TranscriptCodec.MaxEncodedBytes: about 20 KB for builtin:tiny,
+    /// 2.7 MB for W = 4096, K = 64) fits in 4 MiB; a test checks it for every network. The pinned profile's own bound is
+    /// applied next, by BlockProofRules.
+    /// </summary>
+    public const int MaxProofBytes = 4 * 1024 * 1024;
 
     public BlockHeader Header { get; } = header;
     public IReadOnlyList<Transaction> Transactions { get; } = transactions;

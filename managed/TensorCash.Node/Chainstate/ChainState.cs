@@ -193,6 +193,7 @@ public sealed class ChainState : ICoinView, IDisposable
             if (Precheck(block, adjustedNow, out _) is { } rejected) return rejected; // another thread stored it, or its parent failed, meanwhile
             if (proofViolation is not null)
             {
+                if (proofViolation.Reason == ReplayFailedReason) RememberReplayFailed(hash, proofViolation);
                 if (proofViolation.Reason != UnverifiedReason) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, proofViolation);
                 RememberUnverified(new UnverifiedBlock(hash, header, height, proofViolation));
                 return new BlockAcceptResult(hash, BlockAcceptStatus.Unverified, proofViolation);
@@ -226,6 +227,8 @@ public sealed class ChainState : ICoinView, IDisposable
         var header = block.Header;
         var hash = header.Hash;
         height = -1;
+        if (_replayFailed.TryGetValue(hash, out var failed))
+            return Rejected(hash, "duplicate-invalid", $"block {hash} already failed its proof replay here ({failed.Reason}); not replayed again");
         if (_index.TryGetValue(hash, out var known))
             return known.IsFailed
                 ? Rejected(hash, "duplicate-invalid", $"block {hash} is already known and marked failed")
@@ -248,6 +251,27 @@ public sealed class ChainState : ICoinView, IDisposable
 
     /// <summary>How many unverified blocks are remembered for RPC; the oldest is forgotten first (they cost memory, not validity).</summary>
     public const int MaxUnverifiedBlocks = 256;
+
+    /// <summary>
+    /// The proof check's reason when the exact replay fails. Cached by block hash (bounded): tier 1 passed first, so the
+    /// header's commitment covers every byte of the proof and the verdict belongs to the header, not to one copy of the
+    /// block, and resending the block must not buy another replay. Mutated blocks (the proof does not hash to the
+    /// header, or does not decode) are never cached: the honest proof may still come.
+    /// </summary>
+    public const string ReplayFailedReason = "bad-proof-replay";
+
+    /// <summary>How many replay-failed block hashes are remembered (oldest forgotten first).</summary>
+    public const int MaxReplayFailedBlocks = 4096;
+
+    private readonly Dictionary<Hash256, RuleViolation> _replayFailed = new();
+    private readonly Queue<Hash256> _replayFailedOrder = new();
+
+    private void RememberReplayFailed(Hash256 hash, RuleViolation violation)
+    {
+        if (!_replayFailed.TryAdd(hash, violation)) return;
+        _replayFailedOrder.Enqueue(hash);
+        while (_replayFailed.Count > MaxReplayFailedBlocks) _replayFailed.Remove(_replayFailedOrder.Dequeue());
+    }
 
     private readonly Dictionary<Hash256, UnverifiedBlock> _unverified = new();
     private readonly Queue<Hash256> _unverifiedOrder = new();

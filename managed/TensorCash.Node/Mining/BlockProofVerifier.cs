@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
 using TensorCash.Proof.Transcript;
 using TensorCash.Proving.Replay;
 
@@ -10,7 +11,11 @@ namespace TensorCash.Node.Mining;
 /// What verifying one block's proof found, and how long each tier took. <see cref="Unverified"/>: tier 1 passed but
 /// the node does not hold the block's model, so it cannot tell (the violation is then <see cref="BlockProofVerifier.UnverifiedReason"/>).
 /// </summary>
-public sealed record ProofCheck(RuleViolation? Violation, bool Replayed, TimeSpan Tier1, TimeSpan Tier2, bool Unverified = false);
+public sealed record ProofCheck(RuleViolation? Violation, bool Replayed, TimeSpan Tier1, TimeSpan Tier2, bool Unverified = false)
+{
+    /// <summary>When the replay failed at a step: the fraud proof this node built for it (an encoded ReplayChallenge), else null.</summary>
+    public byte[]? FraudProof { get; init; }
+}
 
 /// <summary>
 /// The node's proof check at block acceptance. Order, cheapest first, so a bogus block costs its sender more than
@@ -40,6 +45,11 @@ public sealed class BlockProofVerifier
     private readonly byte[] _positionSecret;
     private readonly object _replayLock = new(); // the replay transformer is single-threaded; blocks may arrive on several threads
     private long _replaysStarted;
+    private readonly Dictionary<Hash256, byte[]> _fraudProofs = new();
+    private readonly Queue<Hash256> _fraudProofOrder = new();
+
+    /// <summary>How many fraud proofs this node keeps for export (oldest dropped first).</summary>
+    public const int MaxKeptFraudProofs = 256;
 
     public BlockProofVerifier(ChainParams parameters, IReadOnlyList<InferenceModel> models, int replayPositions = 0)
         : this(parameters, models, replayPositions, RandomNumberGenerator.GetBytes(32))
@@ -93,9 +103,40 @@ public sealed class BlockProofVerifier
         IReadOnlyList<Proof.Verification.Rejection> rejections;
         lock (_replayLock) rejections = Tier2Verifier.Verify(transcript, model.ReplayTransformer, options);
         var tier2 = System.Diagnostics.Stopwatch.GetElapsedTime(start);
-        return rejections.Count == 0
-            ? new ProofCheck(null, true, tier1, tier2)
-            : new ProofCheck(new RuleViolation("bad-proof-replay", $"block {block.Header.Hash} at height {height}: tier-2 replay on {model.Spec}: {rejections[0]}"), true, tier1, tier2);
+        if (rejections.Count == 0) return new ProofCheck(null, true, tier1, tier2);
+        return new ProofCheck(new RuleViolation("bad-proof-replay", $"block {block.Header.Hash} at height {height}: tier-2 replay on {model.Spec}: {rejections[0]}"), true, tier1, tier2)
+        {
+            FraudProof = BuildFraudProof(block.Header.Hash, transcript, rejections, model),
+        };
+    }
+
+    /// <summary>
+    /// The fraud proof for a failed replay: tier 1 passed, so the header's commitment covers this exact transcript and
+    /// the failing step convicts the header itself. Kept (bounded) for <see cref="GetFraudProof"/>, so a sampling node
+    /// that accepted the block can be sent the proof and invalidate it (docs/protocol/security.md §4).
+    /// </summary>
+    private byte[]? BuildFraudProof(Hash256 blockHash, ProofTranscript transcript, IReadOnlyList<Proof.Verification.Rejection> rejections, InferenceModel model)
+    {
+        var disputed = rejections.FirstOrDefault(r => r.Step >= 0 && r.Reason is Proof.Verification.RejectReason.EvidenceLogitMismatch
+            or Proof.Verification.RejectReason.StatisticsMismatch or Proof.Verification.RejectReason.SketchMismatch);
+        if (disputed is null) return null; // e.g. replay_failed: nothing a third party could re-run
+        byte[] encoded;
+        lock (_replayLock) encoded = ReplayChallengeCodec.Encode(ChallengeBuilder.Build(transcript, disputed, model.ReplayTransformer));
+        lock (_fraudProofs)
+        {
+            if (_fraudProofs.TryAdd(blockHash, encoded))
+            {
+                _fraudProofOrder.Enqueue(blockHash);
+                while (_fraudProofs.Count > MaxKeptFraudProofs) _fraudProofs.Remove(_fraudProofOrder.Dequeue());
+            }
+        }
+        return encoded;
+    }
+
+    /// <summary>The fraud proof this node built for a block whose replay failed here, or null.</summary>
+    public byte[]? GetFraudProof(Hash256 blockHash)
+    {
+        lock (_fraudProofs) return _fraudProofs.GetValueOrDefault(blockHash);
     }
 
     /// <summary>

@@ -68,6 +68,19 @@ public static class MiningRpcMethods
             "message, tip, tipheight}; an unbound or refuted proof is an error (-26), an unknown commitment -5.",
             p => SubmitFraudProof(node, p));
 
+        rpc.Register("getfraudproof", "getfraudproof \"blockhash\"",
+            "Returns the fraud proof this node built when block blockhash failed its exact replay here: {hash, fraudproof (hex, " +
+            "an encoded replay challenge version 3), bytes}. Give it to a node that accepted the block with --replay-positions " +
+            "(submitfraudproof) so that it invalidates the block. -5 when this node holds no fraud proof for the block (it never " +
+            "failed here, it failed before the replay, or it is older than the last " + BlockProofVerifier.MaxKeptFraudProofs + " proofs).",
+            p =>
+            {
+                var hash = p.Hash(0, "blockhash");
+                var proof = node.Verifier.GetFraudProof(hash)
+                    ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"getfraudproof: this node holds no fraud proof for block {hash}");
+                return new JsonObject { ["hash"] = hash.ToString(), ["fraudproof"] = Convert.ToHexStringLower(proof), ["bytes"] = proof.Length };
+            });
+
         rpc.Register("generatetoaddress", "generatetoaddress nblocks \"address\"",
             "Regtest only: mines nblocks blocks now on the node's mining model, paying address. Returns their hashes.",
             p =>
@@ -206,7 +219,7 @@ public static class MiningRpcMethods
             ["transactions"] = transactions,
             ["sizelimit"] = parameters.MaxBlockBytes,
             ["sigoplimit"] = parameters.MaxBlockSigOps,
-            ["proofsizelimit"] = Block.MaxProofBytes,
+            ["proofsizelimit"] = TensorCash.Proof.Transcript.TranscriptCodec.MaxEncodedBytes(registered.Profile, Hash256.Size),
             ["binding"] = new JsonObject
             {
                 ["prefix"] = Convert.ToHexStringLower(header.Serialize().AsSpan(0, BlockHeader.PrefixSize)),

@@ -118,6 +118,18 @@ public class BlockProofTests
     }
 
     [Test]
+    public void EveryRegisteredProfileFitsTheBlockParseCap()
+    {
+        // Block.Deserialize refuses a proof above Block.MaxProofBytes before any rule runs; that cap must never refuse an
+        // honest proof of any registered model on any network, and should not be far above the largest one.
+        foreach (var network in new[] { ChainParams.Main, ChainParams.Testnet, ChainParams.Regtest })
+            foreach (var model in network.Models.Values)
+                Assert.That(TranscriptCodec.MaxEncodedBytes(model.Profile, 32), Is.LessThanOrEqualTo(Block.MaxProofBytes), $"{network.Network} {model.Name}");
+        var largestAllowed = new ProofProfile(RegtestMining.Profile.Decode, 64, ProofDigest.MaxWindowSize, PrecisionTag.F32, 128_000, 4, 4096);
+        Assert.That(TranscriptCodec.MaxEncodedBytes(largestAllowed, 32), Is.LessThan(Block.MaxProofBytes), "W = 4096, K = 64, a 4096-token prompt still fits");
+    }
+
+    [Test]
     public void APromptOverThePinnedCapNeverReachesTheReplay()
     {
         var verifier = new BlockProofVerifier(Regtest, [_model]);

@@ -94,6 +94,34 @@ public class ProofVerdictRpcTests
     }
 
     [Test]
+    public async Task AFullNodeBuildsTheFraudProofThatCorrectsASampledNodeAndNeverReplaysTheSameBlockTwice()
+    {
+        // The whole loop through RPC only: a sampling node accepts a block with one edited step; a full node rejects it,
+        // keeps the fraud proof it built (getfraudproof), refuses a resubmission without a second replay, and the
+        // fraud proof makes the sampling node invalidate the block.
+        await using var sampled = TestNode.Open(new NodeOptions { Network = Network.Regtest, ReplayPositions = 2 });
+        await using var full = TestNode.Open();
+        var honest = sampled.Host.Generate(1, MaturedChain.OpTrue)[0];
+        Assert.That(full.Call("submitblock", Hex(sampled.Host.Chain.GetBlock(honest.Hash)!)), Is.Null);
+        var (edited, step) = EditedBlockMissedBy(sampled.Host.Verifier, sampled.Host.MiningModel, sampled.Host.Chain.GetHeader(honest.Hash)!, 2);
+        Assert.That(sampled.Call("submitblock", Hex(edited)), Is.Null, $"the sampling node did not replay step {step}");
+
+        long replays = full.Host.Verifier.ReplaysStarted;
+        Assert.That((string?)full.Call("submitblock", Hex(edited)), Is.EqualTo("bad-proof-replay"));
+        Assert.That(full.Host.Verifier.ReplaysStarted, Is.EqualTo(replays + 1));
+        Assert.That((string?)full.Call("submitblock", Hex(edited)), Is.EqualTo("duplicate-invalid"), "the verdict belongs to the header");
+        Assert.That(full.Host.Verifier.ReplaysStarted, Is.EqualTo(replays + 1), "a resubmission costs no second replay");
+        Assert.That(full.Host.Chain.Tip.Hash, Is.EqualTo(honest.Hash));
+
+        var exported = full.Call("getfraudproof", edited.Header.Hash.ToString())!;
+        Assert.That(full.Fails("getfraudproof", honest.Hash.ToString()).Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey), "an honest block has none");
+        var result = sampled.Call("submitfraudproof", (string)exported["fraudproof"]!)!;
+        Assert.That((bool)result["confirmed"]!, Is.True);
+        Assert.That((int)result["step"]!, Is.EqualTo(step));
+        Assert.That(sampled.Host.Chain.Tip.Hash, Is.EqualTo(honest.Hash), "the sampling node is back on the valid chain");
+    }
+
+    [Test]
     public async Task AForgedOrUnboundFraudProofCannotInvalidateAnHonestBlock()
     {
         await using var node = TestNode.Open();
