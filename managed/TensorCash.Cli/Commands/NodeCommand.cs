@@ -32,7 +32,9 @@ public static class NodeCommand
         {
             Description = "Tier-2 steps the node replays per block, chosen from a secret this node draws at start hashed with the " +
                           "block hash (no miner can predict them); 0 = every step. Sampling is cheaper; a single edited step is then " +
-                          "caught with probability S/n, not 1, and a block this node accepted is invalidated by a full node's fraud proof (submitfraudproof).",
+                          "caught with probability S/n, not 1, and a block this node accepted is invalidated by a full node's fraud proof (getfraudproof " +
+                          "there, submitfraudproof here). Use it only with a full-replay node watching the same blocks: a miner that submits " +
+                          "to this node directly learns from its answers which edits it missed.",
             DefaultValueFactory = _ => 0,
             HelpName = "S",
         }, 0);
