@@ -354,8 +354,19 @@ public sealed class ChainState : ICoinView, IDisposable
             if (entry.Parent is null) throw new InvalidOperationException("the genesis block cannot be invalidated");
             if (entry.IsFailed) return true; // already failed, or below a failed block: nothing left to do
             var start = _active[^1];
-            while (_active.Count > entry.Height && _active[entry.Height] == entry) DisconnectTip();
-            MarkFailed(entry, violation);
+            if (_active.Count > entry.Height && _active[entry.Height] == entry)
+            {
+                // Descendants go one transaction each, as in a re-organisation; the block itself leaves the active chain
+                // in the same transaction that marks it failed, so a crash can never leave it disconnected but valid on
+                // disk (a restart would connect it again and the fraud proof would have to be sent again).
+                while (_active[^1] != entry) DisconnectTip();
+                DisconnectTip(batch => WriteFailedStatus(batch, entry));
+                MarkFailedInMemory(entry, violation);
+            }
+            else
+            {
+                MarkFailed(entry, violation);
+            }
             ActivateBestChain(start: start);
             return true;
         }
@@ -515,7 +526,8 @@ public sealed class ChainState : ICoinView, IDisposable
     }
 
     /// <summary>Disconnects the tip: restores what it spent, removes what it created, drops its undo data and moves the tip to its parent, in one transaction.</summary>
-    private void DisconnectTip()
+    /// <param name="alsoWrite">More writes that must commit atomically with this disconnect.</param>
+    private void DisconnectTip(Action<ChainWriteBatch>? alsoWrite = null)
     {
         var tip = _active[^1];
         var block = ReadStoredBlock(tip);
@@ -527,6 +539,7 @@ public sealed class ChainState : ICoinView, IDisposable
             batch.ApplyCoinChanges(changes);
             batch.DeleteUndo(tip.Hash);
             batch.SetTip(tip.Parent!.Hash);
+            alsoWrite?.Invoke(batch);
             batch.Commit();
         }
         _active.RemoveAt(_active.Count - 1);
@@ -539,15 +552,32 @@ public sealed class ChainState : ICoinView, IDisposable
     /// <summary>Marks a block that failed to connect, and every descendant, so no chain through it is tried again.</summary>
     private void MarkFailed(BlockIndexEntry failed, RuleViolation violation)
     {
-        failed.Failure = violation;
-        var marked = new List<BlockIndexEntry> { failed };
-        for (int i = 0; i < marked.Count; i++) marked.AddRange(marked[i].Children);
         using (var batch = _database.BeginWrite())
         {
-            foreach (var entry in marked)
-                batch.SetStatus(entry.Hash, entry.Status | (entry == failed ? BlockStatus.Failed : BlockStatus.FailedAncestor));
+            WriteFailedStatus(batch, failed);
             batch.Commit();
         }
+        MarkFailedInMemory(failed, violation);
+    }
+
+    /// <summary>The block and every descendant, the block first.</summary>
+    private static List<BlockIndexEntry> WithDescendants(BlockIndexEntry block)
+    {
+        var all = new List<BlockIndexEntry> { block };
+        for (int i = 0; i < all.Count; i++) all.AddRange(all[i].Children);
+        return all;
+    }
+
+    private static void WriteFailedStatus(ChainWriteBatch batch, BlockIndexEntry failed)
+    {
+        foreach (var entry in WithDescendants(failed))
+            batch.SetStatus(entry.Hash, entry.Status | (entry == failed ? BlockStatus.Failed : BlockStatus.FailedAncestor));
+    }
+
+    private void MarkFailedInMemory(BlockIndexEntry failed, RuleViolation violation)
+    {
+        failed.Failure = violation;
+        var marked = WithDescendants(failed);
         foreach (var entry in marked)
         {
             entry.Status |= entry == failed ? BlockStatus.Failed : BlockStatus.FailedAncestor;
