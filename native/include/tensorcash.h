@@ -16,7 +16,8 @@
  *    code paths all compute exactly this, so results are bitwise identical across ISAs, thread
  *    counts, batch compositions and prefill/decode/chunking.
  *  - Non-fp32 weights (BF16, F16, Q8_0) are widened to fp32 exactly before the FMA.
- *  - exp() is the backend's own polynomial (identical ops in every ISA), not libm.
+ *  - exp() is the backend's own polynomial (identical ops in every ISA), not libm; so is the one fp64 log
+ *    (tc_logit_statistics, tc_op_log), so the proof statistics do not depend on the C library.
  *  - Everything else is written as the same sequence of single IEEE operations in every ISA:
  *      bias:     y = DOT16(x, w_row) + b                       (one fp32 add)
  *      RMSNorm:  ms = DOT16(x, x) / d; r = 1 / sqrt(ms + eps); y_i = (x_i * r) * w_i
@@ -201,6 +202,11 @@ TC_API float tc_op_dot(const float* x, const float* y, int32_t n);
 TC_API int tc_op_swiglu(const float* gate, const float* up, int32_t n, float* y);
 /* The backend's exp, elementwise. */
 TC_API int tc_op_exp(const float* x, int32_t n, float* y);
+/* Added in ABI 2 (no layout change): the backend's fp64 natural log, elementwise - the log of tc_logit_statistics
+ * (docs/protocol/proof-of-inference.md §4.1): x = 2^e * m with m in [sqrt(1/2), sqrt(2)), s = (m - 1) / (m + 1),
+ * ln m = 2 atanh(s) by a 10-term series, plus e * ln 2 in two parts; plain IEEE + - * / only, so the same bits on
+ * every platform (not libm). Within 2 ulp of ln x. NaN -> NaN, x < 0 -> NaN, +-0 -> -inf, +inf -> +inf. */
+TC_API int tc_op_log(const double* x, int32_t n, double* y);
 /* Added in ABI 1 (no layout change): causal multi-head attention exactly as tc_forward computes it.
  * q: [n_q, n_heads*head_dim]; k, v: [n_kv, n_kv_heads*head_dim] (token-major); query t sits at
  * position n_kv - n_q + t and attends to keys 0..that position. out: [n_q, n_heads*head_dim].
@@ -215,9 +221,10 @@ TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32_t n_q, con
  * S_l += e, W_l += e * d (exact product) and K_l += (negated ? -d : d). S and W are reduced with DOT16's tree.
  * out[0] = fp32(m + log S) (logsumexp), out[1] = fp32(log S - W / S) (entropy), out[2] = fp32(exp(d_sampled) / S)
  * (probability of entry `sampled`), out[3 + j] = fp32(K_j) (sketch bucket j) - TC_LOGIT_STATISTICS_COUNT floats.
- * negate: ceil(n / 8) bytes, bit v % 8 of byte v / 8 set = entry v enters its bucket negated. log is the C library's
- * fp64 log. A row with a NaN or infinite entry gives NaN in every output; every NaN is written as 0x7fc00000. The
- * kernel tables differ only in speed: the bits are the same on every ISA and thread count. */
+ * negate: ceil(n / 8) bytes, bit v % 8 of byte v / 8 set = entry v enters its bucket negated. log is the backend's
+ * fp64 log (tc_op_log), not the C library's. A row with a NaN or infinite entry gives NaN in every output; every NaN
+ * is written as 0x7fc00000. The kernel tables differ only in speed: the bits are the same on every ISA and thread
+ * count. */
 #define TC_LOGIT_STATISTICS_COUNT 19
 TC_API int tc_logit_statistics(const float* logits, int32_t n, int32_t sampled, const uint8_t* negate, float* out);
 

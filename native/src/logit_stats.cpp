@@ -1,6 +1,7 @@
 // tc_logit_statistics: the per-step statistics a proof of inference commits to (docs/protocol/proof-of-inference.md
 // §4.1). The active kernel table computes the 16 lane sums; the fixed reduction and the final formulas below are
-// one scalar code path for every ISA, so the output bits do not depend on the ISA.
+// one scalar code path for every ISA, so the output bits do not depend on the ISA; the log is the backend's own
+// (log_f64), so they do not depend on the C library either.
 #include <cmath>
 #include <limits>
 
@@ -45,7 +46,7 @@ extern "C" TC_API int tc_logit_statistics(const float* logits, int32_t n, int32_
         }
         const double sum = tc::reduce_lanes16_f64(lanes.sum_exp);  // >= 1: the maximum contributes exp(0) = 1
         const double weighted = tc::reduce_lanes16_f64(lanes.weighted);
-        const double log_sum = std::log(sum);
+        const double log_sum = tc::log_f64(sum);  // the backend's log, not libm: consensus bits (scalar_math.h)
         out[0] = tc::canonical(static_cast<double>(lanes.max) + log_sum);
         out[1] = tc::canonical(log_sum - weighted / sum);
         out[2] = tc::canonical(static_cast<double>(tc::exp_scalar(logits[sampled] - lanes.max)) / sum);

@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "kernels.h"
 #include "matmul_driver.h"
+#include "scalar/scalar_math.h"
 
 namespace tc {
 namespace {
@@ -85,6 +86,14 @@ extern "C" TC_API int tc_op_exp(const float* x, int32_t n, float* y) {
         TC_REQUIRE_ARG(x && y, "x and y must not be NULL");
         TC_REQUIRE_ARG(n >= 0, "n must be >= 0, got %d", n);
         tc::active_kernels().exp(x, n, y);
+    });
+}
+
+extern "C" TC_API int tc_op_log(const double* x, int32_t n, double* y) {
+    return tc::guard("tc_op_log", [&] {
+        TC_REQUIRE_ARG(x && y, "x and y must not be NULL");
+        TC_REQUIRE_ARG(n >= 0, "n must be >= 0, got %d", n);
+        for (int32_t i = 0; i < n; ++i) y[i] = tc::log_f64(x[i]);
     });
 }
 

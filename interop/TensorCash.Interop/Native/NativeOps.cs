@@ -55,6 +55,15 @@ public static unsafe partial class NativeOps
             NativeStatus.Check(tc_op_exp(px, x.Length, py), "tc_op_exp");
     }
 
+    /// <summary>The backend's fp64 natural log (tc_op_log), elementwise: the log of the proof statistics, not libm's.</summary>
+    public static void Log(ReadOnlySpan<double> x, Span<double> y)
+    {
+        Require(y.Length >= x.Length, nameof(y), $"needs {x.Length} doubles, has {y.Length}");
+        fixed (double* px = x)
+        fixed (double* py = y)
+            NativeStatus.Check(tc_op_log(px, x.Length, py), "tc_op_log");
+    }
+
     /// <summary>Causal attention of <paramref name="queries"/> new positions over <paramref name="keys"/> cached ones (token-major k/v).</summary>
     public static void Attention(NativeThreadPool? pool, ReadOnlySpan<float> q, int queries, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         int keys, int heads, int kvHeads, int headDim, Span<float> output)
@@ -96,6 +105,9 @@ public static unsafe partial class NativeOps
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_exp")]
     private static partial int tc_op_exp(float* x, int n, float* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_log")]
+    private static partial int tc_op_log(double* x, int n, double* y);
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_attention")]
     private static partial int tc_op_attention(NativeThreadPool pool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);

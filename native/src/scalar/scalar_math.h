@@ -1,9 +1,11 @@
-// Scalar definitions of DOT16 and the backend exp, written one IEEE operation at a time. They are the
-// specification the SIMD kernels reproduce, and the SIMD kernels also use them for their tails.
+// Scalar definitions of DOT16, the backend exp and the backend fp64 log, written one IEEE operation at a time. They
+// are the specification the SIMD kernels reproduce, and the SIMD kernels also use them for their tails.
 // static inline: see dtype.h for why these must keep internal linkage.
 #pragma once
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "dtype.h"
 
@@ -59,6 +61,72 @@ static inline float exp_scalar(float x) {
     y = x < kExpLo ? 0.0f : y;
     y = x > kExpHi ? INFINITY : y;
     return y;
+}
+
+// log_f64: the backend's fp64 natural log, used once per step by tc_logit_statistics (proof-of-inference.md §4.1).
+// Why not std::log: the statistics are consensus data compared bit for bit, and libms (glibc, musl, MSVC, a GPU's
+// libdevice) differ by an ulp here and there; an ulp next to an fp32 rounding boundary would make an honest block fail
+// on another platform. This is a fixed sequence of IEEE fp64 + - * / (round to nearest, no FMA: the library is built
+// with -ffp-contract=off, and FLT_EVAL_METHOD 0 is asserted below, so no x87 extended precision), which every
+// conforming platform evaluates to the same bits.
+//   x = 2^e * m, m in [sqrt(1/2), sqrt(2)), by bit manipulation (exact; subnormals are first scaled by 2^54, exact).
+//   s = (m - 1) / (m + 1) (m - 1 is exact by Sterbenz), |s| <= 0.17158, z = s*s <= 0.029440;
+//   ln m = 2 atanh(s) = f + f*(z*q) with f = s + s and q = 1/3 + z/5 + ... + z^8/19 (Horner, from 1/19 down to 1/3);
+//   ln x = e*ln2_hi + (e*ln2_lo + ln m), e*ln2_hi exact (ln2_hi has 32 significant bits, |e| <= 1074).
+// Error: series truncation <= (z^10/21) / (1 - z) < 2.4e-17 < 2^-55 relative to ln m; with the roundings (mostly
+// the two in s) the result is within 2 ulp of ln x (max 1.94 ulp measured against 200-bit arithmetic over 3*10^5
+// points, subnormals included), i.e. within 2^-51 relative. Special values follow the C library: NaN -> NaN,
+// x < 0 -> NaN, +-0 -> -inf, +inf -> +inf.
+constexpr uint64_t kLogMantissaMask = 0x000fffffffffffffull;
+constexpr uint64_t kLogSqrt2Mantissa = 0x6a09e667f3bcdull;  // mantissa field of fp64(sqrt(2)) = 0x3ff6a09e667f3bcd
+constexpr double kLogLn2Hi = 0x1.62e42feep-1;              // 0x3fe62e42fee00000
+constexpr double kLogLn2Lo = 0x1.a39ef35793c76p-33;        // 0x3dea39ef35793c76, ln2 - ln2_hi rounded
+constexpr double kLogTwo54 = 0x1p54;
+// kLogC[i] = fp64(1 / (2i + 3)), i = 0..8: 1/3, 1/5, ..., 1/19.
+constexpr double kLogC[9] = {0x1.5555555555555p-2, 0x1.999999999999ap-3, 0x1.2492492492492p-3,
+                             0x1.c71c71c71c71cp-4, 0x1.745d1745d1746p-4, 0x1.3b13b13b13b14p-4,
+                             0x1.1111111111111p-4, 0x1.e1e1e1e1e1e1ep-5, 0x1.af286bca1af28p-5};
+static_assert(FLT_EVAL_METHOD == 0, "log_f64 needs fp64 operations rounded to fp64 (no x87 excess precision)");
+
+static inline double bits_to_double(uint64_t u) {
+    double d;
+    std::memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static inline uint64_t double_to_bits(double d) {
+    uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static inline double log_f64(double x) {
+    if (!(x == x)) return x;                  // NaN
+    if (x < 0.0) return (x - x) / (x - x);    // NaN (also for -inf)
+    if (x == 0.0) return -INFINITY;
+    if (x == INFINITY) return x;
+    int32_t e = 0;
+    if (x < 0x1p-1022) {                      // subnormal: scale into the normal range (exact)
+        x = x * kLogTwo54;
+        e = -54;
+    }
+    const uint64_t bits = double_to_bits(x);
+    const uint64_t mantissa = bits & kLogMantissaMask;
+    e += static_cast<int32_t>(bits >> 52) - 1023;  // sign bit is 0 here
+    uint64_t biased = 1023;                   // m in [1, sqrt(2))
+    if (mantissa >= kLogSqrt2Mantissa) {      // m in [sqrt(2)/2, 1)
+        biased = 1022;
+        e += 1;
+    }
+    const double m = bits_to_double((biased << 52) | mantissa);
+    const double s = (m - 1.0) / (m + 1.0);
+    const double f = s + s;
+    const double z = s * s;
+    double q = kLogC[8];
+    for (int i = 7; i >= 0; --i) q = q * z + kLogC[i];
+    const double ln_m = f + f * (z * q);
+    const double ed = static_cast<double>(e);
+    return ed * kLogLn2Hi + (ed * kLogLn2Lo + ln_m);
 }
 
 static inline float silu_mul_scalar(float g, float u) {

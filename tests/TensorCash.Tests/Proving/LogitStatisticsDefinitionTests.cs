@@ -11,7 +11,8 @@ namespace TensorCash.Tests.Proving;
 
 /// <summary>
 /// The capture path's statistics and sketch must be the bits of their definition (docs/protocol/proof-of-inference.md
-/// §4.1), transcribed here operation by operation in C# with only the backend exp borrowed from the native library.
+/// §4.1), transcribed here operation by operation in C# with only the backend exp borrowed from the native library (the
+/// backend log is the C# transliteration <see cref="BackendLogDefinition"/>, not libm's).
 /// </summary>
 public class LogitStatisticsDefinitionTests
 {
@@ -47,7 +48,7 @@ public class LogitStatisticsDefinitionTests
             w[v % 16] += (double)e[v] * d[v];
             k[v % 16] += Negated(v) ? -(double)d[v] : d[v];
         }
-        double sum = Reduce(s), logSum = Math.Log(sum);
+        double sum = Reduce(s), logSum = BackendLogDefinition.Log(sum);
         static uint Bits(double x) => BitConverter.SingleToUInt32Bits((float)x);
         return new StepStatistics(Bits(m + logSum), Bits(logSum - Reduce(w) / sum), Bits(e[sampled] / sum), k.Select(Bits).ToArray());
     }
@@ -72,6 +73,23 @@ public class LogitStatisticsDefinitionTests
         var sketch = new LogitSketch(vocab);
         foreach (var (isa, statistics) in IsaScope.OnEach(() => LogitStatistics.Compute(logits, sampled, sketch)))
             AssertSame(statistics, Definition(logits, sampled), $"V={vocab} isa={isa}");
+    }
+
+    /// <summary>Many random rows: logsumexp and entropy go through the backend log once per row, so their bits pin it
+    /// (with S spread over [1, V]) next to the exp and the lane sums.</summary>
+    [Test]
+    public void RandomRowsEqualTheDefinitionBitForBit()
+    {
+        var rng = new TestRng(6);
+        for (int row = 0; row < 400; row++)
+        {
+            int vocab = rng.Next(1, 3000);
+            float scale = rng.Next(4) switch { 0 => 0.5f, 1 => 4f, 2 => 15f, _ => 60f };
+            float[] logits = rng.Floats(vocab, scale);
+            int sampled = rng.Next(vocab);
+            var sketch = new LogitSketch(vocab);
+            AssertSame(LogitStatistics.Compute(logits, sampled, sketch), Definition(logits, sampled), $"row {row} V={vocab} scale={scale}");
+        }
     }
 
     /// <summary>Test vector S1 of docs/protocol/proof-of-inference.md §4.1, also computed by an independent Python transliteration.</summary>
