@@ -24,7 +24,7 @@ public sealed class CostBench(CalibrationOptions options)
 {
     private const int Window = 64;
     private static readonly ProofProfile TinyProfile =
-        new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, Window, PrecisionTag.F32, 264, 4, 1024); // ChainParams.BuiltinTinyProfile(64)
+        new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, Window, PrecisionTag.F32, 264, 8, 1024); // ChainParams.BuiltinTinyProfile(64) (S was 4 for the figures of 2026-12-02)
 
     /// <summary>The K = 64 profile of the real-model cost runs (RealModelCost): τ 0.8, top-k 40, top-p 0.95, ρ 1.1 over the whole context.</summary>
     private static ProofProfile K64Profile(int vocab, int cap = 1024) =>
