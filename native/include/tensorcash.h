@@ -17,12 +17,16 @@
  *    counts, batch compositions and prefill/decode/chunking.
  *  - Non-fp32 weights (BF16, F16, Q8_0) are widened to fp32 exactly before the FMA.
  *  - exp() is the backend's own polynomial (identical ops in every ISA), not libm; so is the one fp64 log
- *    (tc_logit_statistics, tc_op_log), so the proof statistics do not depend on the C library.
+ *    (tc_logit_statistics, tc_op_log), so the proof statistics do not depend on the C library, and so are the
+ *    fp64 sin/cos of the RoPE tables (tc_op_sincos). The RoPE inverse frequencies come from the caller
+ *    (tc_model_config.rope_inv_freq); TensorCash computes them with its deterministic fp64 pow
+ *    (managed DeterministicMath, not the C library's pow). Both are defined in docs/protocol/proof-of-inference.md §4.2.
  *  - Everything else is written as the same sequence of single IEEE operations in every ISA:
  *      bias:     y = DOT16(x, w_row) + b                       (one fp32 add)
  *      RMSNorm:  ms = DOT16(x, x) / d; r = 1 / sqrt(ms + eps); y_i = (x_i * r) * w_i
  *      SiLU:     silu(g) = g / (1 + exp(-g)); SwiGLU y = silu(g) * u
- *      RoPE:     pairs (i, i + head_dim/2), c/s = (float)cos/sin((double)pos * inv_freq[i]);
+ *      RoPE:     pairs (i, i + head_dim/2), c/s = (float)cos_b/sin_b((double)pos * inv_freq[i]) with the
+ *                backend's sincos (tc_op_sincos, not libm);
  *                x0' = x0*c - x1*s, x1' = x1*c + x0*s          (no fusion)
  *      Attention (causal, per query position p and head h, kv head = h / (n_heads/n_kv_heads)):
  *                s_j = DOT16(q, k_j) * (1/sqrt(head_dim)) for j = 0..p; m = max_j s_j;
@@ -207,6 +211,12 @@ TC_API int tc_op_exp(const float* x, int32_t n, float* y);
  * ln m = 2 atanh(s) by a 10-term series, plus e * ln 2 in two parts; plain IEEE + - * / only, so the same bits on
  * every platform (not libm). Within 2 ulp of ln x. NaN -> NaN, x < 0 -> NaN, +-0 -> -inf, +inf -> +inf. */
 TC_API int tc_op_log(const double* x, int32_t n, double* y);
+/* Added in ABI 2 (no layout change): the backend's fp64 sine and cosine, elementwise - the functions the RoPE tables
+ * are built with (docs/protocol/proof-of-inference.md §4.2): k = round(x * 2/pi), r = x - k * pi/2 with pi/2 in three
+ * Cody-Waite parts, Taylor polynomials of degree 17 (sin) and 16 (cos) on |r| <= pi/4, quadrant by k mod 4; plain
+ * IEEE + - * / only, so the same bits on every platform (not libm). Within 2^-51 absolute of sin x / cos x for
+ * |x| <= 2^20; outside that range, and for NaN or +-inf, both outputs are NaN. */
+TC_API int tc_op_sincos(const double* x, int32_t n, double* sin_out, double* cos_out);
 /* Added in ABI 1 (no layout change): causal multi-head attention exactly as tc_forward computes it.
  * q: [n_q, n_heads*head_dim]; k, v: [n_kv, n_kv_heads*head_dim] (token-major); query t sits at
  * position n_kv - n_q + t and attends to keys 0..that position. out: [n_q, n_heads*head_dim].

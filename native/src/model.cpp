@@ -8,6 +8,7 @@
 #include <string>
 
 #include "errors.h"
+#include "scalar/scalar_math.h"
 
 namespace tc {
 namespace {
@@ -60,6 +61,12 @@ void check_config(const tc_model_config& c) {
     TC_REQUIRE_ARG(std::isfinite(c.rms_eps) && c.rms_eps > 0, "rms_eps must be positive and finite, got %g",
                    static_cast<double>(c.rms_eps));
     TC_REQUIRE_ARG(c.rope_inv_freq, "rope_inv_freq is NULL");
+    // RoPE angles pos * inv_freq[i], pos < max_seq_len, must stay in the backend sin/cos's range (scalar_math.h).
+    for (int i = 0; i < c.head_dim / 2; ++i) {
+        const double f = c.rope_inv_freq[i];
+        TC_REQUIRE_ARG(std::isfinite(f) && f >= 0 && static_cast<double>(c.max_seq_len - 1) * f <= kTrigMaxArg,
+                       "rope_inv_freq[%d] = %g: (max_seq_len - 1) * inv_freq must be finite, >= 0 and <= 2^20", i, f);
+    }
 }
 
 }  // namespace
@@ -78,7 +85,7 @@ extern "C" TC_API tc_model* tc_model_create(const tc_model_config* config, const
         m->id = tc::g_next_model_id.fetch_add(1);
         m->cfg = {c.n_layers, c.d_model, c.n_heads, c.n_kv_heads, c.head_dim, c.d_ff, c.vocab_size, c.max_seq_len, c.rms_eps};
         m->rope_inv_freq.assign(c.rope_inv_freq, c.rope_inv_freq + c.head_dim / 2);
-        m->rope.init(c.rope_inv_freq, c.head_dim / 2);
+        m->rope.init(c.rope_inv_freq, c.head_dim / 2, c.max_seq_len);
         m->token_embd = tc::matrix(weights->token_embd, "token_embd", c.vocab_size, c.d_model);
         m->output = tc::matrix(weights->output, "output", c.vocab_size, c.d_model);
         m->output_norm = tc::vector_f32(weights->output_norm, "output_norm", c.d_model);

@@ -97,6 +97,14 @@ extern "C" TC_API int tc_op_log(const double* x, int32_t n, double* y) {
     });
 }
 
+extern "C" TC_API int tc_op_sincos(const double* x, int32_t n, double* sin_out, double* cos_out) {
+    return tc::guard("tc_op_sincos", [&] {
+        TC_REQUIRE_ARG(x && sin_out && cos_out, "x, sin_out and cos_out must not be NULL");
+        TC_REQUIRE_ARG(n >= 0, "n must be >= 0, got %d", n);
+        for (int32_t i = 0; i < n; ++i) tc::sincos_f64(x[i], sin_out[i], cos_out[i]);
+    });
+}
+
 extern "C" TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32_t n_q, const float* k, const float* v,
                                       int32_t n_kv, int32_t n_heads, int32_t n_kv_heads, int32_t head_dim, float* out) {
     return tc::guard("tc_op_attention", [&] {

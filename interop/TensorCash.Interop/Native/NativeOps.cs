@@ -64,6 +64,17 @@ public static unsafe partial class NativeOps
             NativeStatus.Check(tc_op_log(px, x.Length, py), "tc_op_log");
     }
 
+    /// <summary>The backend's fp64 sine and cosine (tc_op_sincos), elementwise: the functions of the RoPE tables, not libm's.</summary>
+    public static void SinCos(ReadOnlySpan<double> x, Span<double> sin, Span<double> cos)
+    {
+        Require(sin.Length >= x.Length, nameof(sin), $"needs {x.Length} doubles, has {sin.Length}");
+        Require(cos.Length >= x.Length, nameof(cos), $"needs {x.Length} doubles, has {cos.Length}");
+        fixed (double* px = x)
+        fixed (double* ps = sin)
+        fixed (double* pc = cos)
+            NativeStatus.Check(tc_op_sincos(px, x.Length, ps, pc), "tc_op_sincos");
+    }
+
     /// <summary>Causal attention of <paramref name="queries"/> new positions over <paramref name="keys"/> cached ones (token-major k/v).</summary>
     public static void Attention(NativeThreadPool? pool, ReadOnlySpan<float> q, int queries, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         int keys, int heads, int kvHeads, int headDim, Span<float> output)
@@ -108,6 +119,9 @@ public static unsafe partial class NativeOps
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_log")]
     private static partial int tc_op_log(double* x, int n, double* y);
+
+    [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_sincos")]
+    private static partial int tc_op_sincos(double* x, int n, double* sin, double* cos);
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_attention")]
     private static partial int tc_op_attention(NativeThreadPool pool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);

@@ -9,9 +9,10 @@ namespace TensorCash.Engine.Runtime;
 public static class RopeFrequencies
 {
     /// <summary>
-    /// inv_freq[i] = theta^(-2i/head_dim) for i &lt; head_dim/2, then the Llama 3.1 "llama3" rescaling when
+    /// inv_freq[i] = theta^(-2i/head_dim) for i &lt; head_dim/2 (DeterministicMath.Pow, the same bits on every platform;
+    /// docs/protocol/proof-of-inference.md §4.2), then the Llama 3.1 "llama3" rescaling when
     /// the config has one: long wavelengths are slowed down by Factor, short ones kept, and the band in
-    /// between interpolated smoothly.
+    /// between interpolated smoothly (only + - * / and comparisons; 2 pi is the constant 2 * Math.PI).
     /// </summary>
     public static double[] Compute(ModelConfig config)
     {
@@ -23,7 +24,8 @@ public static class RopeFrequencies
 
         int half = config.HeadDim / 2;
         var inv = new double[half];
-        for (int i = 0; i < half; i++) inv[i] = Math.Pow(config.RopeTheta, -2.0 * i / config.HeadDim);
+        // DeterministicMath.Pow, not Math.Pow: these feed every logit, so they must not depend on the C library (§4.2).
+        for (int i = 0; i < half; i++) inv[i] = DeterministicMath.Pow(config.RopeTheta, -2.0 * i / config.HeadDim);
         if (config.RopeScaling is { } s) ApplyLlama3(inv, s);
         return inv;
     }

@@ -1,4 +1,4 @@
-// Scalar definitions of DOT16, the backend exp and the backend fp64 log, written one IEEE operation at a time. They
+// Scalar definitions of DOT16, the backend exp, the backend fp64 log and sin/cos, written one IEEE operation at a time. They
 // are the specification the SIMD kernels reproduce, and the SIMD kernels also use them for their tails.
 // static inline: see dtype.h for why these must keep internal linkage.
 #pragma once
@@ -127,6 +127,59 @@ static inline double log_f64(double x) {
     const double ln_m = f + f * (z * q);
     const double ed = static_cast<double>(e);
     return ed * kLogLn2Hi + (ed * kLogLn2Lo + ln_m);
+}
+
+// sincos_f64: the backend's fp64 sine and cosine, used only to build the RoPE tables (rope.cpp; definition:
+// proof-of-inference.md §4.2). Why not std::sin/std::cos: the tables feed every logit, which consensus replays bit for
+// bit, and libms differ by an ulp here and there; an ulp next to the fp32 rounding of a table entry would change a
+// logit bit on another platform. Like log_f64 this is a fixed sequence of IEEE fp64 + - * / (no FMA, no libm), so
+// every conforming platform gets the same bits.
+//   k = round(x * 2/pi) by the 1.5 * 2^52 trick (ties to even); r = ((x - k*C1) - k*C2) - k*C3 with pi/2 split
+//   Cody-Waite style into C1 (31 significant bits), C2 (32 bits) and C3 (the rest, rounded), so k*C1 and k*C2 are
+//   exact for |k| < 2^21 and x - k*C1 is exact (Sterbenz); |r| <= pi/4 (plus a rounding hair).
+//   sin r = r + r*(z*S(z)), S = -1/3! + z/5! - ... + z^7/17! (Horner from 1/17! down to -1/3!), z = r*r;
+//   cos r = 1 + z*C(z),     C = -1/2! + z/4! - ... + z^7/16!; coefficients are the correctly rounded fp64 Taylor ones.
+//   quadrant q = k mod 4: (sin x, cos x) = (s, c), (c, -s), (-s, -c), (-c, s) for q = 0, 1, 2, 3.
+// Valid range |x| <= 2^20 (k <= 667544; RoPE needs pos * inv_freq, inv_freq <= 1 for theta >= 1; tc_model_create
+// rejects a config whose angles would leave it); outside it, and for NaN/inf, both results are NaN.
+// Error: truncation < 2^-60 (|r|^19/19!, |r|^18/18!); the reduction adds <= 2^-53 absolute (two roundings of r,
+// pi/2 - C1 - C2 - C3 < 2^-122 times k), the polynomials about an ulp: within 2^-51 absolute of the exact sin/cos of
+// the fp64 argument (2^-52.2 the worst measured against 113-bit arithmetic over 6*10^6 points) - far below the fp32
+// rounding of the table.
+constexpr double kTrigMaxArg = 0x1p20;
+constexpr double kTrigTwoOverPi = 0x1.45f306dc9c883p-1;  // 0x3fe45f306dc9c883
+constexpr double kTrigPio2C1 = 0x1.921fb544p0;            // 0x3ff921fb54400000
+constexpr double kTrigPio2C2 = 0x1.0b4611a6p-34;          // 0x3dd0b4611a600000
+constexpr double kTrigPio2C3 = 0x1.3198a2e037073p-69;     // 0x3ba3198a2e037073
+constexpr double kTrigRoundMagic = 0x1.8p52;              // 1.5 * 2^52
+// kSinS[j] = fp64((-1)^j / (2j+1)!), j = 1..8 (index 0 unused); kCosC[j] = fp64((-1)^j / (2j)!), j = 1..8.
+constexpr double kSinS[9] = {0.0,
+                             -0x1.5555555555555p-3, 0x1.1111111111111p-7, -0x1.a01a01a01a01ap-13, 0x1.71de3a556c734p-19,
+                             -0x1.ae64567f544e4p-26, 0x1.6124613a86d09p-33, -0x1.ae7f3e733b81fp-41, 0x1.952c77030ad4ap-49};
+constexpr double kCosC[9] = {0.0,
+                             -0x1p-1, 0x1.5555555555555p-5, -0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-16,
+                             -0x1.27e4fb7789f5cp-22, 0x1.1eed8eff8d898p-29, -0x1.93974a8c07c9dp-37, 0x1.ae7f3e733b81fp-45};
+
+static inline void sincos_f64(double x, double& sin_out, double& cos_out) {
+    if (!(x >= -kTrigMaxArg && x <= kTrigMaxArg)) {  // NaN, +-inf, or outside the valid range
+        sin_out = cos_out = NAN;
+        return;
+    }
+    const double kd = (x * kTrigTwoOverPi + kTrigRoundMagic) - kTrigRoundMagic;
+    const double r = ((x - kd * kTrigPio2C1) - kd * kTrigPio2C2) - kd * kTrigPio2C3;
+    const double z = r * r;
+    double qs = kSinS[8];
+    for (int j = 7; j >= 1; --j) qs = qs * z + kSinS[j];
+    double qc = kCosC[8];
+    for (int j = 7; j >= 1; --j) qc = qc * z + kCosC[j];
+    const double s = r + r * (z * qs);
+    const double c = 1.0 + z * qc;
+    switch (static_cast<int64_t>(kd) & 3) {
+        case 0: sin_out = s; cos_out = c; break;
+        case 1: sin_out = c; cos_out = -s; break;
+        case 2: sin_out = -s; cos_out = -c; break;
+        default: sin_out = -c; cos_out = s; break;
+    }
 }
 
 static inline float silu_mul_scalar(float g, float u) {

@@ -117,4 +117,16 @@ public class TransformerErrorTests
         var e = Assert.Throws<NativeException>(() => NativeKvCache.Create(model!, Spec.MaxSeq + 1));
         Assert.That(e!.Message, Does.Contain("tc_kv_create").And.Contain("capacity_tokens must be in 1..16"));
     }
+
+    /// <summary>RoPE angles (max_seq_len - 1) * inv_freq must stay in the backend sin/cos's range |x| <= 2^20
+    /// (proof-of-inference.md §4.2): theta 0.5 gives inv_freq up to 2^(1 - 2/16), too large for 2^20 positions.</summary>
+    [Test]
+    public void RopeAnglesBeyondTheBackendSinCosRangeAreRejected()
+    {
+        using var ok = TestModels.Build(Spec with { MaxSeq = 1 << 19, RopeTheta = 0.5 });
+        using (Transformer.Create(ok, 1)) { }
+        using var weights = TestModels.Build(Spec with { MaxSeq = 1 << 20, RopeTheta = 0.5 });
+        var e = Assert.Catch(() => Transformer.Create(weights, 1).Dispose());
+        Assert.That(e!.Message, Does.Contain("rope_inv_freq").And.Contain("2^20"));
+    }
 }

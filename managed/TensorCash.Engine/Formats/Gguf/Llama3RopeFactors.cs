@@ -67,5 +67,6 @@ public static class Llama3RopeFactors
         return (null, "does not match any llama3 rope scaling (factor, low/high frequency factors)");
     }
 
-    private static double Frequency(double theta, int headDim, int i) => 1.0 / Math.Pow(theta, 2.0 * i / headDim);
+    // The deterministic pow of RopeFrequencies, so the fitted parameters do not depend on the C library either.
+    private static double Frequency(double theta, int headDim, int i) => 1.0 / Runtime.DeterministicMath.Pow(theta, 2.0 * i / headDim);
 }
