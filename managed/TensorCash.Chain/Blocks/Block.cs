@@ -23,7 +23,7 @@ public sealed class Block(BlockHeader header, IReadOnlyList<Transaction> transac
     public byte[] Proof { get; } = proof;
 
     /// <summary>Header plus transactions: what the block size limit counts (the proof has its own cap).</summary>
-    public int TransactionBytes => BlockHeader.Size + SizeOfCompact((ulong)Transactions.Count) + Transactions.Sum(t => t.SerializedSize);
+    public int TransactionBytes => BlockHeader.Size + ChainWriter.CompactSizeLength((ulong)Transactions.Count) + Transactions.Sum(t => t.SerializedSize);
 
     public byte[] Serialize()
     {
@@ -47,6 +47,4 @@ public sealed class Block(BlockHeader header, IReadOnlyList<Transaction> transac
         reader.ExpectEnd("block");
         return new Block(header, transactions, proof);
     }
-
-    private static int SizeOfCompact(ulong value) => value < 0xFD ? 1 : value <= 0xFFFF ? 3 : value <= 0xFFFF_FFFF ? 5 : 9;
 }

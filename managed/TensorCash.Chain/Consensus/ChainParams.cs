@@ -44,6 +44,19 @@ public sealed class ChainParams
     /// <summary>Bech32 human-readable part for addresses ("tc", "tctest", "tcrt").</summary>
     public required string Bech32Hrp { get; init; }
     public required int DefaultRpcPort { get; init; }
+    /// <summary>The TCP port `tensorcash node --listen` binds by default.</summary>
+    public required int DefaultP2pPort { get; init; }
+    /// <summary>
+    /// The 4 bytes that start every peer-to-peer message (Bitcoin's pchMessageStart): a node of another network, or a
+    /// stream that lost its framing, is recognised at the first message.
+    /// </summary>
+    public required uint MessageStart { get; init; }
+    /// <summary>
+    /// Anti-low-work-fork floor (Bitcoin's nMinimumChainWork): a node downloads blocks of a header chain only when the
+    /// chain's work reaches this and exceeds its own tip's, so a peer cannot make it store a cheap fork. Zero on the
+    /// young networks; raised with each release as the chain grows.
+    /// </summary>
+    public BigInteger MinimumChainWork { get; init; } = BigInteger.Zero;
 
     /// <summary>
     /// Genesis model table (until the registry): model id to what a verifier needs (vocabulary, precision) and its
@@ -98,6 +111,8 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tc",
         DefaultRpcPort = 8432,
+        DefaultP2pPort = 8433,
+        MessageStart = 0xE3C7A154,
         Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(MainBuiltinTinyDifficulty, 64) }.ToFrozenDictionary(),
         ModelNormaliser = StandardModelNormaliser,
     };
@@ -114,6 +129,8 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tctest",
         DefaultRpcPort = 18432,
+        DefaultP2pPort = 18433,
+        MessageStart = 0x0B7A5E31,
         // Neutral: testnet miners are developers, and builtin:tiny is the one model everyone has.
         Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser, 64) }.ToFrozenDictionary(),
         ModelNormaliser = StandardModelNormaliser,
@@ -132,6 +149,8 @@ public sealed class ChainParams
         MaxMoney = 21_000_000 * Coins,
         Bech32Hrp = "tcrt",
         DefaultRpcPort = 18543,
+        DefaultP2pPort = 18544,
+        MessageStart = 0xFAB5DA7E,
         // Short windows keep regtest blocks (and `tensorcash demo`) quick; every rule is the same as with 64.
         Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser, 16) }.ToFrozenDictionary(),
         ModelNormaliser = StandardModelNormaliser,

@@ -41,5 +41,8 @@ public sealed class ChainWriter
         return U8(0xFF).U64(value);
     }
 
+    /// <summary>The bytes <see cref="CompactSize"/> writes for <paramref name="value"/>.</summary>
+    public static int CompactSizeLength(ulong value) => value < 0xFD ? 1 : value <= 0xFFFF ? 3 : value <= 0xFFFF_FFFF ? 5 : 9;
+
     public ChainWriter VarBytes(ReadOnlySpan<byte> bytes) => CompactSize((ulong)bytes.Length).Raw(bytes);
 }

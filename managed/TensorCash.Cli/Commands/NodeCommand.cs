@@ -1,8 +1,11 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using TensorCash.Chain.Consensus;
 using TensorCash.Node.Hosting;
+using TensorCash.Node.P2p;
 using TensorCash.Node.Storage;
 using TensorCash.Node.Wallet;
 
@@ -44,10 +47,36 @@ public static class NodeCommand
             HelpName = "ADDRESS",
         };
 
+        var listen = new Option<bool>("--listen") { Description = "Accept inbound peer connections on --port (on every interface unless --bind)." };
+        var p2pPort = new Option<int?>("--port")
+        {
+            Description = "Peer-to-peer port to listen on. Default: the network's (main 8433, testnet 18433, regtest 18544); 0 picks a " +
+                          "free port, written to DATADIR/p2p.port.",
+            HelpName = "PORT",
+        };
+        p2pPort.Validators.Add(result =>
+        {
+            if (CommonOptions.TryGetValue(result, out int? value) && value is < 0 or > 65535)
+                result.AddError($"--port must be between 0 and 65535 (got {value})");
+        });
+        var bind = new Option<string>("--bind") { Description = "Address to listen on (default: every interface; 127.0.0.1 for local only).", HelpName = "ADDRESS" };
+        var connect = new Option<string[]>("--connect")
+        {
+            Description = "Connect only to this peer (repeat for several): no address discovery, no other outbound connections.",
+            HelpName = "HOST:PORT",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var addNode = new Option<string[]>("--addnode")
+        {
+            Description = "Keep a connection to this peer (repeat for several), besides the automatic outbound connections.",
+            HelpName = "HOST:PORT",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
         var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
                                           "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
         {
-            mine, models, threads, replayPositions, mineAddress,
+            mine, models, threads, replayPositions, mineAddress, listen, p2pPort, bind, connect, addNode,
         };
         foreach (var option in common.All) command.Add(option);
 
@@ -68,12 +97,22 @@ public static class NodeCommand
                 ReplayPositions = parsed.GetValue(replayPositions),
             };
             int port = parsed.GetValue(common.RpcPort) ?? parameters.DefaultRpcPort;
-            return Run(console, parsed.CommandResult.Command, options, port, parsed.GetValue(mine), cancellation);
+            var p2p = new P2pOptions
+            {
+                Listen = parsed.GetValue(listen),
+                Port = parsed.GetValue(p2pPort),
+                Bind = parsed.GetValue(bind) is { } bindText
+                    ? IPAddress.TryParse(bindText, out var bindAddress) ? bindAddress : throw new UsageException($"--bind: '{bindText}' is not an IP address")
+                    : IPAddress.Any,
+                Connect = (parsed.GetValue(connect) ?? []).Select(text => ParseEndpoint(text, "--connect", parameters)).ToList(),
+                AddNodes = (parsed.GetValue(addNode) ?? []).Select(text => ParseEndpoint(text, "--addnode", parameters)).ToList(),
+            };
+            return Run(console, parsed.CommandResult.Command, options, port, p2p, parsed.GetValue(mine), cancellation);
         }));
         return command;
     }
 
-    private static int Run(CliConsole console, Command command, NodeOptions options, int port, bool mine, CancellationToken cancellation)
+    private static int Run(CliConsole console, Command command, NodeOptions options, int port, P2pOptions p2p, bool mine, CancellationToken cancellation)
     {
         NodeHost host;
         try
@@ -114,6 +153,16 @@ public static class NodeCommand
                 $"mined block {mined.Height} {mined.Hash} on {mined.Model} in {mined.Elapsed.TotalSeconds:F2} s: {mined.TokensGenerated} tokens, {mined.WindowsTried} window{(mined.WindowsTried == 1 ? "" : "s")}, proof {mined.ProofBytes} bytes"));
             host.MiningFailed += e => Line($"mining stopped: {e.Message}");
 
+            host.NetworkLog += Line;
+            try
+            {
+                host.StartNetwork(p2p);
+            }
+            catch (SocketException e)
+            {
+                console.Error(command, $"cannot listen for peers on {p2p.Bind}:{p2p.Port ?? host.Parameters.DefaultP2pPort}: {e.Message} (another node on this port? use --port)");
+                return ExitCodes.Failure;
+            }
             PrintSummary(Line, host, boundPort);
             if (mine)
             {
@@ -137,6 +186,18 @@ public static class NodeCommand
         return ExitCodes.Success;
     }
 
+    private static IPEndPoint ParseEndpoint(string text, string option, ChainParams parameters)
+    {
+        try
+        {
+            return PeerEndpoint.Parse(text, option, parameters.DefaultP2pPort);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     private static void PrintSummary(Action<string> line, NodeHost host, int port)
     {
         var tip = host.Chain.Tip;
@@ -148,5 +209,10 @@ public static class NodeCommand
         foreach (var model in host.Models)
             line($"  model:    {parameters.Models[model.Id].Name} {model.Identity.Hex} ({model.Spec})");
         line($"  wallet:   {host.Wallet.FilePath}");
+        var network = host.Network!;
+        line(network.ListenPort != 0 ? $"  p2p:      listening on {network.Options.Bind}:{network.ListenPort}" : "  p2p:      not listening (start with --listen to accept peers)");
+        var outbound = network.Options.Connect.Count > 0 ? $"only {string.Join(", ", network.Options.Connect)} (--connect)"
+            : $"up to {network.Options.MaxOutbound} from {network.Addresses.Count} known addresses" + (network.Options.AddNodes.Count > 0 ? $", plus {string.Join(", ", network.Options.AddNodes)}" : "");
+        line($"  peers:    {outbound}; {network.Bans.List().Count} banned");
     }
 }

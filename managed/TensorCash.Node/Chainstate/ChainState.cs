@@ -311,6 +311,65 @@ public sealed class ChainState : ICoinView, IDisposable
         lock (_lock) return _index.GetValueOrDefault(hash)?.Height;
     }
 
+    /// <summary>
+    /// What checking a child header needs from a stored block (the peer-to-peer header sync): its header, height, chain
+    /// work, the times of it and up to 10 ancestors (oldest first, for the child's median-time-past), and whether it is
+    /// marked failed. Null when the block is not stored.
+    /// </summary>
+    public StoredHeader? GetStoredHeader(Hash256 hash)
+    {
+        lock (_lock)
+        {
+            if (!_index.TryGetValue(hash, out var entry)) return null;
+            var times = new List<long>(MedianTimePast.Span);
+            for (var e = entry; e is not null && times.Count < MedianTimePast.Span; e = e.Parent) times.Add(e.Header.Time);
+            times.Reverse();
+            bool active = entry.Height < _active.Count && _active[entry.Height] == entry;
+            return new StoredHeader(entry.Hash, entry.Header, entry.Height, entry.ChainWork, times.ToArray(), entry.IsFailed || _replayFailed.ContainsKey(hash), active);
+        }
+    }
+
+    /// <summary>Whether the block failed its replay here or is stored and marked failed (a header to refuse at once).</summary>
+    public bool IsKnownInvalid(Hash256 hash)
+    {
+        lock (_lock) return _replayFailed.ContainsKey(hash) || (_index.TryGetValue(hash, out var entry) && entry.IsFailed);
+    }
+
+    /// <summary>
+    /// A block locator for the active chain (Bitcoin's CChain::GetLocator): the tip and the 9 blocks before it, then
+    /// steps doubling, ending with genesis; at most ProtocolLimits.MaxLocatorHashes hashes for any height.
+    /// </summary>
+    public IReadOnlyList<Hash256> GetLocator()
+    {
+        lock (_lock)
+        {
+            var hashes = new List<Hash256>();
+            int step = 1;
+            for (int height = _active.Count - 1; height > 0; height -= step)
+            {
+                hashes.Add(_active[height].Hash);
+                if (hashes.Count >= 10) step *= 2;
+            }
+            hashes.Add(_active[0].Hash);
+            return hashes;
+        }
+    }
+
+    /// <summary>
+    /// The height of the last active-chain block a peer's locator shares with this node (genesis when none matches):
+    /// headers served to that peer start right after it.
+    /// </summary>
+    public int FindLocatorFork(IReadOnlyList<Hash256> locator)
+    {
+        lock (_lock)
+        {
+            foreach (var hash in locator)
+                if (_index.TryGetValue(hash, out var entry) && entry.Height < _active.Count && _active[entry.Height] == entry)
+                    return entry.Height;
+            return 0;
+        }
+    }
+
     /// <summary>Stored blocks whose header carries proof commitment <paramref name="commitment"/> (a fraud proof names its block by it).</summary>
     public IReadOnlyList<(Hash256 Hash, int Height, BlockHeader Header)> FindByProofCommitment(Hash256 commitment)
     {

@@ -4,6 +4,7 @@ using TensorCash.Chain.Transactions;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.Mempool;
 using TensorCash.Node.Mining;
+using TensorCash.Node.P2p;
 using TensorCash.Node.Rpc;
 using TensorCash.Node.Wallet;
 
@@ -262,6 +263,33 @@ public sealed class NodeHost : IAsyncDisposable
         return _server.Port;
     }
 
+    /// <summary>The peer-to-peer layer, once <see cref="StartNetwork"/> ran (null for a node alone).</summary>
+    public ConnectionManager? Network { get; private set; }
+
+    /// <summary>Joins the network: listens (when asked) and connects to peers; returns the connection manager.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The P2P port cannot be bound.</exception>
+    public ConnectionManager StartNetwork(P2pOptions options)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Network is not null) throw new InvalidOperationException("the network is already started");
+        var network = new ConnectionManager(options, Parameters, Chain, Mempool, Verifier, DataDirectory);
+        network.Log += line => NetworkLog?.Invoke(line);
+        try
+        {
+            network.Start();
+        }
+        catch
+        {
+            network.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        Network = network;
+        return network;
+    }
+
+    /// <summary>Lines from the peer-to-peer layer: connections, misbehaviour, sync progress.</summary>
+    public event Action<string>? NetworkLog;
+
     /// <summary>Asks the node to shut down (the `stop` RPC, Ctrl+C): whoever runs it then disposes it.</summary>
     public void RequestStop() => _stopRequested.TrySetResult();
 
@@ -272,6 +300,7 @@ public sealed class NodeHost : IAsyncDisposable
         RequestStop();
         await _shutdown.CancelAsync();
         _minerThread?.Join();
+        if (Network is not null) await Network.DisposeAsync();
         if (_server is not null)
         {
             await _server.DisposeAsync(); // waits for requests in flight, which end on the shutdown token

@@ -60,9 +60,13 @@ public sealed class NodeMempool
         }
     }
 
+    /// <summary>Raised after <see cref="Submit"/> added a transaction to the pool (the peer-to-peer layer relays it).</summary>
+    public event Action<Transaction>? TransactionAccepted;
+
     /// <summary>Offers a transaction to the pool, checked for the block after the current tip (sendrawtransaction, the wallet).</summary>
     public MempoolAcceptResult Submit(Transaction tx)
     {
+        MempoolAcceptResult result;
         for (int attempt = 0; attempt < MaxSnapshotAttempts; attempt++)
         {
             long generation;
@@ -71,8 +75,10 @@ public sealed class NodeMempool
             lock (_step)
             {
                 if (generation != _generation) continue;
-                return Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt);
+                result = Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt);
             }
+            if (result.Accepted) TransactionAccepted?.Invoke(tx); // outside the lock: the handler (relay) may take others
+            return result;
         }
         throw new InvalidOperationException($"transaction {tx.Txid}: the chain moved {MaxSnapshotAttempts} times while it was being checked; try again");
     }

@@ -1,3 +1,4 @@
+using TensorCash.Chain.Serialization;
 using TensorCash.Chain.Primitives;
 
 namespace TensorCash.Node.Mempool;
@@ -67,7 +68,7 @@ internal static class AncestorPackageSelection
             // A package that does not fit now never will (the block only grows); its descendants' packages contain it,
             // so they will not fit either.
             var package = ancestors[best].Where(a => !included[a]).Append(best).Order().ToArray();
-            long countPrefix = CompactSizeLength(transactionsAlready + chosen.Count + package.Length);
+            long countPrefix = ChainWriter.CompactSizeLength((ulong)(transactionsAlready + chosen.Count + package.Length));
             if (countPrefix + bytes + packageBytes[best] > byteBudget || sigOps + packageSigOps[best] > sigOpBudget) continue;
 
             foreach (int member in package)
@@ -100,6 +101,4 @@ internal static class AncestorPackageSelection
                 foreach (int child in children[next]) pending.Push(child);
         return found;
     }
-
-    private static int CompactSizeLength(long value) => value < 0xFD ? 1 : value <= 0xFFFF ? 3 : value <= 0xFFFF_FFFF ? 5 : 9;
 }

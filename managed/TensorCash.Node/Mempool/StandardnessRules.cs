@@ -1,3 +1,4 @@
+using TensorCash.Chain.Serialization;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Transactions;
 
@@ -42,9 +43,7 @@ internal static class StandardnessRules
     {
         var script = output.ScriptPubKey;
         if ((script.Length > 0 && script[0] == OpReturn) || script.Length > MaxSpendableScriptBytes) return 0;
-        int outputBytes = sizeof(long) + CompactSizeLength(script.Length) + script.Length;
+        int outputBytes = sizeof(long) + ChainWriter.CompactSizeLength((ulong)script.Length) + script.Length;
         return DustRelayFeeRate.FeeFor(outputBytes + MempoolPolicy.DustSpendingInputBytes);
     }
-
-    private static int CompactSizeLength(int value) => value < 0xFD ? 1 : value <= 0xFFFF ? 3 : 5;
 }

@@ -72,6 +72,9 @@ public sealed class BlockProofVerifier
     /// <summary>Raised on the verifying thread just before a tier-2 replay starts (a test hook, so tests need no timing).</summary>
     public event Action<Block>? ReplayStarting;
 
+    /// <summary>Whether this node holds (and so can replay) the model <paramref name="modelId"/>.</summary>
+    public bool Holds(Hash256 modelId) => _models.Any(m => m.Id == modelId);
+
     /// <summary>Steps replayed per block (0 = every step).</summary>
     public int ReplayPositions => _replayPositions;
 

@@ -36,6 +36,8 @@ internal static class LedgerFixtures
             MaxBlockSigOps = maxSigOps,
             Bech32Hrp = "tcrt",
             DefaultRpcPort = 1,
+            DefaultP2pPort = 2,
+            MessageStart = 0x01020304,
             Models = new Dictionary<Hash256, RegisteredModel>(),
             ModelNormaliser = 1,
         };
