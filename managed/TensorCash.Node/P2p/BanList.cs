@@ -113,6 +113,7 @@ public sealed class BanList
     public bool IsBanned(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
+        // IPNetwork.Contains maps such addresses itself today; normalising here does not depend on that.
         address = AddressRules.Normalize(address);
         lock (_lock)
         {

@@ -12,5 +12,6 @@ public static class NodeRpcMethods
         MiningRpcMethods.Register(rpc, node);
         WalletRpcMethods.Register(rpc, node);
         ControlRpcMethods.Register(rpc, node);
+        NetworkRpcMethods.Register(rpc, node);
     }
 }

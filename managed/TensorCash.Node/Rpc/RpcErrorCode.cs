@@ -19,6 +19,11 @@ public enum RpcErrorCode
     VerifyError = -25,
     VerifyRejected = -26,
     VerifyAlreadyInChain = -27,
+    ClientNodeAlreadyAdded = -23,
+    ClientNodeNotAdded = -24,
+    ClientNodeNotConnected = -29,
+    ClientInvalidIpOrSubnet = -30,
+    ClientP2pDisabled = -31,
 }
 
 /// <summary>A failure a method reports to the caller as a JSON-RPC error object (never a stack trace).</summary>
