@@ -22,12 +22,19 @@ public static class DemoCommand
         };
         var threads = CommonOptions.Threads();
         var allRows = new Option<bool>("--all-rows") { Description = "Print every block in the summary table (default: the first and last five)." };
+        var nodes = CommonOptions.AtLeast(new Option<int>("--nodes")
+        {
+            Description = "Run a network instead: this many nodes on 127.0.0.1 linked in a line over the peer-to-peer protocol; node 1 " +
+                          "mines, pays the last node, the last node mines the confirming block, and every node converges. 1 = the single-node demo.",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        }, 1);
         var command = new Command("demo",
             "Run the whole system on builtin:tiny on the CPU: a fresh regtest chain in SQLite, the built-in miner serving a customer prompt " +
             "while it mines until a coinbase matures, a payment between two wallets through the mempool, then every block's proof " +
             "re-verified (tier 1 and a tier-2 replay). Prints live progress and a summary table.")
         {
-            datadir, threads, allRows,
+            datadir, threads, allRows, nodes,
         };
         command.SetAction(console.Guard((parsed, cancellation) =>
         {
@@ -35,6 +42,16 @@ public static class DemoCommand
             if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
                 throw new UsageException($"--datadir {dir} is not empty; the demo starts a fresh chain (choose a new directory)");
 
+            if (parsed.GetValue(nodes) is > 1 and var count)
+            {
+                var network = new NetworkDemoScenario(dir, count, parsed.GetValue(threads), console.Progress).Run(cancellation);
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{network.Nodes} nodes converged on block {network.Height} {network.TipHash} in {network.Elapsed.TotalSeconds:F1} s: " +
+                    $"blocks mined per node {string.Join("/", network.BlocksMinedPerNode)}; payment {network.PaymentTxid} reached every mempool in " +
+                    $"{network.PaymentRelay.TotalMilliseconds:F0} ms, the confirming block every node in {network.LastBlockRelay.TotalMilliseconds:F0} ms; " +
+                    $"bytes received per node {string.Join("/", network.BytesReceived.Select(b => b.ToString("N0", CultureInfo.InvariantCulture)))}; datadirs under {network.DataDirectory}"));
+                return ExitCodes.Success;
+            }
             var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out) });
             ansi.Profile.Width = Math.Max(ansi.Profile.Width, MinimumTableWidth); // a redirected stream reports 80 columns: too narrow for the table
             int blocks = 0;
