@@ -289,6 +289,8 @@ public sealed class PeerManager
             }
             if (outcome.New == 0 && !Sync.IsKnown(hash)) return;
         }
+        if (!requested && Sync.FindHeader(hash) is { } entry && entry.ChainWork <= _chain.Tip.ChainWork)
+            return; // unrequested and it would not move the tip: not stored (anti-low-work-fork, as Bitcoin Core's fHasMoreOrSameWork)
         if (Sync.HoldUnlessParentStored(block, peer))
         {
             if (!requested) peer.LastBlockReceived = DateTimeOffset.UtcNow;
@@ -336,7 +338,10 @@ public sealed class PeerManager
             default:
                 Sync.Failed(hash);
                 if (_verifier.GetFraudProof(hash) is { } fraud) BroadcastFraudProof(hash, fraud, except: null);
-                _connections.Misbehaving(from, MisbehaviourKind.InvalidBlock, $"block {hash}: {result.Violation!.Reason}: {result.Violation.Message}");
+                // A node that samples its replay (no FullReplay service) can honestly relay a block whose unchecked step is
+                // edited: it gets the fraud proof, not a ban. Every other rule is checked in full by every node.
+                if (result.Violation!.Reason == ChainState.ReplayFailedReason && (from.Version!.Services & ServiceFlags.FullReplay) == 0) return false;
+                _connections.Misbehaving(from, MisbehaviourKind.InvalidBlock, $"block {hash}: {result.Violation.Reason}: {result.Violation.Message}");
                 return false;
         }
     }

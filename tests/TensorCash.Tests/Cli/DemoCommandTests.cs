@@ -29,6 +29,28 @@ public class DemoCommandTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public void DemoWithThreeNodesSyncsRelaysAPaymentAndConverges()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"tc-demo-net-{Guid.NewGuid():N}");
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = Program.Run(["demo", "--nodes", "3", "--datadir", dir, "--threads", "2"], stdout, stderr);
+            Assert.That(code, Is.EqualTo(0), stderr.ToString());
+            Assert.That(stdout.ToString(), Does.Contain("3 nodes converged on block 102").And.Contain("blocks mined per node 101/0/1"));
+            Assert.That(stderr.ToString(), Does.Contain("the payment is in all 3 mempools"));
+            foreach (var node in new[] { "node1", "node2", "node3" })
+                Assert.That(File.Exists(Path.Combine(dir, node, "chainstate.sqlite")), $"{node} has its own chainstate");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void ANonEmptyDatadirIsAUsageError()
     {
         string dir = Directory.CreateTempSubdirectory("tc-demo-").FullName;
