@@ -15,6 +15,11 @@ public enum MisbehaviourKind
     Handshake,
     /// <summary>A header or block that breaks a consensus rule, or a proof that fails tier 1 or replay: ban.</summary>
     InvalidBlock,
+    /// <summary>
+    /// A block that fails the exact replay, from a peer that samples its replay (no FullReplay service): it may have
+    /// relayed it honestly, so it is disconnected and banned only on the fifth.
+    /// </summary>
+    ReplayFailedFromSampler,
     /// <summary>Headers that skip a parent within one message: ban.</summary>
     NonContinuousHeaders,
     /// <summary>Too many headers messages in a row that do not connect: ban.</summary>
@@ -41,6 +46,7 @@ public static class Misbehaviour
     {
         MisbehaviourKind.Oversize or MisbehaviourKind.Malformed or MisbehaviourKind.InvalidBlock
             or MisbehaviourKind.NonContinuousHeaders or MisbehaviourKind.UnconnectingHeaders or MisbehaviourKind.BadFraudProof => ProtocolLimits.BanScore,
+        MisbehaviourKind.ReplayFailedFromSampler => ProtocolLimits.BanScore / 5,
         MisbehaviourKind.UnrequestedBlock => 5,
         _ => 0,
     };
