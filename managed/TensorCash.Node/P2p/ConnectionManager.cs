@@ -133,7 +133,7 @@ public sealed class ConnectionManager : IAsyncDisposable
     /// <summary>Disconnects peers at <paramref name="endpoint"/> (or with id <paramref name="id"/>); false when none matched.</summary>
     public bool DisconnectNode(IPEndPoint? endpoint, long? id)
     {
-        var matches = AllPeers().Where(p => (endpoint is not null && p.RemoteEndPoint.Equals(endpoint)) || (id is { } n && p.Id == n)).ToList();
+        var matches = AllPeers().Where(p => !p.IsDisconnecting && ((endpoint is not null && p.RemoteEndPoint.Equals(endpoint)) || (id is { } n && p.Id == n))).ToList();
         foreach (var peer in matches) peer.Disconnect("disconnectnode RPC");
         return matches.Count > 0;
     }

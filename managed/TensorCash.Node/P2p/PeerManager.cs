@@ -339,8 +339,8 @@ public sealed class PeerManager
                 Sync.Failed(hash);
                 if (_verifier.GetFraudProof(hash) is { } fraud) BroadcastFraudProof(hash, fraud, except: null);
                 // A node that samples its replay (no FullReplay service) can honestly relay a block with one edited step it did
-                // not check (the miner paid for the other steps' inference): it gets the fraud proof and a disconnect, and a
-                // ban only if it keeps doing it. Every other rule is checked in full by every node.
+                // not check (the miner paid for the other steps' inference): it stays connected to get the fraud proof, and is
+                // banned only if it keeps doing it. Every other rule is checked in full by every node.
                 var kind = result.Violation!.Reason == ChainState.ReplayFailedReason && (from.Version!.Services & ServiceFlags.FullReplay) == 0
                     ? MisbehaviourKind.ReplayFailedFromSampler : MisbehaviourKind.InvalidBlock;
                 _connections.Misbehaving(from, kind, $"block {hash}: {result.Violation.Reason}: {result.Violation.Message}");

@@ -17,7 +17,7 @@ public enum MisbehaviourKind
     InvalidBlock,
     /// <summary>
     /// A block that fails the exact replay, from a peer that samples its replay (no FullReplay service): it may have
-    /// relayed it honestly, so it is disconnected and banned only on the fifth.
+    /// relayed it honestly, so it stays connected (to receive the fraud proof) and is banned only on the fifth.
     /// </summary>
     ReplayFailedFromSampler,
     /// <summary>Headers that skip a parent within one message: ban.</summary>
@@ -52,5 +52,5 @@ public static class Misbehaviour
     };
 
     /// <summary>Whether the connection is closed at once (it always is once the score reaches the ban score).</summary>
-    public static bool Disconnects(MisbehaviourKind kind) => kind != MisbehaviourKind.UnrequestedBlock;
+    public static bool Disconnects(MisbehaviourKind kind) => kind is not (MisbehaviourKind.UnrequestedBlock or MisbehaviourKind.ReplayFailedFromSampler);
 }

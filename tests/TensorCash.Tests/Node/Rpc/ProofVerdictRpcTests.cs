@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Net;
 using NUnit.Framework;
+using TensorCash.Node.P2p;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
@@ -119,6 +121,40 @@ public class ProofVerdictRpcTests
         Assert.That((bool)result["confirmed"]!, Is.True);
         Assert.That((int)result["step"]!, Is.EqualTo(step));
         Assert.That(sampled.Host.Chain.Tip.Hash, Is.EqualTo(honest.Hash), "the sampling node is back on the valid chain");
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task OverTheNetworkAFullPeersFraudProofCorrectsASamplingPeer()
+    {
+        // The loop of the test above, with no RPC between the nodes: the sampling node relays the block it accepted as
+        // a proof-carrying header, the full node downloads it, its replay fails, and the fraud proof it broadcasts makes
+        // the sampling node invalidate the block. The sampling peer is not banned for an edit it could not see.
+        await using var sampled = TestNode.Open(new NodeOptions { Network = Network.Regtest, ReplayPositions = 2 });
+        await using var full = TestNode.Open();
+        var fullNetwork = full.Host.StartNetwork(new P2pOptions { Listen = true, Port = 0, Bind = IPAddress.Loopback });
+        sampled.Host.StartNetwork(new P2pOptions { Connect = [new IPEndPoint(IPAddress.Loopback, fullNetwork.ListenPort)] });
+        var honest = sampled.Host.Generate(1, MaturedChain.OpTrue)[0];
+        await WaitUntil(() => full.Host.Chain.Tip.Hash == honest.Hash, "the full node syncs the honest block");
+
+        var (edited, step) = EditedBlockMissedBy(sampled.Host.Verifier, sampled.Host.MiningModel, sampled.Host.Chain.GetHeader(honest.Hash)!, 2);
+        Assert.That(sampled.Call("submitblock", Hex(edited)), Is.Null, $"the sampling node did not replay step {step}: it accepts");
+        await WaitUntil(() => full.Host.Verifier.GetFraudProof(edited.Header.Hash) is not null, "the full node rejects the relayed block and builds a fraud proof");
+        await WaitUntil(() => sampled.Host.Chain.Tip.Hash == honest.Hash, "the fraud proof reaches the sampling node, which invalidates the block");
+        Assert.That((string)sampled.Call("getblockheader", edited.Header.Hash.ToString())!["status"]!, Is.EqualTo("invalid"));
+        Assert.That(full.Host.Chain.Tip.Hash, Is.EqualTo(honest.Hash), "the full node never accepted it");
+        Assert.That(fullNetwork.Bans.List(), Is.Empty, "the sampling peer relayed honestly: not banned");
+        Assert.That(fullNetwork.ReadyPeers(), Has.Count.EqualTo(1), "and still connected");
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) Assert.Fail($"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
     }
 
     [Test]
