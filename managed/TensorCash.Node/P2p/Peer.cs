@@ -145,6 +145,7 @@ public sealed class Peer
     /// Returns null when the peer closed the connection cleanly between messages.
     /// </summary>
     /// <exception cref="PeerMisbehaviourException">The peer broke the framing, or was too slow.</exception>
+    /// <exception cref="EndOfStreamException">The connection closed inside a message.</exception>
     internal async Task<(string Command, byte[] Payload)?> ReadMessageAsync(TimeSpan idle)
     {
         var header = new byte[MessageHeader.Size];
@@ -190,7 +191,9 @@ public sealed class Peer
         while (done < buffer.Length)
         {
             int n = await _stream.ReadAsync(buffer[done..], cancellation);
-            if (n == 0) throw new PeerMisbehaviourException(MisbehaviourKind.Malformed, $"the connection closed inside a message ({what}: {done} of {buffer.Length} bytes)");
+            // A connection that ends mid-message is lost, not malformed: a peer that crashes or loses its link while
+            // sending is disconnected, never banned (what it sent so far is discarded unread).
+            if (n == 0) throw new EndOfStreamException($"the connection closed inside a message ({what}: {done} of {buffer.Length} bytes)");
             done += n;
         }
     }
