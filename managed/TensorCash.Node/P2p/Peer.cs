@@ -168,7 +168,7 @@ public sealed class Peer
         try
         {
             await ReadExactAsync(header.AsMemory(1), read.Token, "message header");
-            var parsed = MessageHeader.Parse(header, _magic);
+            var parsed = MessageHeader.Parse(header, _magic, HandshakeComplete ? ProtocolLimits.MaxMessageBytes : ProtocolLimits.MaxHandshakeMessageBytes);
             var payload = new byte[parsed.Length];
             await ReadExactAsync(payload, read.Token, $"'{parsed.Command}' payload of {parsed.Length} bytes");
             if (MessageHeader.ChecksumOf(payload) != parsed.Checksum)

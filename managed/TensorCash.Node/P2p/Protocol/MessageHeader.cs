@@ -43,7 +43,7 @@ public readonly record struct MessageHeader(uint Magic, string Command, int Leng
     /// <summary>
     /// Parses and checks a header for a node on <paramref name="expectedMagic"/>; a violation names what was wrong.
     /// </summary>
-    public static MessageHeader Parse(ReadOnlySpan<byte> bytes, uint expectedMagic)
+    public static MessageHeader Parse(ReadOnlySpan<byte> bytes, uint expectedMagic, int maxLength = ProtocolLimits.MaxMessageBytes)
     {
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
         if (magic != expectedMagic)
@@ -55,8 +55,8 @@ public readonly record struct MessageHeader(uint Magic, string Command, int Leng
             throw new PeerMisbehaviourException(MisbehaviourKind.Malformed, $"the command field {Convert.ToHexStringLower(command)} is not NUL-padded lowercase ASCII");
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[16..]);
         string name = System.Text.Encoding.ASCII.GetString(command[..end]);
-        if (length > ProtocolLimits.MaxMessageBytes)
-            throw new PeerMisbehaviourException(MisbehaviourKind.Oversize, $"'{name}' declares {length} payload bytes; the limit is {ProtocolLimits.MaxMessageBytes}");
+        if (length > (uint)maxLength)
+            throw new PeerMisbehaviourException(MisbehaviourKind.Oversize, $"'{name}' declares {length} payload bytes; the limit is {maxLength}");
         return new MessageHeader(magic, name, (int)length, BinaryPrimitives.ReadUInt32LittleEndian(bytes[20..]));
     }
 

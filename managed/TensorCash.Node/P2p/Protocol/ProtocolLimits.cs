@@ -20,6 +20,12 @@ public static class ProtocolLimits
     public const int MaxMessageBytes = 6 * 1024 * 1024;
 
     /// <summary>
+    /// Largest payload before the handshake completes (a version message is under 300 bytes): a connection that has
+    /// proven nothing cannot make the node hold a <see cref="MaxMessageBytes"/> buffer for the message-read timeout.
+    /// </summary>
+    public const int MaxHandshakeMessageBytes = 4096;
+
+    /// <summary>
     /// Proof-carrying headers per `headers` message. Each costs the receiver a tier-1 check (about 1 ms), so one
     /// message costs at most about half a second of hashing. Senders also stop at <see cref="MaxHeadersPayloadBytes"/>.
     /// </summary>

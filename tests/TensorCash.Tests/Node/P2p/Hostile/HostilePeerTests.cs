@@ -59,6 +59,16 @@ public class HostilePeerTests
     }
 
     [Test]
+    public async Task BeforeTheHandshakeALargeDeclaredPayloadIsOversize()
+    {
+        // No handshake yet: a 5,000-byte version would make the node hold the buffer for the read timeout. Refused at the length.
+        await using var attacker = await _net.ConnectAttackerAsync();
+        await attacker.SendRawAsync(HostilePeer.Frame(Magic, "version", ProtocolLimits.MaxHandshakeMessageBytes + 1, 0, []));
+        await _net.AssertDisconnectedAndBannedAsync(attacker);
+        await _net.AssertHonestPeerKeepsSyncingAsync();
+    }
+
+    [Test]
     public async Task BadChecksumIsDisconnected()
     {
         await using var attacker = await _net.ConnectedAttackerAsync();
