@@ -49,6 +49,17 @@ public static class BlockchainRpcMethods
         rpc.Register("getmempoolinfo", "getmempoolinfo",
             "The mempool: transaction count, bytes, total fees, size cap, and the fee rates (coins per 1000 bytes) a newcomer must pay.",
             _ => MempoolInfo(node));
+        rpc.Register("getrawmempool", "getrawmempool ( verbose )",
+            "The txids in the mempool, oldest first; with verbose=true an object keyed by txid with vsize, fee (coins) and " +
+            "the entry's sequence number.", p =>
+            {
+                var entries = node.Mempool.Pool.Snapshot().OrderBy(e => e.Sequence).ToList();
+                if (!p.Boolean(0, "verbose", false)) return new JsonArray(entries.Select(e => (JsonNode)e.Txid.ToString()).ToArray());
+                var result = new JsonObject();
+                foreach (var entry in entries)
+                    result[entry.Txid.ToString()] = new JsonObject { ["vsize"] = entry.Size, ["fee"] = RpcJson.Amount(entry.Fee), ["sequence"] = entry.Sequence };
+                return result;
+            });
         rpc.Register("getblock", "getblock \"blockhash\" ( verbosity )",
             "A stored block (active or not). verbosity 0: the serialized block as hex (header, transactions, proof); " +
             "1 (default): an object with txids and the proof summary; 2: as 1 with every transaction decoded.", p =>

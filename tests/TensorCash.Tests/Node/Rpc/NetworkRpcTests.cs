@@ -108,6 +108,64 @@ public class NetworkRpcTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task APaymentIsRelayedAndListedByGetrawmempool()
+    {
+        await using var a = MaturedChain.Open();
+        await using var b = MaturedChain.Open();
+        var aNetwork = a.Host.StartNetwork(Listening);
+        b.Host.StartNetwork(new P2pOptions { Connect = [new IPEndPoint(IPAddress.Loopback, aNetwork.ListenPort)] });
+        await WaitUntil(() => (int)a.Call("getconnectioncount")! == 1, "b connects");
+        string txid = (string)a.Call("sendtoaddress", b.Host.Wallet.GetNewAddress("payee"), 1.5)!;
+        await WaitUntil(() => b.Call("getrawmempool")!.AsArray().Any(t => (string)t! == txid), "the payment reaches b's mempool");
+        var verbose = b.Call("getrawmempool", true)!.AsObject();
+        Assert.That(verbose.ContainsKey(txid));
+        Assert.That((int)verbose[txid]!["vsize"]!, Is.GreaterThan(100));
+        Assert.That(a.Call("getrawmempool")!.AsArray().Select(t => (string)t!), Is.EqualTo(new[] { txid }));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ANodeThatDialsItselfDropsTheConnection()
+    {
+        await using var a = TestNode.Open();
+        var lines = new List<string>();
+        a.Host.NetworkLog += line => { lock (lines) lines.Add(line); };
+        var network = a.Host.StartNetwork(Listening);
+        Assert.That(a.Call("addnode", $"127.0.0.1:{network.ListenPort}", "onetry"), Is.Null);
+        await WaitUntil(() => { lock (lines) return lines.Any(l => l.Contains("connected to itself")); }, "the self-connection is detected");
+        await WaitUntil(() => network.AllPeers().Count == 0, "both ends of the self-connection close");
+        Assert.That((int)a.Call("getconnectioncount")!, Is.EqualTo(0));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task AtTheConnectionLimitANewInboundPeerIsRefused()
+    {
+        // Two slots, both taken by inbound peers that are protected (fewer than 4 + 4 inbound): nobody is evicted.
+        await using var a = TestNode.Open();
+        var network = a.Host.StartNetwork(Listening with { MaxConnections = 2 });
+        var peers = new List<TestNode>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                var peer = TestNode.Open();
+                peers.Add(peer);
+                peer.Host.StartNetwork(new P2pOptions { Connect = [new IPEndPoint(IPAddress.Loopback, network.ListenPort)] });
+                if (i < 2) await WaitUntil(() => network.ReadyPeers().Count == i + 1, $"peer {i + 1} connects");
+            }
+            await Task.Delay(2000); // the third keeps retrying every 2 s
+            Assert.That(network.AllPeers(), Has.Count.EqualTo(2), "the third connection is refused");
+            Assert.That((int)peers[2].Call("getconnectioncount")!, Is.EqualTo(0));
+        }
+        finally
+        {
+            foreach (var peer in peers) await peer.DisposeAsync();
+        }
+    }
+
+    [Test]
     public async Task WithoutTheNetworkTheRpcsSaySo()
     {
         await using var node = TestNode.Open();
