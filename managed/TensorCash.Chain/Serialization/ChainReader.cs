@@ -50,7 +50,7 @@ public ref struct ChainReader
             0xFE => Check(U32(what), 0x1_0000, what),
             _ => Check(U64(what), 0x1_0000_0000, what),
         };
-        if (value > max) throw new ChainFormatException($"{what}: {value} exceeds the limit of {max}");
+        if (value > max) throw new ChainFormatException($"{what}: {value} exceeds the limit of {max}") { LimitExceeded = true };
         return value;
     }
 

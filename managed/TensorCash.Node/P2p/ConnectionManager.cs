@@ -180,9 +180,7 @@ public sealed class ConnectionManager : IAsyncDisposable
             catch (OperationCanceledException) { return; }
             catch (SocketException) { continue; }
             catch (ObjectDisposedException) { return; }
-            var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-            if (Bans.IsBanned(address) || !MakeInboundRoom())
+            if (Bans.IsBanned(((IPEndPoint)socket.RemoteEndPoint!).Address) || !MakeInboundRoom())
             {
                 socket.Dispose();
                 continue;

@@ -41,8 +41,7 @@ public sealed class Peer
         Manual = manual;
         _magic = magic;
         _timeouts = timeouts;
-        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
-        if (RemoteEndPoint.Address.IsIPv4MappedToIPv6) RemoteEndPoint = new IPEndPoint(RemoteEndPoint.Address.MapToIPv4(), RemoteEndPoint.Port);
+        RemoteEndPoint = AddressRules.Normalize((IPEndPoint)socket.RemoteEndPoint!);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 

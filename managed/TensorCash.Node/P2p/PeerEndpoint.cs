@@ -10,7 +10,7 @@ public static class PeerEndpoint
     public static IPEndPoint Parse(string text, string what, int defaultPort)
     {
         if (IPEndPoint.TryParse(text, out var endpoint) && (text.Contains(':') || endpoint.Port != 0))
-            return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, defaultPort) : Normalize(endpoint);
+            return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, defaultPort) : AddressRules.Normalize(endpoint);
         if (IPAddress.TryParse(text, out var bare)) return new IPEndPoint(bare, defaultPort);
         string host = text;
         int port = defaultPort;
@@ -35,7 +35,4 @@ public static class PeerEndpoint
             ?? throw new ArgumentException($"{what}: host '{host}' has no address");
         return new IPEndPoint(address, port);
     }
-
-    private static IPEndPoint Normalize(IPEndPoint endpoint) =>
-        endpoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;
 }

@@ -106,7 +106,6 @@ public sealed class PeerManager
             return;
         }
         peer.Version = version;
-        peer.BestKnownHeight = Math.Max(peer.BestKnownHeight, -1);
         if (!peer.VersionSent)
         {
             peer.VersionSent = true;
@@ -281,35 +280,25 @@ public sealed class PeerManager
         if (!Sync.IsKnown(hash))
         {
             // Unannounced: its header goes through the same checks as a proof-carrying header first.
-            var outcome = Sync.ProcessHeaders(peer, [new ProofCarryingHeader(block.Header, block.Proof)], Now());
-            if (!outcome.Connected)
-            {
-                peer.UnconnectingHeadersMessages--; // counted as an unrequested block instead
+            if (Sync.FindHeader(block.Header.PrevBlock) is null)
                 throw new PeerMisbehaviourException(MisbehaviourKind.UnrequestedBlock, $"block {hash} was never asked for and its parent is unknown");
-            }
+            var outcome = Sync.ProcessHeaders(peer, [new ProofCarryingHeader(block.Header, block.Proof)], Now());
             if (outcome.New == 0 && !Sync.IsKnown(hash)) return;
         }
         if (!requested && Sync.FindHeader(hash) is { } entry && entry.ChainWork <= _chain.Tip.ChainWork)
             return; // unrequested and it would not move the tip: not stored (anti-low-work-fork, as Bitcoin Core's fHasMoreOrSameWork)
-        if (Sync.HoldUnlessParentStored(block, peer))
-        {
-            if (!requested) peer.LastBlockReceived = DateTimeOffset.UtcNow;
-            return;
-        }
-        var pending = new Queue<(Block, Peer)>();
-        pending.Enqueue((block, peer));
-        while (pending.Count > 0)
-        {
-            var (next, from) = pending.Dequeue();
-            if (Accept(next, from)) foreach (var child in Sync.TakeChildren(next.Header.Hash)) pending.Enqueue(child);
-        }
+        if (Sync.HoldUnlessParentStored(block, peer)) return;
+        AcceptWithHeldChildren([(block, peer)]);
         RequestBlocks();
     }
 
     /// <summary>Blocks held for a parent that got stored by another path (run by the periodic tick).</summary>
-    internal void ProcessReadyBlocks()
+    internal void ProcessReadyBlocks() => AcceptWithHeldChildren(Sync.TakeReady());
+
+    /// <summary>Accepts each block, then the held blocks waiting for it, breadth first.</summary>
+    private void AcceptWithHeldChildren(IEnumerable<(Block Block, Peer From)> ready)
     {
-        var pending = new Queue<(Block, Peer)>(Sync.TakeReady());
+        var pending = new Queue<(Block, Peer)>(ready);
         while (pending.Count > 0)
         {
             var (next, from) = pending.Dequeue();

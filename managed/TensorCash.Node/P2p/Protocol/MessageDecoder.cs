@@ -36,7 +36,7 @@ public static class MessageDecoder
         }
         catch (ChainFormatException e)
         {
-            var kind = e.Message.Contains("exceeds the limit", StringComparison.Ordinal) ? MisbehaviourKind.Oversize : MisbehaviourKind.Malformed;
+            var kind = e.LimitExceeded ? MisbehaviourKind.Oversize : MisbehaviourKind.Malformed;
             throw new PeerMisbehaviourException(kind, $"'{command}' ({payload.Length} bytes) does not decode: {e.Message}");
         }
         return message;

@@ -4,6 +4,7 @@ using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Serialization;
 using TensorCash.Chain.Transactions;
+using TensorCash.Node.P2p;
 
 namespace TensorCash.Node.P2p.Protocol;
 
@@ -88,8 +89,7 @@ public sealed record WireAddress(uint Time, ServiceFlags Services, IPEndPoint En
     {
         uint time = reader.U32("addr time");
         var services = (ServiceFlags)reader.U64("addr services");
-        var ip = new IPAddress(reader.Raw(16, "addr ip"));
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        var ip = AddressRules.Normalize(new IPAddress(reader.Raw(16, "addr ip")));
         int port = reader.U8("addr port") << 8;
         port |= reader.U8("addr port");
         return new WireAddress(time, services, new IPEndPoint(ip, port));

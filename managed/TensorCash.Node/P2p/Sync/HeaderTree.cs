@@ -1,4 +1,3 @@
-using System.Numerics;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
