@@ -36,7 +36,7 @@ public sealed record Measured(BenchModel Model, int Window, double Ms, double Ti
 /// <summary>
 /// Fits <see cref="CostConstants"/> so that cost(m)/cost(tiny) matches time(m)/time(tiny) at the same W: least squares
 /// on ln(cost ratio / time ratio) by Nelder–Mead, then an integer search around the rounded optimum that minimises the
-/// largest |error|. A constant may be pinned (e.g. a dtype with no measured model keeps its start value).
+/// largest |error|. Constants are costs, so none may be negative. A constant may be pinned (e.g. a dtype with no measured model keeps its start value).
 /// </summary>
 public static class CostFit
 {
@@ -48,6 +48,7 @@ public static class CostFit
 
     private static double Objective(double[] x, IReadOnlyList<Measured> points, BenchModel tiny, int salt)
     {
+        if (OutOfBounds(x)) return double.MaxValue; // every constant is a cost (never negative), and bounded
         var c = CostConstants.FromArray(x);
         double sum = 0;
         foreach (var p in points)
@@ -58,6 +59,19 @@ public static class CostFit
             sum += e * e;
         }
         return sum;
+    }
+
+    /// <summary>
+    /// Upper bounds: β ≤ 256 FLOP-equivalents per byte, O_token ≤ 10^9, O_vocab ≤ 10^6. Without them the least-squares
+    /// optimum drifts to infinity whenever the data prefer bytes and overheads over FLOPs (scaling every constant up
+    /// makes the fixed FLOP terms vanish), which says something about the machine but gives no usable constants.
+    /// </summary>
+    public static readonly double[] Upper = [256, 256, 256, 1e9, 1e6];
+
+    private static bool OutOfBounds(double[] x)
+    {
+        for (int i = 0; i < x.Length; i++) if (x[i] < 0 || x[i] > Upper[i]) return true;
+        return false;
     }
 
     public static CostConstants Fit(IReadOnlyList<Measured> points, BenchModel tiny, int salt, CostConstants start, bool[] free)
@@ -73,7 +87,7 @@ public static class CostFit
         }
         double[] best = idx.Select(i => x0[i]).ToArray();
         for (int restart = 0; restart < 6; restart++)
-            best = NelderMead(F, best, idx.Select(i => scale[i] / (1 + restart)).ToArray(), 4000);
+            best = NelderMead(F, best, idx.Select(i => scale[i] / (1 + restart)).ToArray(), 2000);
         var result = (double[])x0.Clone();
         for (int j = 0; j < idx.Length; j++) result[idx[j]] = best[j];
         return IntegerSearch(CostConstants.FromArray(result).Rounded(), points, tiny, salt, free);
@@ -84,6 +98,7 @@ public static class CostFit
     {
         double Score(double[] x)
         {
+            if (OutOfBounds(x)) return double.MaxValue;
             var k = CostConstants.FromArray(x);
             if (points.Any(p => !(k.Cost(p.Model, salt, p.Window) > 0) || !(k.Cost(tiny, salt, p.Window) > 0))) return double.MaxValue;
             return MaxError(k, points, tiny, salt) + 1e-3 * Objective(x, points, tiny, salt);
@@ -92,7 +107,7 @@ public static class CostFit
         double score = Score(x);
         long[] steps = [100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
         bool improved = true;
-        while (improved)
+        for (int pass = 0; improved && pass < 200; pass++)
         {
             improved = false;
             for (int i = 0; i < x.Length; i++)
