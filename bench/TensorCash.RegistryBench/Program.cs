@@ -6,7 +6,7 @@
 //
 //   dotnet run -c Release --project bench/TensorCash.RegistryBench -- [--rounds 9] [--warmup 2] [--windows 16,64]
 //       [--models builtin:tiny,L4-d256-h8-kv4-ff704,...] [--add SPEC,...] [--fix-beta-f32 N] [--save FILE | --load FILE]
-//       [--statistic median|min] [--reference SPEC] [--fit-min-bytes N] [--fit-max-bytes N]
+//       [--statistic median|min] [--reference SPEC] [--fit-min-bytes N] [--fit-max-bytes N] [--evaluate b32,b16,bbf16,Otoken,Ovocab]
 //   dotnet run -c Release --project bench/TensorCash.RegistryBench -- --find 4,16 --constants bF32,bF16,bBF16,Otoken,Ovocab
 //
 // Models are named by shape: L<layers>-d<dim>-h<heads>-kv<kvHeads>-ff<ffn>[-v<vocab>][-f16|-bf16] (F32, vocabulary 264 by
@@ -131,12 +131,14 @@ foreach (var (label, statistic) in new (string, Func<List<double>, double>)[] { 
         Console.WriteLine($"| W {string.Join(" + ", ws)} | {label} | {c.BetaF32} | {c.BetaF16} | {c.BetaBF16} | {c.OToken} | {c.OVocab} | {CostFit.MaxError(c, pts, reference, Salt):P1} |");
         if (label == statName && ws.Length == windows.Length) chosen = c;
     }
-var fit = chosen!;
+// --evaluate b32,b16,bbf16,Otoken,Ovocab: print the table for given constants instead of the fit.
+var fit = Arg("--evaluate") is { } given ? CostConstants.FromArray(given.Split(',').Select(double.Parse).ToArray()) : chosen!;
+string fitLabel = Arg("--evaluate") is null ? $"the {statName} fit on every window size" : "the given constants (--evaluate)";
 var points = Points(stat, windows);
 var fitPoints = points.Where(InFit).ToList();
 
 Console.WriteLine();
-Console.WriteLine($"table below: ratios to {reference.Name}; the {statName} fit on every window size" +
+Console.WriteLine($"table below: ratios to {reference.Name}; {fitLabel}" +
     (fitMinBytes > 0 || fitMaxBytes < long.MaxValue ? $" over models of {fitMinBytes:N0}..{(fitMaxBytes == long.MaxValue ? "" : fitMaxBytes.ToString("N0"))} weight bytes" : "") +
     $": {fit}; largest |cost ratio / time ratio − 1| over the fitted models = {CostFit.MaxError(fit, fitPoints, reference, Salt):P1}");
 Console.WriteLine();

@@ -29,6 +29,7 @@ public static class ModelAuditor
         if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "threads must be at least 1");
         if (options.ProbeTokens is < 2 or > 256) throw new ArgumentOutOfRangeException(nameof(options), options.ProbeTokens, "probe length must be in 2..256");
         if (options.ProbeCount is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(options), options.ProbeCount, "probe count must be in 1..16");
+        if (options.SketchColumns is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(options), options.SketchColumns, "sketch columns must be in 1..256");
 
         var tensors = ModelIdentity.TensorsInOrder(weights, identity.Descriptor);
         var leaves = identity.Leaves;
@@ -250,7 +251,7 @@ public static class ModelAuditor
     private static (ProbeSummary Summary, List<double[]> Logits) RunProbes(ModelWeights weights, byte[] modelId, AuditOptions options)
     {
         var c = weights.Config;
-        var prompts = ProbePrompts(modelId, c.VocabSize, options.ProbeCount, options.ProbeTokens);
+        var prompts = ProbePrompts(modelId, c.VocabSize, options.ProbeCount, Math.Min(options.ProbeTokens, c.MaxSequenceLength));
         var reference = new ReferenceTransformer(weights, options.Threads);
         var updateSquares = new double[c.LayerCount];
         var inputSquares = new double[c.LayerCount];
