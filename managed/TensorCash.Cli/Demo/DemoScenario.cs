@@ -50,12 +50,12 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
         Directory.CreateDirectory(dataDirectory);
         progress($"datadir {dataDirectory} (regtest)");
 
-        using var model = InferenceModel.Load("builtin:tiny", threads, parameters);
+        using var model = InferenceModel.Load("builtin:tiny", threads);
         progress($"model builtin:tiny, id {model.Identity.Hex[..16]}…, {threads} thread(s); proof window {parameters.ProofWindowSize} tokens");
         var verifier = new BlockProofVerifier(parameters, [model]);
         using var chain = new ChainState(dataDirectory, parameters, verifier.Verify);
         var pool = new TransactionPool(parameters, signatures: chain.Signatures);
-        chain.BlockConnected += (block, _) => pool.BlockConnected(block.Transactions);
+        chain.BlockConnected += (block, _) => pool.BlockConnected(block.Transactions, chain.GetRegistry(block.Header.Hash));
 
         string walletDir = Path.Combine(dataDirectory, "wallets");
         using var alice = NodeWallet.Create(Path.Combine(walletDir, "alice.json"), parameters);
@@ -66,7 +66,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var miner = new MiningService(chain, parameters, model, (height, mtp, extraNonce) =>
             BlockTemplateBuilder.Build(pool, chain, height, mtp, Subsidy.GetBlockSubsidy(height, parameters), aliceScript,
-                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight).Transactions)
+                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight, chain.Registry).Transactions)
         {
             PromptTokens = DemoPromptTokens,
         };
@@ -87,7 +87,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var tip = chain.Tip;
         var payment = alice.CreateTransaction(bobAddress, PaymentAmount, FeeRatePerKilobyte, chain.GetUtxoSet(), tip.Height, new HashSet<OutPoint>());
-        var accepted = pool.Accept(payment.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, chain.GetMedianTimePastAtHeight);
+        var accepted = pool.Accept(payment.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, chain.GetMedianTimePastAtHeight, tip.Registry);
         if (!accepted.Accepted) throw new InvalidOperationException($"the mempool refused alice's payment: {accepted.Rejection}");
         progress($"alice pays bob {AmountText(PaymentAmount)} (fee {AmountText(payment.Fee)}, {payment.Transaction.SerializedSize} bytes): txid {payment.Transaction.Txid} is in the mempool");
 
@@ -104,7 +104,8 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
             cancellation.ThrowIfCancellationRequested();
             var row = rows[i];
             var block = chain.GetBlock(chain.GetBlockHash(row.Height)!.Value)!;
-            var check = verifier.Check(block, row.Height);
+            var registered = chain.GetRegistry(block.Header.PrevBlock)!.ActiveModel(block.Header.ModelId)!;
+            var check = verifier.Check(block, row.Height, registered);
             if (check.Violation is not null) throw new InvalidOperationException($"block {row.Height} failed re-verification: {check.Violation}");
             if (check.Replayed) replayed++;
             rows[i] = row with { VerifyMilliseconds = (check.Tier1 + check.Tier2).TotalMilliseconds, Replayed = check.Replayed };
