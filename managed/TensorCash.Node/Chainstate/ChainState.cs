@@ -5,6 +5,7 @@ using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Transactions;
 using TensorCash.Node.Storage;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Node.Chainstate;
 
@@ -240,7 +241,8 @@ public sealed class ChainState : ICoinView, IDisposable
 
         height = parent.Height + 1;
         long parentMedianTimePast = parent.GetMedianTimePast();
-        var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters)
+        var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters,
+                ModelRegistry.Genesis(_parameters)) // registry: node integration
             ?? BlockRules.CheckBlock(block, _parameters)
             ?? BlockRules.ContextualCheckBlock(block, height, parentMedianTimePast, _parameters);
         return violation is null ? null : new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);

@@ -4,6 +4,7 @@ using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
 using TensorCash.Proof.Transcript;
 using TensorCash.Proving.Replay;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Node.Mining;
 
@@ -83,7 +84,11 @@ public sealed class BlockProofVerifier
     public ProofCheck Check(Block block, int height)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var violation = BlockProofRules.Check(block, height, _parameters, out ProofTranscript? transcript);
+        var registered = ModelRegistry.Genesis(_parameters).ActiveModel(block.Header.ModelId); // registry: node integration
+        ProofTranscript? transcript = null;
+        var violation = registered is null
+            ? new RuleViolation("bad-proof-model", $"block {block.Header.Hash}: model {Convert.ToHexStringLower(block.Header.ModelId.ToArray())} is not active")
+            : BlockProofRules.Check(block, height, _parameters, registered, out transcript);
         var tier1 = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         if (violation is not null || transcript is null) return new ProofCheck(violation, false, tier1, TimeSpan.Zero);
 
@@ -91,7 +96,7 @@ public sealed class BlockProofVerifier
         if (model is null)
             return new ProofCheck(new RuleViolation(UnverifiedReason,
                 $"block {block.Header.Hash} at height {height}: this node does not hold model {Convert.ToHexStringLower(block.Header.ModelId.ToArray())} " +
-                $"({_parameters.Models[block.Header.ModelId].Name}), so it cannot replay the proof; tier 1 alone does not make a block valid"),
+                $"({registered!.Name}), so it cannot replay the proof; tier 1 alone does not make a block valid"),
                 false, tier1, TimeSpan.Zero, Unverified: true);
 
         var options = new Tier2Options

@@ -1,6 +1,7 @@
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Node.Mining;
 
@@ -16,8 +17,9 @@ public static class CandidateHeader
         long time = Math.Max(now, Math.Max(parentMedianTimePast + 1, parent.Time - parameters.MaxTimeWarpSeconds));
         var context = new HeaderContext(height, parent, parentMedianTimePast, now);
         uint bits = TargetCalculator.NextBits(context, parameters);
-        uint adjBits = TargetCalculator.AdjustedBits(bits, modelId, parameters)
-            ?? throw new InvalidOperationException($"model {Convert.ToHexStringLower(modelId.ToArray())} is not in the {parameters.Network} model table");
+        var model = ModelRegistry.Genesis(parameters).ActiveModel(modelId) // registry: node integration
+            ?? throw new InvalidOperationException($"model {Convert.ToHexStringLower(modelId.ToArray())} is not active on {parameters.Network}");
+        uint adjBits = TargetCalculator.AdjustedBits(bits, model.Difficulty, parameters);
         var header = new BlockHeader(Version, parent.Hash, merkleRoot, (uint)time, bits, adjBits, modelId, Hash256.Zero, 0);
         // Proof of work is checked against the target nAdjBits decodes to, which can be below T_adj (compact rounds down).
         var target = CompactBits.DecodeTarget(adjBits) ?? throw new InvalidOperationException($"nAdjBits 0x{adjBits:x8} is not a valid target");

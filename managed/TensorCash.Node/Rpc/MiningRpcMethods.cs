@@ -8,6 +8,7 @@ using TensorCash.Node.Hosting;
 using TensorCash.Node.Mining;
 using TensorCash.Proof;
 using TensorCash.Proof.Verification;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Node.Rpc;
 
@@ -153,7 +154,8 @@ public static class MiningRpcMethods
         long mtp = node.Chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
         uint nextBits = TargetCalculator.NextBits(new HeaderContext(tip.Height + 1, tip.Header, mtp, NodeHost.Now()), parameters);
         var model = node.MiningModel;
-        uint nextAdjBits = TargetCalculator.AdjustedBits(nextBits, model.Id, parameters)!.Value;
+        var registered = ModelRegistry.Genesis(parameters).ActiveModel(model.Id)!; // registry: node integration
+        uint nextAdjBits = TargetCalculator.AdjustedBits(nextBits, registered.Difficulty, parameters);
         return new JsonObject
         {
             ["blocks"] = tip.Height,

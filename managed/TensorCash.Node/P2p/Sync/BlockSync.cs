@@ -3,6 +3,7 @@ using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.P2p.Protocol;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Node.P2p.Sync;
 
@@ -119,8 +120,9 @@ internal sealed class BlockSync
                 previous = last = known;
                 continue;
             }
-            var violation = HeaderRules.Check(header, HeaderTree.ContextFor(previous, adjustedNow), _parameters)
-                ?? BlockProofRules.CheckProof(header, entry.Proof, previous.Height + 1, _parameters, out _);
+            var registry = ModelRegistry.Genesis(_parameters); // registry: node integration
+            var violation = HeaderRules.Check(header, HeaderTree.ContextFor(previous, adjustedNow), _parameters, registry)
+                ?? BlockProofRules.CheckProof(header, entry.Proof, previous.Height + 1, _parameters, registry.ActiveModel(header.ModelId)!, out _);
             if (violation is not null)
             {
                 if (violation.Reason == "time-too-new") break; // may be our clock, not the peer's fault (as in Bitcoin Core): stop here, no penalty
