@@ -18,4 +18,9 @@ internal static class DomainTags
     public static readonly byte[] Nonce = Encoding.ASCII.GetBytes("TSC-NONCE");
     public static readonly byte[] Salt = Encoding.ASCII.GetBytes("TSC-SALT");
     public static readonly byte[] Path = Encoding.ASCII.GetBytes("TSC-PATH");
+    public static readonly byte[] Tensor = Encoding.ASCII.GetBytes("TSC-TENSOR");
+    public static readonly byte[] TensorData = Encoding.ASCII.GetBytes("TSC-TDATA");
+    public static readonly byte[] TensorNode = Encoding.ASCII.GetBytes("TSC-TNODE");
+    public static readonly byte[] TensorRoot = Encoding.ASCII.GetBytes("TSC-TENSORS");
+    public static readonly byte[] ModelV2 = Encoding.ASCII.GetBytes("TSC-MODEL-V2");
 }
