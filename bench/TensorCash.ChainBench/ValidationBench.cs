@@ -5,6 +5,7 @@ using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Script;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.Mining;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.ChainBench;
 
@@ -87,7 +88,8 @@ public sealed class ValidationBench(ChainParams parameters, BlockProofVerifier v
                 var block = Block.Deserialize(bytes);
                 var header = block.Header;
                 start = Stopwatch.GetTimestamp();
-                Require(HeaderRules.Check(header, new HeaderContext(height, parent, medianTimesPast[^1], header.Time), parameters), height, "header");
+                Require(HeaderRules.Check(header, new HeaderContext(height, parent, medianTimesPast[^1], header.Time), parameters,
+                    ModelRegistry.Genesis(parameters)), height, "header"); // registry: node integration
                 Header.Add(Stopwatch.GetElapsedTime(start));
                 start = Stopwatch.GetTimestamp();
                 Require(BlockRules.CheckBlock(block, parameters), height, "CheckBlock");

@@ -40,12 +40,12 @@ public sealed record ModelFraudProof(Hash256 ModelId, FraudKind Kind, TensorIncl
     /// <summary>Largest challenge payload: three 32-node paths and two leaves fit with room to spare.</summary>
     public const int MaxPayloadBytes = 4_096;
     /// <summary>A path of 32 nodes covers 2^32 leaves, far beyond any descriptor's tensor count (at most 512 × 12 + 3).</summary>
-    public const int MaxPathNodes = 32;
+    public const int MaxPathNodes = TensorMerkleTree.MaxPathNodes;
     /// <summary>
     /// 1 TiB: the largest tensor a zero-tensor proof may name, so checking it hashes at most 2^20 chunk hashes of 32
-    /// bytes (TensorDataHash.OfZeros).
+    /// bytes (TensorDataHash.OfZeros). TensorLeaf.Decode enforces it; restated here as the challenge's own bound.
     /// </summary>
-    public const long MaxLeafByteLength = 1L << 40;
+    public const long MaxLeafByteLength = TensorLeaf.MaxByteLength;
 
     public byte[] Encode()
     {

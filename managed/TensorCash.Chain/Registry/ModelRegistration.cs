@@ -41,8 +41,8 @@ public sealed record ModelRegistration(
     public const int MaxNameBytes = 64;
     public const int MaxRepositoryBytes = 128;
     public const int MaxCommitBytes = 64;
-    /// <summary>A descriptor encodes in 64..96 bytes today; the cap leaves room for new fields and bounds the payload.</summary>
-    public const int MaxDescriptorBytes = 256;
+    /// <summary>The longest canonical descriptor (with RoPE scaling): a longer length prefix is malformed before anything is read.</summary>
+    public const int MaxDescriptorBytes = ModelDescriptor.MaxEncodedBytes;
     /// <summary>The longest payload the layout can describe (each u8-prefixed field at 255 bytes): a cap checked before reading.</summary>
     public const int MaxPayloadBytes = 1 + 3 * (1 + byte.MaxValue) + Hash256.Size + 2 + MaxDescriptorBytes + 1 + 2 * Hash256.Size
         + TranscriptCodec.ProfileBytes;

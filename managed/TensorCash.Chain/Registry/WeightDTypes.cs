@@ -1,3 +1,5 @@
+using TensorCash.Proof.Models;
+
 namespace TensorCash.Chain.Registry;
 
 /// <summary>
@@ -6,11 +8,11 @@ namespace TensorCash.Chain.Registry;
 /// </summary>
 public static class WeightDTypes
 {
-    public const byte F32 = 0;
-    public const byte F16 = 1;
-    public const byte BF16 = 2;
+    public const byte F32 = TensorLeaf.F32;
+    public const byte F16 = TensorLeaf.F16;
+    public const byte BF16 = TensorLeaf.BF16;
     /// <summary>Blocks of 32 int8 weights with one F16 scale: 34 bytes per 32 weights.</summary>
-    public const byte Q8_0 = 3;
+    public const byte Q8_0 = TensorLeaf.Q8_0;
 
     public static bool IsDefined(byte dtype) => dtype <= Q8_0;
 

@@ -1,3 +1,5 @@
+using TensorCash.Chain.Crypto;
+using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.Mempool;
@@ -53,6 +55,17 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
     /// <exception cref="MempoolRejectedException">The mempool refused the signed transaction.</exception>
     public WalletPayment Send(string address, long amount, long feeRatePerKilobyte)
     {
+        if (!Address.TryDecode(address, wallet.Parameters.Bech32Hrp, out var hash160, out var error))
+            throw new WalletException(WalletError.InvalidAddress, $"invalid destination address: {error}");
+        return Send(ScriptTemplates.PayToPubKeyHash(hash160), amount, feeRatePerKilobyte);
+    }
+
+    /// <summary>
+    /// As the address overload, paying any spendable script, optionally followed by zero-value OP_RETURN
+    /// <paramref name="dataOutputs"/> (a model registration puts its deposit at output 0 and its payload after it).
+    /// </summary>
+    public WalletPayment Send(byte[] destinationScript, long amount, long feeRatePerKilobyte, IReadOnlyList<TxOut>? dataOutputs = null)
+    {
         lock (_sending)
         {
             var (utxos, tipHeight) = ReadChain();
@@ -61,11 +74,11 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
             CreatedTransaction created;
             try
             {
-                created = wallet.CreateTransaction(address, amount, feeRatePerKilobyte, utxos, tipHeight, spent);
+                created = wallet.CreateTransaction(destinationScript, amount, feeRatePerKilobyte, utxos, tipHeight, spent, dataOutputs);
             }
             catch (WalletException e) when (e.Error == WalletError.InsufficientFunds && OwnPendingOutputs(utxos, pooled, spent, tipHeight) is { Count: > 0 } pending)
             {
-                created = wallet.CreateTransaction(address, amount, feeRatePerKilobyte, [.. utxos, .. pending], tipHeight, spent);
+                created = wallet.CreateTransaction(destinationScript, amount, feeRatePerKilobyte, [.. utxos, .. pending], tipHeight, spent, dataOutputs);
             }
             var result = mempool.Submit(created.Transaction);
             if (!result.Accepted) throw new MempoolRejectedException(result);

@@ -140,10 +140,14 @@ public sealed class NodeWallet : IDisposable
         return CreateTransaction(ScriptTemplates.PayToPubKeyHash(hash160), amount, feeRate, utxos, tipHeight, spentByMempool);
     }
 
-    /// <summary>As the address overload, paying any spendable output script.</summary>
+    /// <summary>
+    /// As the address overload, paying any spendable output script, optionally followed by zero-value OP_RETURN
+    /// <paramref name="dataOutputs"/> (then the destination is output 0: see <see cref="WalletTransactionBuilder.Request"/>).
+    /// </summary>
     public CreatedTransaction CreateTransaction(
         byte[] destinationScript, long amount, long feeRate,
-        IEnumerable<KeyValuePair<OutPoint, Coin>> utxos, int tipHeight, IReadOnlySet<OutPoint> spentByMempool)
+        IEnumerable<KeyValuePair<OutPoint, Coin>> utxos, int tipHeight, IReadOnlySet<OutPoint> spentByMempool,
+        IReadOnlyList<TxOut>? dataOutputs = null)
     {
         lock (_gate)
         {
@@ -151,7 +155,7 @@ public sealed class NodeWallet : IDisposable
             var changeKey = Secp256k1Keys.GeneratePrivateKey();
             var changeScript = ScriptTemplates.PayToPubKeyHash(Hash160.Compute(Secp256k1Keys.GetPublicKey(changeKey)));
             var created = WalletTransactionBuilder.Build(
-                new WalletTransactionBuilder.Request(destinationScript, amount, feeRate), spendable,
+                new WalletTransactionBuilder.Request(destinationScript, amount, feeRate, dataOutputs), spendable,
                 script => Find(script)!.Stored.PrivateKey, changeScript, Parameters, tipHeight);
             // The change key must be on disk before anyone can broadcast a transaction paying it.
             if (created.ChangeOutputIndex is not null) AddKey(changeKey, "", isChange: true);

@@ -31,8 +31,15 @@ internal static class WalletTransactionBuilder
     private const int MaxSignatureTries = 32;
     private const int PlannedScriptSigBytes = TransactionCost.SignedP2PkhInputBytes - 36 - 1 - 4;
 
-    /// <summary>What the caller asks for, already resolved to a script.</summary>
-    public sealed record Request(byte[] DestinationScript, long Amount, long FeeRate);
+    /// <summary>
+    /// What the caller asks for, already resolved to a script. <paramref name="DataOutputs"/> are zero-value OP_RETURN
+    /// outputs placed right after the destination (a model registration or challenge, docs/protocol/registry.md); with
+    /// any of them the destination stays output 0, which a registration requires (its deposit), and change goes last.
+    /// </summary>
+    public sealed record Request(byte[] DestinationScript, long Amount, long FeeRate, IReadOnlyList<TxOut>? DataOutputs = null)
+    {
+        public IReadOnlyList<TxOut> Data => DataOutputs ?? [];
+    }
 
     public static CreatedTransaction Build(
         Request request, IReadOnlyList<WalletCoin> spendable, Func<byte[], byte[]> privateKeyFor, byte[] changeScript,
@@ -40,10 +47,11 @@ internal static class WalletTransactionBuilder
     {
         Validate(request, parameters);
         var destinationBytes = TransactionCost.OutputBytes(request.DestinationScript);
+        int[] fixedOutputs = [destinationBytes, .. request.Data.Select(o => TransactionCost.OutputBytes(o.ScriptPubKey))];
         long inputFee = TransactionCost.FeeFor(TransactionCost.SignedP2PkhInputBytes, request.FeeRate);
         // Everything but the inputs, with the input count's CompactSize sized for the most inputs there could be.
         int baseBytes = TransactionCost.FixedOverheadBytes + TransactionCost.CompactSizeBytes(spendable.Count) +
-            TransactionCost.CompactSizeBytes(1) + destinationBytes;
+            TransactionCost.CompactSizeBytes(fixedOutputs.Length) + fixedOutputs.Sum();
         long target = request.Amount + TransactionCost.FeeFor(baseBytes, request.FeeRate);
         long changeOutputFee = TransactionCost.FeeFor(TransactionCost.P2PkhOutputBytes, request.FeeRate);
         // Change is worth an output only if it is not dust and is worth more than the input that will spend it.
@@ -53,10 +61,10 @@ internal static class WalletTransactionBuilder
             ?? throw InsufficientFunds(request, spendable, inputFee, target);
 
         long totalIn = selected.Sum(c => c.Value);
-        long feeWithoutChange = TransactionCost.FeeFor(TransactionCost.EstimateSize(selected.Count, [destinationBytes]), request.FeeRate);
+        long feeWithoutChange = TransactionCost.FeeFor(TransactionCost.EstimateSize(selected.Count, fixedOutputs), request.FeeRate);
         long excess = totalIn - request.Amount - feeWithoutChange;
         bool withChange = excess >= changeThreshold;
-        int size = TransactionCost.EstimateSize(selected.Count, withChange ? [destinationBytes, TransactionCost.P2PkhOutputBytes] : [destinationBytes]);
+        int size = TransactionCost.EstimateSize(selected.Count, withChange ? [.. fixedOutputs, TransactionCost.P2PkhOutputBytes] : fixedOutputs);
         if (size > MaxStandardTransactionBytes)
             throw new WalletException(WalletError.TransactionTooLarge,
                 $"paying {AmountFormat.Format(request.Amount)} needs {selected.Count} inputs, a transaction of about {size} bytes; " +
@@ -66,7 +74,8 @@ internal static class WalletTransactionBuilder
             throw new WalletException(WalletError.InvalidAmount,
                 $"the fee would be {AmountFormat.Format(fee)} ({selected.Count} inputs at {request.FeeRate} per 1000 bytes), over the wallet's limit of {AmountFormat.Format(MaxFee)}; lower the fee rate");
 
-        int changeIndex = withChange ? RandomNumberGenerator.GetInt32(2) : -1; // a fixed position would tell observers which output is change
+        // A fixed position would tell observers which output is change; with data outputs the layout is fixed anyway.
+        int changeIndex = !withChange ? -1 : request.Data.Count > 0 ? 1 + request.Data.Count : RandomNumberGenerator.GetInt32(2);
         var signed = SignAll(Unsigned(selected, request, changeScript, changeIndex, totalIn - request.Amount - fee, tipHeight), selected, privateKeyFor);
         CheckSigned(signed, fee, request.FeeRate, selected, parameters);
         return new CreatedTransaction(signed, fee, withChange ? changeIndex : null);
@@ -85,6 +94,9 @@ internal static class WalletTransactionBuilder
         if (request.DestinationScript.Length == 0 || ScriptTemplates.IsProvablyUnspendable(request.DestinationScript))
             throw new WalletException(WalletError.InvalidAddress,
                 "the destination script is empty or can never be spent (OP_RETURN or over the script size limit): the coins would be lost");
+        foreach (var data in request.Data)
+            if (data.Value != 0 || !ScriptTemplates.IsProvablyUnspendable(data.ScriptPubKey))
+                throw new WalletException(WalletError.InvalidAddress, "a data output must be a zero-value OP_RETURN output");
         long dust = TransactionCost.DustThreshold(request.DestinationScript);
         if (request.Amount < dust)
             throw new WalletException(WalletError.InvalidAmount,
@@ -107,6 +119,7 @@ internal static class WalletTransactionBuilder
     {
         var inputs = selected.Select(c => new TxIn(c.OutPoint, [], Sequence)).ToArray();
         var outputs = new List<TxOut> { new(request.Amount, request.DestinationScript) };
+        outputs.AddRange(request.Data);
         if (changeIndex >= 0) outputs.Insert(changeIndex, new TxOut(change, changeScript));
         // Lock time = the tip (Core's anti-fee-sniping): the transaction is valid in the next block, not in a re-mined
         // version of blocks already made, so miners gain nothing by rewriting history to take its fee.

@@ -73,7 +73,7 @@ internal sealed class RegtestChain
     /// </summary>
     public static Block Seal(BlockHeader header, IReadOnlyList<Transaction> transactions)
     {
-        uint adjBits = TargetCalculator.AdjustedBits(header.Bits, header.ModelId, Parameters)!.Value;
+        uint adjBits = TargetCalculator.AdjustedBits(header.Bits, Parameters.Models[header.ModelId].Difficulty, Parameters);
         var target = CompactBits.DecodeTarget(adjBits)!.Value;
         header = header with { AdjBits = adjBits };
         while (header.Hash.ToBigInteger() > target) header = header with { Nonce = header.Nonce + 1 };

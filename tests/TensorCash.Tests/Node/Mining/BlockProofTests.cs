@@ -6,6 +6,7 @@ using TensorCash.Chain.Primitives;
 using TensorCash.Node.Mining;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Tests.Node.Mining;
 
@@ -27,13 +28,15 @@ public class BlockProofTests
     [OneTimeTearDown]
     public void TearDown() => _model.Dispose();
 
-    private static string? Reason(Block block, int height = 1) => BlockProofRules.Check(block, height, Regtest)?.Reason;
+    private static RegisteredModel Tiny => Regtest.Models[ChainParams.BuiltinTinyModelId];
+
+    private static string? Reason(Block block, int height = 1) => BlockProofRules.Check(block, height, Regtest, Tiny)?.Reason;
 
     [Test]
     public void AMinedBlockPassesHeaderProofAndReplay()
     {
         var context = new HeaderContext(1, Genesis, Genesis.Time, _block.Header.Time);
-        Assert.That(HeaderRules.Check(_block.Header, context, Regtest), Is.Null);
+        Assert.That(HeaderRules.Check(_block.Header, context, Regtest, ModelRegistry.Genesis(Regtest)), Is.Null);
         Assert.That(BlockRules.CheckBlock(_block, Regtest), Is.Null);
         var check = new BlockProofVerifier(Regtest, [_model]).Check(_block, 1);
         Assert.That(check.Violation, Is.Null);
@@ -86,7 +89,7 @@ public class BlockProofTests
         };
         var transcript = TranscriptCodec.Decode(_block.Proof);
         var edited = TranscriptCodec.Encode(transcript with { Header = transcript.Header with { Profile = other } });
-        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest);
+        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-profile"));
         Assert.That(violation!.Message, Does.Contain(field));
     }
@@ -112,7 +115,7 @@ public class BlockProofTests
         long limit = TranscriptCodec.MaxEncodedBytes(RegtestMining.Profile, 32);
         Assert.That(_block.Proof.Length, Is.LessThanOrEqualTo(limit));
         var huge = new Block(_block.Header, _block.Transactions, [.. _block.Proof, .. new byte[limit - _block.Proof.Length + 1]]);
-        var violation = BlockProofRules.Check(huge, 1, Regtest);
+        var violation = BlockProofRules.Check(huge, 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(violation!.Message, Does.Contain($"at most {limit}"));
     }
@@ -198,7 +201,7 @@ public class BlockProofTests
         int other = evidence.Select(c => c.TokenId).First(id => id != steps[3].Token);
         steps[3] = steps[3] with { Token = other };
         var edited = TranscriptCodec.Encode(transcript with { Steps = steps });
-        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest);
+        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof"));
         Assert.That(violation!.Message, Does.Contain("token_draw_mismatch"));
     }
@@ -215,7 +218,7 @@ public class BlockProofTests
         var window = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
         var header = _block.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce };
         var block = new Block(header, _block.Transactions, TranscriptCodec.Encode(edited));
-        Assert.That(BlockProofRules.Check(block, 1, Regtest), Is.Null, "tier 1 accepts: the edit is internally consistent");
+        Assert.That(BlockProofRules.Check(block, 1, Regtest, Tiny), Is.Null, "tier 1 accepts: the edit is internally consistent");
         return block;
     }
 

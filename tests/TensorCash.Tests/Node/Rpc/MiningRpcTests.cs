@@ -80,7 +80,7 @@ public class MiningRpcTests
         Assert.That((int)info["blocks"]!, Is.EqualTo(1));
         Assert.That((string)info["chain"]!, Is.EqualTo("regtest"));
         Assert.That((string)info["bits"]!, Is.EqualTo("207fffff"));
-        Assert.That((string)info["adjbits"]!, Is.EqualTo(TargetCalculator.AdjustedBits(0x207fffff, ChainParams.BuiltinTinyModelId, ChainParams.Regtest)!.Value.ToString("x8")));
+        Assert.That((string)info["adjbits"]!, Is.EqualTo(TargetCalculator.AdjustedBits(0x207fffff, ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId].Difficulty, ChainParams.Regtest).ToString("x8")));
         Assert.That((string)info["model"]!, Is.EqualTo("builtin:tiny"));
         Assert.That((bool)info["mining"]!, Is.False);
         Assert.That((int)info["blocksmined"]!, Is.EqualTo(1));

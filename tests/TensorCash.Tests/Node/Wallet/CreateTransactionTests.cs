@@ -67,6 +67,27 @@ public class CreateTransactionTests
         Assert.That(_fixture.Reopen().IsMine(change.ScriptPubKey), Is.True, "the change key was saved");
     }
 
+    [Test]
+    public void Data_outputs_follow_the_destination_at_output_0_and_change_goes_last()
+    {
+        for (int i = 0; i < 3; i++) _fixture.Fund(Coin);
+        var data = new TxOut(0, [0x6a, 0x04, (byte)'T', (byte)'C', (byte)'M', (byte)'R', 0x4c, 0x60, .. new byte[0x60]]);
+        var destination = WalletFixture.ScriptFor(WalletFixture.ForeignAddress());
+        for (int round = 0; round < 8; round++) // the position must not be random with data outputs
+        {
+            var created = Wallet.CreateTransaction(destination, 150_000_000, 1_000, _fixture.Utxos, Tip, NoneSpent, [data]);
+            AssertValidInNextBlock(created);
+            var tx = created.Transaction;
+            Assert.That(tx.Outputs[0].ScriptPubKey, Is.EqualTo(destination));
+            Assert.That(tx.Outputs[0].Value, Is.EqualTo(150_000_000));
+            Assert.That(tx.Outputs[1], Is.EqualTo(data));
+            Assert.That(created.ChangeOutputIndex, Is.EqualTo(2));
+            Assert.That(created.Fee, Is.GreaterThanOrEqualTo(tx.SerializedSize), "the data output is paid for at 1000 per 1000 bytes");
+        }
+        Assert.Throws<WalletException>(() => Wallet.CreateTransaction(destination, Coin, 1_000, _fixture.Utxos, Tip, NoneSpent, [new TxOut(1, data.ScriptPubKey)]));
+        Assert.Throws<WalletException>(() => Wallet.CreateTransaction(destination, Coin, 1_000, _fixture.Utxos, Tip, NoneSpent, [new TxOut(0, destination)]));
+    }
+
     [TestCase(0)]
     [TestCase(1_000)]
     [TestCase(2_345)]
