@@ -7,9 +7,16 @@ namespace TensorCash.Node.Chainstate;
 
 /// <summary>
 /// The last block of the active chain, the total work of the chain it ends, and the model registry after it (which
-/// models the next block may run, their D_m, the pending models a miner may signal for).
+/// models the next block may run, their D_m, the pending models a miner may signal for). Two tips are equal when they
+/// are the same block: the registry is a function of the block (compared by reference it would differ across restarts).
 /// </summary>
-public sealed record ChainTip(Hash256 Hash, int Height, BlockHeader Header, BigInteger ChainWork, ModelRegistry Registry);
+public sealed record ChainTip(Hash256 Hash, int Height, BlockHeader Header, BigInteger ChainWork, ModelRegistry Registry)
+{
+    public bool Equals(ChainTip? other) =>
+        other is not null && Hash == other.Hash && Height == other.Height && Header == other.Header && ChainWork == other.ChainWork;
+
+    public override int GetHashCode() => HashCode.Combine(Hash, Height);
+}
 
 /// <summary>
 /// A block's header and what checking a child header needs (ChainState.GetStoredHeader). <see cref="Registry"/> is

@@ -16,10 +16,12 @@ public static class RegistryPolicy
 {
     /// <summary>
     /// <paramref name="actions"/> applied in order in the block after <paramref name="registry"/>: the registry after
-    /// that block, or the first violation.
+    /// that block, or the first violation. With no actions, <paramref name="registry"/> itself: what a block without
+    /// actions changes (signal counts, a period's transitions) never unlocks a deposit in that block (every release
+    /// it sets is a later height), so for the deposits that block may spend the two registries agree.
     /// </summary>
     public static (ModelRegistry Next, RuleViolation? Violation) Apply(ModelRegistry registry, IReadOnlyList<RegistryAction> actions, ChainParams parameters) =>
-        RegistryRules.Apply(registry, ProbeHeader(parameters), registry.Height + 1, actions, parameters);
+        actions.Count == 0 ? (registry, null) : RegistryRules.Apply(registry, ProbeHeader(parameters), registry.Height + 1, actions, parameters);
 
     /// <summary>The first violation of <paramref name="actions"/> in the block after <paramref name="registry"/>, or null.</summary>
     public static RuleViolation? Check(ModelRegistry registry, IReadOnlyList<RegistryAction> actions, ChainParams parameters) =>
