@@ -42,6 +42,7 @@ public class RegistryEncodingTests
         Assert.That(Reason(() => ModelRegistration.Decode([.. bytes, 0])), Is.EqualTo("bad-reg-encoding"));
         Assert.That(Reason(() => ModelRegistration.Decode([2, .. bytes[1..]])), Is.EqualTo("bad-reg-encoding"), "version 2");
         Assert.That(Reason(() => ModelRegistration.Decode(new byte[ModelRegistration.MaxPayloadBytes + 1])), Is.EqualTo("bad-reg-encoding"), "oversized");
+        Assert.That(ModelRegistration.MaxPayloadBytes, Is.EqualTo(992), "docs/protocol/registry.md §2");
     }
 
     /// <summary>Offset of the descriptor's u16 length in <paramref name="registration"/>'s encoding.</summary>
