@@ -1,4 +1,5 @@
 using TensorCash.Chain.Consensus;
+using TensorCash.Proof;
 using TensorCash.Proof.Models;
 
 namespace TensorCash.Chain.Registry;
@@ -21,6 +22,18 @@ public static class FraudProofVerifier
         ArgumentNullException.ThrowIfNull(entry);
         if (entry.Registration is not { } registration || entry.ModelId != proof.ModelId)
             return new(RegistryReasons.ChallengeModel, $"the proof names model {proof.ModelId}, which is not the registered entry {entry.ModelId}");
+        // Decoded leaves are valid already; a proof built in memory may not be, and hashing an invalid leaf throws.
+        foreach (var inclusion in proof.Other is { } second ? [proof.Tensor, second] : new[] { proof.Tensor })
+        {
+            try
+            {
+                inclusion.Leaf.Validate();
+            }
+            catch (ProofInputException e)
+            {
+                return Fails(proof, $"leaf {inclusion.Leaf.Role} is not a valid tensor leaf: {e.Message}");
+            }
+        }
         var expected = registration.Descriptor.ExpectedTensors();
         byte[] root = registration.TensorRoot.ToArray();
 
@@ -32,7 +45,7 @@ public static class FraudProofVerifier
                 if (!Included(proof.Tensor, expected.Count, root))
                     return Fails(proof, $"leaf {leaf.Role} at index {proof.Tensor.Index} is not in the tensor root (a tree of {expected.Count} tensors)");
                 if (leaf.IsBias) return Fails(proof, $"{leaf.Role} is a bias; a zero bias is legitimate");
-                if (leaf.ByteLength > ModelFraudProof.MaxLeafByteLength)
+                if (leaf.ByteLength is < 1 or > ModelFraudProof.MaxLeafByteLength)
                     return Fails(proof, $"{leaf.Role} claims {leaf.ByteLength} bytes; at most {ModelFraudProof.MaxLeafByteLength}");
                 if (!leaf.DataHash.AsSpan().SequenceEqual(TensorDataHash.OfZeros(leaf.ByteLength)))
                     return Fails(proof, $"{leaf.Role}'s data hash is not that of {leaf.ByteLength} zero bytes");
