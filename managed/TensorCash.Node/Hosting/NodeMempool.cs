@@ -101,7 +101,8 @@ public sealed class NodeMempool
         try
         {
             var tip = _chain.Tip;
-            if (tip.Height != height - 1) throw new InvalidOperationException($"the tip is at height {tip.Height}, not {height - 1}");
+            // The tip moved before the generation was read: the caller's candidate is stale already (as below).
+            if (tip.Height != height - 1) return new BlockContent([BlockTemplateBuilder.Coinbase(height, extraNonce, coinbaseScript, subsidy)], []);
             var template = BlockTemplateBuilder.Build(Pool, _chain, height, parentMedianTimePast, subsidy, coinbaseScript,
                 _parameters.MaxBlockBytes, _parameters.MaxBlockSigOps, extraNonce, _chain.GetMedianTimePastAtHeight, tip.Registry);
             return new BlockContent(template.Transactions, template.Entries.Select(e => e.Fee).ToArray());

@@ -125,7 +125,10 @@ public sealed class TransactionPool
             }
             if (registry is not null)
             {
-                foreach (var entry in _entries.Values.OrderBy(e => e.Entry.Sequence).ToList())
+                // Only actions can turn invalid on a connect: a block never locks a deposit that was spendable before it
+                // (releases only move forward along a chain, a new deposit's output 0 is refused while its registration
+                // is pooled, and a challenge forfeits only a deposit still locked); a reorganisation re-admits everything.
+                foreach (var entry in _entries.Values.Where(e => e.Action is not null).OrderBy(e => e.Entry.Sequence).ToList())
                 {
                     if (!_entries.ContainsKey(entry.Entry.Txid)) continue; // went with an earlier one's descendants
                     if (CheckRegistry(entry.Entry.Transaction, entry.Action, registry, registry.Height + 1, entry) is null) continue;
