@@ -44,8 +44,35 @@ public static class RegistrationRules
         if (profile.MaxContextTokens > descriptor.MaxSequenceLength)
             return new(RegistryReasons.RegProfile, $"model {registration.Name}: prompt cap {profile.MaxPromptTokens} + salt {profile.SaltTokens} + window {profile.WindowSize} exceeds the model's {descriptor.MaxSequenceLength} positions");
 
+        if (CheckProfileFloor(profile, parameters) is { } weak)
+            return new(RegistryReasons.RegProfile, $"model {registration.Name}: {weak}");
+
         if (ModelCost.CostUnits(descriptor, registration.WeightDType, profile) == 0)
             return new(RegistryReasons.RegAudit, $"model {registration.Name}: the architecture audit gives no finite cost");
+        return null;
+    }
+
+    /// <summary>Salt strings a miner could hold caches for must number at least 2^64 (security.md §6).</summary>
+    public const int MinSaltSpaceBits = 64;
+
+    /// <summary>
+    /// The security floor every pinned profile must meet (docs/protocol/security.md), so that no registrant can admit
+    /// a profile that brings back an attack the genesis profile closes: the network's one window size (attempt
+    /// granularity, and D_m compares costs per window of the same length), V^S ≥ 2^64 salts (§6: salt grinding),
+    /// an entropy ceiling below 1 (§5: a ceiling of 1 admits degenerate, predictable windows) and a finite top-k
+    /// (the committed K candidates must be everything the sampler can draw).
+    /// </summary>
+    public static string? CheckProfileFloor(ProofProfile profile, ChainParams parameters)
+    {
+        if (profile.WindowSize != parameters.ProofWindowSize)
+            return $"the window is {profile.WindowSize} tokens; every model on {parameters.Network} mines windows of {parameters.ProofWindowSize}";
+        System.Numerics.BigInteger salts = System.Numerics.BigInteger.Pow(profile.VocabSize, profile.SaltTokens);
+        if (salts < System.Numerics.BigInteger.One << MinSaltSpaceBits)
+            return $"{profile.SaltTokens} salt tokens over a vocabulary of {profile.VocabSize} give fewer than 2^{MinSaltSpaceBits} salts (security.md §6)";
+        if (profile.CeilingQ32 >= 1UL << 32)
+            return "the entropy ceiling is 1: degenerate, predictable windows could mine (security.md §5)";
+        if (profile.Decode.TopK < 1)
+            return "top-k is 0 (unlimited): the committed evidence could not cover every token the sampler may draw";
         return null;
     }
 

@@ -132,15 +132,28 @@ public class RegistryActionsTests
     {
         var model = Commit();
         Assert.That(Reason(Registration(model, profile: Profile(vocab: 65))), Is.EqualTo("bad-reg-profile"), "vocabulary differs from the descriptor's");
-        var shortContext = Commit(SmallDescriptor() with { MaxSequenceLength = 1024 + 8 + 15 });
+        int salt = MinimumSalt(64);
+        var shortContext = Commit(SmallDescriptor() with { MaxSequenceLength = 1024 + salt + 15 });
         Assert.That(Reason(Registration(shortContext)), Is.EqualTo("bad-reg-profile"), "prompt cap + salt + window exceeds the positions");
-        var exact = Commit(SmallDescriptor() with { MaxSequenceLength = 1024 + 8 + 16 });
+        var exact = Commit(SmallDescriptor() with { MaxSequenceLength = 1024 + salt + 16 });
         Assert.That(Reason(Registration(exact)), Is.Null, "exactly fitting is fine");
         // Profile bytes that do not decode (precision tag 9).
         byte[] payload = Registration(model).Encode();
         payload[^TensorCash.Proof.Transcript.TranscriptCodec.ProfileBytes] = 9;
         Assert.That(Reason(Tx(null, new TxOut(Deposit, OpTrue), new TxOut(0, RegistryScripts.Build(RegistryOutputKind.Registration, payload)))),
             Is.EqualTo("bad-reg-profile"));
+    }
+
+    [Test]
+    public void BadRegProfileBelowTheSecurityFloor()
+    {
+        var model = Commit();
+        Assert.That(MinimumSalt(64), Is.EqualTo(11), "64^11 = 2^66 is the first power of 64 at or above 2^64");
+        Assert.That(Reason(Registration(model, profile: Profile(salt: 10))), Is.EqualTo("bad-reg-profile"), "64^10 = 2^60 salts can be ground (security.md §6)");
+        Assert.That(Reason(Registration(model, profile: Profile(window: 32))), Is.EqualTo("bad-reg-profile"), "regtest mines 16-token windows only");
+        Assert.That(Reason(Registration(model, profile: Profile(ceilingQ32: 1UL << 32))), Is.EqualTo("bad-reg-profile"), "a ceiling of 1 disables the entropy rule");
+        Assert.That(Reason(Registration(model, profile: Profile(topK: 0))), Is.EqualTo("bad-reg-profile"), "unlimited top-k");
+        Assert.That(Reason(Registration(model, profile: Profile())), Is.Null, "the floor itself is fine");
     }
 
     [Test]

@@ -55,9 +55,20 @@ internal static class RegistryFixtures
             TiedEmbeddings = tied, AttentionBias = bias,
         };
 
-    /// <summary>builtin:tiny's decode settings on a vocabulary of <paramref name="vocab"/>, W 16, 8 salt tokens, prompts up to 1024.</summary>
-    public static ProofProfile Profile(int vocab = 64) =>
-        new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, 16, PrecisionTag.F32, vocab, 8, 1024);
+    /// <summary>
+    /// builtin:tiny's decode settings on a vocabulary of <paramref name="vocab"/>, W 16, the fewest salt tokens with
+    /// V^S ≥ 2^64 (unless <paramref name="salt"/> says otherwise), prompts up to 1024.
+    /// </summary>
+    public static ProofProfile Profile(int vocab = 64, int? salt = null, int window = 16, ulong? ceilingQ32 = null, int topK = 32) =>
+        new(new DecodeParameters(1u << 16, topK, 4_080_218_931, 1u << 16, 0), 32, window, PrecisionTag.F32, vocab, salt ?? MinimumSalt(vocab), 1024,
+            ceilingQ32 ?? TensorCash.Proof.EntropyCeiling.DefaultCeilingQ32);
+
+    public static int MinimumSalt(int vocab)
+    {
+        int salt = 1;
+        while (System.Numerics.BigInteger.Pow(vocab, salt) < System.Numerics.BigInteger.One << 64) salt++;
+        return salt;
+    }
 
     /// <summary>
     /// The commitment of <paramref name="descriptor"/>'s expected tensors in <paramref name="dtype"/> (vectors F32),
