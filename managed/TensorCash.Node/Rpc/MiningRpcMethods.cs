@@ -88,7 +88,7 @@ public static class MiningRpcMethods
             });
 
         rpc.Register("generatetoaddress", "generatetoaddress nblocks \"address\"",
-            "Regtest only: mines nblocks blocks now on the node's mining model, paying address. Returns their hashes.",
+            "Regtest only: mines nblocks blocks now, each on the next of the node's mining models that is active, paying address. Returns their hashes.",
             p =>
             {
                 if (node.Parameters.Network != Network.Regtest)

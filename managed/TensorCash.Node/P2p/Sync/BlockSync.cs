@@ -138,11 +138,13 @@ internal sealed class BlockSync
             if (known is not null)
             {
                 previous = last = known;
-                if (known.Registry is { } storedRegistry) nearest = storedRegistry;
+                if ((known.Registry ?? _chain.GetRegistry(known.Hash)) is { } storedRegistry) nearest = storedRegistry;
                 continue;
             }
-            bool exact = previous.Registry is not null;
-            var registry = previous.Registry ?? nearest;
+            // A tree entry's block may have been stored by another path (mined here, submitted by RPC): ask the chainstate.
+            var stored = previous.Registry ?? _chain.GetRegistry(previous.Hash);
+            bool exact = stored is not null;
+            var registry = stored ?? nearest;
             var violation = HeaderRules.Check(header, HeaderTree.ContextFor(previous, adjustedNow), _parameters, registry);
             if (violation is null)
             {
@@ -198,7 +200,7 @@ internal sealed class BlockSync
     {
         for (var entry = header; ; )
         {
-            if (entry.Registry is { } registry) return registry;
+            if ((entry.Registry ?? _chain.GetRegistry(entry.Hash)) is { } registry) return registry;
             entry = _tree.Find(entry.Header.PrevBlock)
                 ?? throw new InvalidOperationException($"header {header.Hash} has no stored ancestor in the header tree");
         }
