@@ -141,8 +141,10 @@ public sealed class NodeHost : IAsyncDisposable
             chain = new ChainState(dataDirectory, parameters, verifier.Verify);
             string walletPath = WalletFile.PathIn(dataDirectory, DefaultWalletName);
             wallet = File.Exists(walletPath) ? NodeWallet.Open(walletPath, parameters) : NodeWallet.Create(walletPath, parameters);
-            var held = models.Select(m => m.Id).ToHashSet();
-            var support = ModelSupport.From(options.SignalNone, options.SupportModels, held.Contains);
+            // A miner signals for a pending model only if it holds it AND the weight audit passes (registry.md §5): hollow
+            // models that consensus cannot prove hollow are kept out by the hashpower that refuses to support them.
+            bool HeldAndAudited(Chain.Primitives.Hash256 id) => models.FirstOrDefault(m => m.Id == id) is { } held && Registry.HeldModelAudits.For(held).Passed;
+            var support = ModelSupport.From(options.SignalNone, options.SupportModels, HeldAndAudited);
             return new NodeHost(parameters, dataDirectory, models, new MiningModels(mining), support, verifier, chain, wallet, mineScript);
         }
         catch
