@@ -1,105 +1,174 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using TensorCash.Engine.Model;
+using TensorCash.Proof.Models;
 using TensorCash.Proof.Verification;
 
 namespace TensorCash.Proving;
 
 /// <summary>
-/// The model id a transcript declares: SHA-256 over "TSC-MODEL-V1", the normalised config, and for every tensor the
-/// engine computes with (in a fixed role order, under role names such as "layers.3.wq") its dtype, shape and bytes.
-/// Role names rather than file names make the id depend on what is computed, not on the container: the same weights
-/// from GGUF or safetensors (GGUF's Q/K rows are un-permuted on load) get the same id, while any changed byte, dtype
-/// (a BF16 rounding, an int8 quantisation) or missing layer gives another. Cost: one SHA-256 pass over the weights,
-/// computed once per load (about 1-2 GB/s on one core, so ~0.2 s for a 100M-parameter BF16 model).
+/// The model id a transcript declares, ModelIdentity V2 (docs/protocol/registry.md §1):
+/// SHA-256("TSC-MODEL-V2" ‖ u16 len ‖ descriptor ‖ tensorRoot), where the descriptor is the architecture in the clear
+/// (<see cref="ModelDescriptor"/>, built from the normalised config with real numbers by their IEEE bits) and the tensor
+/// root is a Merkle root over one <see cref="TensorLeaf"/> per tensor the engine computes with, in the canonical role
+/// order of <see cref="ModelDescriptor.ExpectedTensors"/> (role names such as "layers.3.wq", dtype, shape, byte length and
+/// the chunked <see cref="TensorDataHash"/> of the bytes). Role names rather than file names make the id depend on what
+/// is computed, not on the container: the same weights from GGUF or safetensors (GGUF's Q/K rows are un-permuted on
+/// load) get the same id, while any changed byte, dtype (a BF16 rounding, an int8 quantisation) or missing layer gives
+/// another. A node without the weights checks a registration's id from its descriptor and root, and a fraud proof
+/// points at one leaf. Cost: one SHA-256 pass over the weights (tensors hashed in parallel), once per load.
 /// </summary>
 public sealed class ModelIdentity
 {
     public const int IdBytes = 32;
 
-    private ModelIdentity(byte[] id, int vocabSize)
+    private readonly TensorDType? _weightDType;
+    private readonly string? _mixedDTypes;
+    private readonly string _source;
+
+    private ModelIdentity(byte[] id, int vocabSize, ModelDescriptor descriptor, byte[] descriptorBytes, IReadOnlyList<TensorLeaf> leaves,
+        byte[] tensorRoot, TensorDType? weightDType, string? mixedDTypes, string source)
     {
+        _source = source;
         Id = id;
         VocabSize = vocabSize;
+        Descriptor = descriptor;
+        DescriptorBytes = descriptorBytes;
+        Leaves = leaves;
+        TensorRoot = tensorRoot;
+        _weightDType = weightDType;
+        _mixedDTypes = mixedDTypes;
     }
 
     public byte[] Id { get; }
     public int VocabSize { get; }
     public string Hex => Convert.ToHexString(Id).ToLowerInvariant();
 
+    /// <summary>The architecture numbers the id commits to in the clear.</summary>
+    public ModelDescriptor Descriptor { get; }
+    /// <summary><see cref="ModelDescriptor.Encode"/> of <see cref="Descriptor"/>: what the id hashes and a registration carries.</summary>
+    public byte[] DescriptorBytes { get; }
+    /// <summary>One leaf per tensor, in <see cref="ModelDescriptor.ExpectedTensors"/> order (leaf i is tensor index i of a fraud proof).</summary>
+    public IReadOnlyList<TensorLeaf> Leaves { get; }
+    /// <summary><see cref="TensorMerkleTree.Root"/> over the leaves' hashes.</summary>
+    public byte[] TensorRoot { get; }
+
+    /// <summary>Whether every 2-D tensor has the same dtype (what a registration's weightDType needs).</summary>
+    public bool HasUniformWeightDType => _weightDType is not null;
+
+    /// <summary>
+    /// The dtype of every 2-D tensor (a registration's weightDType). Throws <see cref="ModelFormatException"/> when the
+    /// 2-D tensors mix dtypes (e.g. a Q8_0 GGUF that kept some rows in F16), which no registration can describe.
+    /// </summary>
+    public TensorDType WeightDType => _weightDType ?? throw new ModelFormatException(_source, null, _mixedDTypes!);
+
     public KnownModel ToKnownModel() => new(Id, VocabSize);
 
-    public static ModelIdentity Compute(ModelWeights weights)
+    /// <summary>The descriptor of a normalised config: the architecture enum as its byte, floats and doubles by their IEEE bits.</summary>
+    public static ModelDescriptor DescriptorOf(ModelConfig c) => new(
+        (byte)c.Architecture, c.LayerCount, c.ModelDim, c.HeadCount, c.KvHeadCount, c.HeadDim, c.FeedForwardDim, c.VocabSize,
+        c.MaxSequenceLength, BitConverter.SingleToUInt32Bits(c.RmsNormEps), BitConverter.DoubleToUInt64Bits(c.RopeTheta),
+        c.TiedEmbeddings, c.AttentionBias,
+        c.RopeScaling is { } s
+            ? new RopeScalingDescriptor(BitConverter.DoubleToUInt64Bits(s.Factor), BitConverter.DoubleToUInt64Bits(s.LowFreqFactor),
+                BitConverter.DoubleToUInt64Bits(s.HighFreqFactor), s.OriginalMaxPositionEmbeddings)
+            : null);
+
+    /// <summary>
+    /// The engine's tensors under their role names, in <see cref="ModelDescriptor.ExpectedTensors"/> order, each checked
+    /// against the expected shape (<see cref="ModelFormatException"/> on a missing tensor or a shape mismatch).
+    /// </summary>
+    public static IReadOnlyList<(string Role, TensorView View)> TensorsInOrder(ModelWeights weights, ModelDescriptor descriptor)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData("TSC-MODEL-V1"u8);
-        AppendConfig(hash, weights.Config);
-        Append(hash, "token_embedding", weights.TokenEmbedding);
-        Append(hash, "output_norm", weights.OutputNorm);
-        if (!weights.Config.TiedEmbeddings) Append(hash, "output", weights.Output);
+        var byRole = new Dictionary<string, TensorView>(StringComparer.Ordinal)
+        {
+            ["token_embedding"] = weights.TokenEmbedding,
+            ["output_norm"] = weights.OutputNorm,
+        };
+        if (!weights.Config.TiedEmbeddings) byRole["output"] = weights.Output;
         for (int i = 0; i < weights.Layers.Count; i++)
         {
             var l = weights.Layers[i];
             string p = $"layers.{i}.";
-            Append(hash, p + "attn_norm", l.AttnNorm);
-            Append(hash, p + "wq", l.Wq);
-            Append(hash, p + "wk", l.Wk);
-            Append(hash, p + "wv", l.Wv);
-            Append(hash, p + "wo", l.Wo);
-            if (l.Bq is { } bq) Append(hash, p + "bq", bq);
-            if (l.Bk is { } bk) Append(hash, p + "bk", bk);
-            if (l.Bv is { } bv) Append(hash, p + "bv", bv);
-            Append(hash, p + "ffn_norm", l.FfnNorm);
-            Append(hash, p + "w_gate", l.WGate);
-            Append(hash, p + "w_up", l.WUp);
-            Append(hash, p + "w_down", l.WDown);
+            byRole[p + "attn_norm"] = l.AttnNorm;
+            byRole[p + "wq"] = l.Wq;
+            byRole[p + "wk"] = l.Wk;
+            byRole[p + "wv"] = l.Wv;
+            byRole[p + "wo"] = l.Wo;
+            if (l.Bq is { } bq) byRole[p + "bq"] = bq;
+            if (l.Bk is { } bk) byRole[p + "bk"] = bk;
+            if (l.Bv is { } bv) byRole[p + "bv"] = bv;
+            byRole[p + "ffn_norm"] = l.FfnNorm;
+            byRole[p + "w_gate"] = l.WGate;
+            byRole[p + "w_up"] = l.WUp;
+            byRole[p + "w_down"] = l.WDown;
         }
-        return new ModelIdentity(hash.GetHashAndReset(), weights.Config.VocabSize);
+        var expected = descriptor.ExpectedTensors();
+        if (byRole.Count != expected.Count)
+            throw new ModelFormatException(weights.Source, null, $"the engine holds {byRole.Count} tensors, the architecture expects {expected.Count}");
+        var ordered = new List<(string, TensorView)>(expected.Count);
+        foreach (var e in expected)
+        {
+            if (!byRole.TryGetValue(e.Role, out var view))
+                throw new ModelFormatException(weights.Source, e.Role, "missing: the architecture expects this tensor");
+            if (!view.Shape.AsSpan().SequenceEqual(e.Shape))
+                throw new ModelFormatException(weights.Source, e.Role,
+                    $"shape [{string.Join(", ", view.Shape)}] (stored as '{view.Name}'), the architecture expects [{string.Join(", ", e.Shape)}]");
+            ordered.Add((e.Role, view));
+        }
+        return ordered;
     }
 
-    private static void AppendConfig(IncrementalHash hash, ModelConfig c)
+    public static ModelIdentity Compute(ModelWeights weights)
     {
-        var b = new byte[8];
-        void U32(int v) { BinaryPrimitives.WriteInt32LittleEndian(b, v); hash.AppendData(b, 0, 4); }
-        void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(b, v); hash.AppendData(b); }
-        U32((int)c.Architecture);
-        U32(c.LayerCount); U32(c.ModelDim); U32(c.HeadCount); U32(c.KvHeadCount); U32(c.HeadDim);
-        U32(c.FeedForwardDim); U32(c.VocabSize); U32(c.MaxSequenceLength);
-        U32((int)BitConverter.SingleToUInt32Bits(c.RmsNormEps));
-        U64(BitConverter.DoubleToUInt64Bits(c.RopeTheta));
-        U32(c.TiedEmbeddings ? 1 : 0);
-        U32(c.AttentionBias ? 1 : 0);
-        if (c.RopeScaling is { } s)
+        ArgumentNullException.ThrowIfNull(weights);
+        var descriptor = DescriptorOf(weights.Config);
+        try
         {
-            U32(1);
-            U64(BitConverter.DoubleToUInt64Bits(s.Factor));
-            U64(BitConverter.DoubleToUInt64Bits(s.LowFreqFactor));
-            U64(BitConverter.DoubleToUInt64Bits(s.HighFreqFactor));
-            U32(s.OriginalMaxPositionEmbeddings);
+            descriptor.Validate();
         }
-        else U32(0);
+        catch (TensorCash.Proof.ProofInputException e)
+        {
+            throw new ModelFormatException(weights.Source, null, $"architecture outside the registry's limits: {e.Message}", e);
+        }
+        var tensors = TensorsInOrder(weights, descriptor);
+        var leaves = new TensorLeaf[tensors.Count];
+        Parallel.For(0, tensors.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        {
+            var (role, view) = tensors[i];
+            leaves[i] = new TensorLeaf(role, (byte)view.DType, view.Shape, view.ByteLength, DataHash(view));
+        });
+        foreach (var leaf in leaves)
+        {
+            try
+            {
+                leaf.Validate();
+            }
+            catch (TensorCash.Proof.ProofInputException e)
+            {
+                throw new ModelFormatException(weights.Source, leaf.Role, e.Message, e);
+            }
+        }
+        byte[] root = TensorMerkleTree.Root(leaves.Select(l => l.Hash()).ToList());
+        byte[] descriptorBytes = descriptor.Encode();
+        byte[] id = ModelCommitment.ModelId(descriptorBytes, root);
+
+        var matrixDTypes = tensors.Where(t => t.View.Shape.Length == 2).GroupBy(t => t.View.DType).ToList();
+        TensorDType? weightDType = matrixDTypes.Count == 1 ? matrixDTypes[0].Key : null;
+        string? mixed = matrixDTypes.Count == 1 ? null
+            : "the 2-D tensors mix dtypes (" + string.Join(", ", matrixDTypes.Select(g => $"{g.Key}: {g.Count()} tensors, e.g. {g.First().Role}")) +
+              "); a registration names one weight dtype";
+        return new ModelIdentity(id, weights.Config.VocabSize, descriptor, descriptorBytes, leaves, root, weightDType, mixed, weights.Source);
     }
 
-    private static unsafe void Append(IncrementalHash hash, string role, TensorView tensor)
+    /// <summary>The chunked data hash of a tensor's bytes, fed in pieces below 2 GiB (a span's limit).</summary>
+    public static unsafe byte[] DataHash(TensorView view)
     {
-        var name = Encoding.ASCII.GetBytes(role);
-        Span<byte> b = stackalloc byte[8];
-        hash.AppendData([(byte)name.Length]);
-        hash.AppendData(name);
-        hash.AppendData([(byte)tensor.DType, (byte)tensor.Shape.Length]);
-        foreach (long dim in tensor.Shape)
+        using var hasher = new TensorDataHasher(view.ByteLength);
+        const int piece = 1 << 30; // a multiple of the 1 MiB chunk, so no chunk straddles two pieces
+        for (long offset = 0; offset < view.ByteLength; offset += piece)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(b, dim);
-            hash.AppendData(b);
+            int length = (int)Math.Min(piece, view.ByteLength - offset);
+            hasher.Append(new ReadOnlySpan<byte>((byte*)view.Data + offset, length));
         }
-        BinaryPrimitives.WriteInt64LittleEndian(b, tensor.ByteLength);
-        hash.AppendData(b);
-        const int chunk = 1 << 30; // spans are int-sized; tensors may exceed 2 GiB
-        for (long offset = 0; offset < tensor.ByteLength; offset += chunk)
-        {
-            int length = (int)Math.Min(chunk, tensor.ByteLength - offset);
-            hash.AppendData(new ReadOnlySpan<byte>((byte*)tensor.Data + offset, length));
-        }
+        return hasher.Finish();
     }
 }

@@ -80,11 +80,12 @@ public sealed class ChainParams
     public Hash256 GenesisHash => Genesis.Header.Hash;
 
     /// <summary>
-    /// ModelIdentity of builtin:tiny (TensorCash.Proving, which this project cannot reference; a test checks the
-    /// value). Given in ModelIdentity.Hex order, i.e. the serialized bytes, not Hash256's reversed display form.
+    /// ModelIdentity V2 of builtin:tiny (docs/protocol/registry.md §1: SHA-256("TSC-MODEL-V2" ‖ descriptor ‖ tensor
+    /// root), computed by TensorCash.Proving, which this project cannot reference; a test checks the value). Given in
+    /// ModelIdentity.Hex order, i.e. the serialized bytes, not Hash256's reversed display form.
     /// </summary>
     public static readonly Hash256 BuiltinTinyModelId = new(Convert.FromHexString(BuiltinTinyModelIdHex));
-    public const string BuiltinTinyModelIdHex = "570b548b12f373eb55d3b5345ce0966c05a5f70155a9da3cfcb71e87f33d8a07";
+    public const string BuiltinTinyModelIdHex = "0122fe5f77d0352305cb9b437d3c72de5cb601cd103a83c8e6c9909f373c0551";
 
     /// <summary>N: D_m = N is the reference cost of a window; D_m = 2N makes a model's target half as large.</summary>
     public const ulong StandardModelNormaliser = 1_000_000;

@@ -6,12 +6,15 @@ using TensorCash.Engine.Model;
 
 namespace TensorCash.Cli.Commands;
 
-/// <summary>`tensorcash model inspect`: what a checkpoint is, without running it; `model random` lives in <see cref="RandomModelCommand"/>.</summary>
+/// <summary>
+/// `tensorcash model inspect`: what a checkpoint is, without running it; `model audit` lives in <see cref="ModelAuditCommand"/>,
+/// `model random` in <see cref="RandomModelCommand"/>.
+/// </summary>
 public static class ModelCommand
 {
     public static Command Create(CliConsole console)
     {
-        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, or builtin:tiny." };
+        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, builtin:tiny or builtin:nano." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var inspect = new Command("inspect", "Show a model's architecture, hyper-parameters, parameter count, weight dtype, FLOPs per token and files.")
         {
@@ -27,7 +30,7 @@ public static class ModelCommand
             else WriteText(console.Out, summary);
             return ExitCodes.Success;
         }));
-        return new Command("model", "Commands about model files.") { inspect, RandomModelCommand.Create(console) };
+        return new Command("model", "Commands about model files.") { inspect, ModelAuditCommand.Create(console), RandomModelCommand.Create(console) };
     }
 
     private static void WriteText(TextWriter output, ModelInspection s)
