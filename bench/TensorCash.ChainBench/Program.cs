@@ -19,7 +19,7 @@ var progress = Console.Error;
 var wall = Stopwatch.StartNew();
 string loadBefore = LoadAverage();
 
-using var model = InferenceModel.Load("builtin:tiny", options.Threads, parameters);
+using var model = InferenceModel.Load("builtin:tiny", options.Threads);
 var random = new Random(options.Seed);
 
 progress.WriteLine($"mining {options.Blocks} regtest blocks on builtin:tiny ({options.Threads} threads)");

@@ -28,7 +28,9 @@ public sealed class RegtestChainBuilder(InferenceModel model, ChainParams parame
         var blocks = new List<byte[]>(blockCount);
         var times = new List<long> { parameters.Genesis.Header.Time };
         var parent = parameters.Genesis.Header;
-        var miner = new BlockMiner(model.Generator, parameters.Models[model.Id].Profile);
+        // The chain carries no registrations, so the genesis registry's models (builtin:tiny) stay the active ones.
+        var registry = Chain.Registry.ModelRegistry.Genesis(parameters);
+        var miner = new BlockMiner(model.Generator, registry.ActiveModel(model.Id)!.Profile);
         var mining = new Stopwatch();
         var signing = new Stopwatch();
         int transactions = 0, inputs = 0, windows = 0;
@@ -46,7 +48,7 @@ public sealed class RegtestChainBuilder(InferenceModel model, ChainParams parame
             {
                 Transaction[] txs = [Coinbase(height, Subsidy.GetBlockSubsidy(height, parameters) + fees, coinbaseScript, extraNonce), .. spends];
                 var root = MerkleTree.BlockRoot(txs, out _);
-                var candidate = CandidateHeader.Create(parameters, parent, height, parentMedianTimePast,
+                var candidate = CandidateHeader.Create(parameters, registry, parent, height, parentMedianTimePast,
                     parent.Time + parameters.TargetSpacingSeconds, model.Id, root, txs);
                 var outcome = miner.Mine(candidate, Prompt, MaxWindowsPerCandidate, CancellationToken.None);
                 windows += outcome.WindowsTried;

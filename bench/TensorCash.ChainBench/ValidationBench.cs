@@ -5,6 +5,7 @@ using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Script;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.Mining;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.ChainBench;
 
@@ -59,9 +60,9 @@ public sealed class ValidationBench(ChainParams parameters, BlockProofVerifier v
         try
         {
             ProofCheck? hookCheck = null;
-            using var chain = new ChainState(datadir, parameters, (block, height) =>
+            using var chain = new ChainState(datadir, parameters, (block, height, model) =>
             {
-                hookCheck = verifier.Check(block, height);
+                hookCheck = verifier.Check(block, height, model);
                 return hookCheck.Violation;
             });
 
@@ -69,6 +70,7 @@ public sealed class ValidationBench(ChainParams parameters, BlockProofVerifier v
             var times = new List<long> { parameters.Genesis.Header.Time };
             var medianTimesPast = new List<long> { MedianTimePast.Compute(times) };
             var parent = parameters.Genesis.Header;
+            var registry = ModelRegistry.Genesis(parameters);
             for (int i = 0; i < serializedBlocks.Count; i++)
             {
                 int height = i + 1;
@@ -78,7 +80,8 @@ public sealed class ValidationBench(ChainParams parameters, BlockProofVerifier v
                 var forProof = Block.Deserialize(bytes);
                 Deserialize.Add(Stopwatch.GetElapsedTime(start));
 
-                var proof = verifier.Check(forProof, height);
+                var proof = verifier.Check(forProof, height, registry.ActiveModel(forProof.Header.ModelId)
+                    ?? throw new InvalidOperationException($"block {height}: its model is not active"));
                 Require(proof.Violation, height, "proof");
                 if (!proof.Replayed) throw new InvalidOperationException($"block {height}: the verifier did not replay the proof (model missing?)");
                 Tier1.Add(proof.Tier1);
@@ -87,16 +90,22 @@ public sealed class ValidationBench(ChainParams parameters, BlockProofVerifier v
                 var block = Block.Deserialize(bytes);
                 var header = block.Header;
                 start = Stopwatch.GetTimestamp();
-                Require(HeaderRules.Check(header, new HeaderContext(height, parent, medianTimesPast[^1], header.Time), parameters), height, "header");
+                Require(HeaderRules.Check(header, new HeaderContext(height, parent, medianTimesPast[^1], header.Time), parameters, registry), height, "header");
                 Header.Add(Stopwatch.GetElapsedTime(start));
                 start = Stopwatch.GetTimestamp();
                 Require(BlockRules.CheckBlock(block, parameters), height, "CheckBlock");
                 CheckBlock.Add(Stopwatch.GetElapsedTime(start));
                 start = Stopwatch.GetTimestamp();
                 Require(BlockRules.ContextualCheckBlock(block, height, medianTimesPast[^1], parameters), height, "ContextualCheckBlock");
+                // The registry's rules are contextual block rules too (the chainstate runs them right after these).
+                var (actions, extractViolation) = RegistryActions.Extract(block, parameters);
+                Require(extractViolation, height, "RegistryActions.Extract");
+                var (nextRegistry, applyViolation) = RegistryRules.Apply(registry, header, height, actions, parameters);
+                Require(applyViolation, height, "RegistryRules.Apply");
+                registry = nextRegistry;
                 Contextual.Add(Stopwatch.GetElapsedTime(start));
                 start = Stopwatch.GetTimestamp();
-                var outcome = BlockConnector.Connect(block, height, mirror, parameters, h => medianTimesPast[h]);
+                var outcome = BlockConnector.Connect(block, height, mirror, parameters, h => medianTimesPast[h], registry: registry);
                 Connect.Add(Stopwatch.GetElapsedTime(start));
                 Require(outcome.Violation, height, "Connect");
                 Scripts.Add(TimeScripts(block, outcome.Undo!, height));

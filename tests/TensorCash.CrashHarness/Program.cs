@@ -22,7 +22,7 @@ int pauseBefore = args.Length >= 4 ? int.Parse(args[3]) : 0;
 int stopBefore = args.Length == 5 ? int.Parse(args[4]) : int.MaxValue;
 try
 {
-    using var chainState = new ChainState(args[0], ChainParams.Regtest, (_, _) => null);
+    using var chainState = new ChainState(args[0], ChainParams.Regtest, (_, _, _) => null);
     Console.WriteLine($"opened {chainState.Tip.Height}");
     var bytes = File.ReadAllBytes(args[1]);
     int ordinal = 0;

@@ -15,21 +15,27 @@ namespace TensorCash.Chain.Consensus;
 /// </summary>
 public static class BlockProofRules
 {
-    public static RuleViolation? Check(Block block, int height, ChainParams parameters) => Check(block, height, parameters, out _);
+    /// <summary>
+    /// Checks <paramref name="block"/>'s proof under <paramref name="model"/>, the registry entry of the header's model
+    /// id that the caller resolved (<c>ModelRegistry.ActiveModel</c> on the registry after the parent; header rules
+    /// have rejected a model that is not active).
+    /// </summary>
+    public static RuleViolation? Check(Block block, int height, ChainParams parameters, RegisteredModel model) =>
+        Check(block, height, parameters, model, out _);
 
-    /// <summary>As <see cref="Check(Block,int,ChainParams)"/>, also giving the decoded transcript for the replay.</summary>
-    public static RuleViolation? Check(Block block, int height, ChainParams parameters, out ProofTranscript? transcript) =>
-        CheckProof(block.Header, block.Proof, height, parameters, out transcript);
+    /// <summary>As <see cref="Check(Block,int,ChainParams,RegisteredModel)"/>, also giving the decoded transcript for the replay.</summary>
+    public static RuleViolation? Check(Block block, int height, ChainParams parameters, RegisteredModel model, out ProofTranscript? transcript) =>
+        CheckProof(block.Header, block.Proof, height, parameters, model, out transcript);
 
     /// <summary>
     /// The same check on a header and its proof bytes alone (no transactions): what a peer can run on a proof-carrying
     /// header before it asks for the block.
     /// </summary>
-    public static RuleViolation? CheckProof(BlockHeader header, ReadOnlySpan<byte> proof, int height, ChainParams parameters, out ProofTranscript? transcript)
+    public static RuleViolation? CheckProof(BlockHeader header, ReadOnlySpan<byte> proof, int height, ChainParams parameters, RegisteredModel model,
+        out ProofTranscript? transcript)
     {
+        ArgumentNullException.ThrowIfNull(model);
         transcript = null;
-        if (!parameters.Models.TryGetValue(header.ModelId, out var model))
-            return new("bad-proof-model", $"block {header.Hash}: model {Convert.ToHexStringLower(header.ModelId.ToArray())} is not registered");
         long limit = TranscriptCodec.MaxEncodedBytes(model.Profile, Hash256.Size);
         if (proof.Length > limit) // checked before decoding: a transcript may declare any profile, and decoding reads it all
             return new("bad-proof-encoding", $"block {header.Hash}: the proof is {proof.Length} bytes; under {model.Name}'s pinned profile it is at most {limit}");

@@ -2,7 +2,9 @@ using System.Collections.Frozen;
 using System.Numerics;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Proof;
+using TensorCash.Proof.Models;
 
 namespace TensorCash.Chain.Consensus;
 
@@ -59,12 +61,16 @@ public sealed class ChainParams
     public BigInteger MinimumChainWork { get; init; } = BigInteger.Zero;
 
     /// <summary>
-    /// Genesis model table (until the registry): model id to what a verifier needs (vocabulary, precision) and its
-    /// difficulty D_m. T_adj = min(PowLimit, T_base * N / D_m).
+    /// Genesis model table: the models active from block 1 without registration (never dormant, never challengeable),
+    /// model id to what a verifier needs (vocabulary, precision) and its difficulty D_m from the architecture audit
+    /// (<see cref="ModelCost"/>). T_adj = min(PowLimit, T_base * N / D_m). Every other model comes from the registry
+    /// (<see cref="ModelRegistry"/>), which starts from this table.
     /// </summary>
     public required IReadOnlyDictionary<Hash256, RegisteredModel> Models { get; init; }
     /// <summary>The normaliser N of T_adj = T_base * N / D_m.</summary>
     public required ulong ModelNormaliser { get; init; }
+    /// <summary>The model registry's constants (docs/protocol/registry.md, "Parameters").</summary>
+    public required RegistryParams Registry { get; init; }
 
     /// <summary>PowLimit in compact form: regtest's nBits, and ASERT's ceiling.</summary>
     public uint PowLimitBits => CompactBits.Encode(PowLimit);
@@ -83,12 +89,37 @@ public sealed class ChainParams
 
     /// <summary>N: D_m = N is the reference cost of a window; D_m = 2N makes a model's target half as large.</summary>
     public const ulong StandardModelNormaliser = 1_000_000;
+
     /// <summary>
-    /// builtin:tiny on main: 1024 N. A reference window is one on a 1B-parameter-class model (about 2 GFLOP per token);
-    /// builtin:tiny needs 1.54 MFLOP per token, about 1300 times less, rounded down to 2^10 because a toy model's
-    /// real cost is dominated by fixed per-token overheads rather than FLOPs.
+    /// builtin:tiny's architecture (the engine's BuiltinModels.TinySpec, which this project cannot reference; a test
+    /// compares them): Llama, 4 layers, dim 128, 4 heads of 32, 2 KV heads, FFN 352, the 264-token byte vocabulary,
+    /// 2048 positions, RMSNorm eps 1e-5 (float bits 0x3727C5AC), RoPE theta 10000 (double bits 0x40C3880000000000),
+    /// tied embeddings, no attention bias, no RoPE scaling. Its weights are F32.
     /// </summary>
-    public const ulong MainBuiltinTinyDifficulty = 1024 * StandardModelNormaliser;
+    public static readonly ModelDescriptor BuiltinTinyDescriptor = new(
+        Architecture: 0, LayerCount: 4, ModelDim: 128, HeadCount: 4, KvHeadCount: 2, HeadDim: 32, FeedForwardDim: 352, VocabSize: 264,
+        MaxSequenceLength: 2048, RmsNormEpsBits: 0x3727C5AC, RopeThetaBits: 0x40C3880000000000, TiedEmbeddings: true, AttentionBias: false,
+        RopeScaling: null);
+
+    /// <summary>
+    /// Main's reference model, whose window D_m = N prices: a 1B-class Llama (16 layers, dim 2048, 32 heads of 64, 8 KV
+    /// heads, FFN 8192, vocabulary 128256: Llama 3.2 1B's shape) with BF16 weights, under builtin:tiny's main profile
+    /// (W 64, 8 salt tokens). Only its cost matters, so the norm and RoPE numbers are tiny's.
+    /// </summary>
+    public static readonly ModelDescriptor MainReferenceDescriptor = BuiltinTinyDescriptor with
+    {
+        LayerCount = 16, ModelDim = 2048, HeadCount = 32, KvHeadCount = 8, HeadDim = 64, FeedForwardDim = 8192, VocabSize = 128_256,
+        MaxSequenceLength = 131_072,
+    };
+
+    /// <summary>Window sizes of builtin:tiny's pinned profile: 64 on the public networks, 16 on regtest.</summary>
+    private const int PublicWindow = 64;
+    private const int RegtestWindow = 16;
+
+    /// <summary>C_ref on main: <see cref="MainReferenceDescriptor"/>, BF16.</summary>
+    private static readonly ulong MainReferenceCost = ModelCost.CostUnits(MainReferenceDescriptor, WeightDTypes.BF16, BuiltinTinyProfile(PublicWindow));
+    /// <summary>C_ref on testnet and regtest: builtin:tiny itself under its own profile there, so it keeps D_m = N.</summary>
+    private static ulong TinyCost(int windowSize) => ModelCost.CostUnits(BuiltinTinyDescriptor, WeightDTypes.F32, BuiltinTinyProfile(windowSize));
 
     private const uint GenesisTime = 1_767_225_600; // 2026-01-01T00:00:00Z
     private const long TargetSpacing = 120;
@@ -114,8 +145,14 @@ public sealed class ChainParams
         DefaultRpcPort = 8432,
         DefaultP2pPort = 8433,
         MessageStart = 0xE3C7A154,
-        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(MainBuiltinTinyDifficulty, 64) }.ToFrozenDictionary(),
+        Models = GenesisModels(PublicWindow, MainReferenceCost),
         ModelNormaliser = StandardModelNormaliser,
+        // A period of a day at 2-minute blocks, BIP9's 75 %; two weeks to gather support; a week of challenges; a month of dormancy.
+        Registry = new RegistryParams
+        {
+            SignalPeriod = 720, Threshold = 540, WindowBlocks = 14 * 720, ChallengeBlocks = 5_040, DormancyBlocks = 30 * 720,
+            MinimumDeposit = 1_000 * Coins, ReferenceCost = MainReferenceCost,
+        }.Validated(),
     };
 
     public static readonly ChainParams Testnet = new()
@@ -133,8 +170,13 @@ public sealed class ChainParams
         DefaultP2pPort = 18433,
         MessageStart = 0x0B7A5E31,
         // Neutral: testnet miners are developers, and builtin:tiny is the one model everyone has.
-        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser, 64) }.ToFrozenDictionary(),
+        Models = GenesisModels(PublicWindow, TinyCost(PublicWindow)),
         ModelNormaliser = StandardModelNormaliser,
+        Registry = new RegistryParams
+        {
+            SignalPeriod = 144, Threshold = 108, WindowBlocks = 8 * 144, ChallengeBlocks = 720, DormancyBlocks = 30 * 144,
+            MinimumDeposit = 1 * Coins, ReferenceCost = TinyCost(PublicWindow),
+        }.Validated(),
     };
 
     public static readonly ChainParams Regtest = new()
@@ -153,8 +195,14 @@ public sealed class ChainParams
         DefaultP2pPort = 18544,
         MessageStart = 0xFAB5DA7E,
         // Short windows keep regtest blocks (and `tensorcash demo`) quick; every rule is the same as with 64.
-        Models = new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = BuiltinTiny(StandardModelNormaliser, 16) }.ToFrozenDictionary(),
+        Models = GenesisModels(RegtestWindow, TinyCost(RegtestWindow)),
         ModelNormaliser = StandardModelNormaliser,
+        // Short everything, so a test walks a model from registration to activation, expiry or dormancy in a few dozen blocks.
+        Registry = new RegistryParams
+        {
+            SignalPeriod = 8, Threshold = 6, WindowBlocks = 32, ChallengeBlocks = 16, DormancyBlocks = 1_000,
+            MinimumDeposit = 1 * Coins, ReferenceCost = TinyCost(RegtestWindow),
+        }.Validated(),
     };
 
     /// <summary>
@@ -167,7 +215,16 @@ public sealed class ChainParams
     public static ProofProfile BuiltinTinyProfile(int windowSize) =>
         new(new DecodeParameters(1u << 16, 32, 4_080_218_931, 1u << 16, 0), 32, windowSize, PrecisionTag.F32, 264, 8, 1024);
 
-    private static RegisteredModel BuiltinTiny(ulong difficulty, int windowSize) => new("builtin:tiny", BuiltinTinyProfile(windowSize), difficulty);
+    /// <summary>
+    /// The genesis table: builtin:tiny under its profile with window <paramref name="windowSize"/>, its D_m from its
+    /// architecture cost against <paramref name="referenceCost"/> (N exactly where it is the reference).
+    /// </summary>
+    private static IReadOnlyDictionary<Hash256, RegisteredModel> GenesisModels(int windowSize, ulong referenceCost)
+    {
+        ulong cost = TinyCost(windowSize);
+        var tiny = new RegisteredModel("builtin:tiny", BuiltinTinyProfile(windowSize), ModelCost.Difficulty(cost, StandardModelNormaliser, referenceCost), cost);
+        return new Dictionary<Hash256, RegisteredModel> { [BuiltinTinyModelId] = tiny }.ToFrozenDictionary();
+    }
 
     /// <summary>The window size of the network's models (every table entry pins the same W today).</summary>
     public int ProofWindowSize => Models.Values.First().Profile.WindowSize;

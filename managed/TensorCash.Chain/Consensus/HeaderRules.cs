@@ -1,22 +1,25 @@
 using TensorCash.Chain.Blocks;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Chain.Consensus;
 
 /// <summary>
-/// Header rules: version, nBits from ASERT, the model table, nAdjBits, proof of work against the model-adjusted
-/// target, timestamps. The genesis header is not checked here: it is hard-coded in <see cref="ChainParams"/> and
+/// Header rules: version, nBits from ASERT, the model (Active in the registry), nAdjBits from its D_m, proof of work
+/// against the model-adjusted target, timestamps. The genesis header is not checked here: it is hard-coded in <see cref="ChainParams"/> and
 /// accepted by hash (it has no parent, no model and no proof).
 /// </summary>
 public static class HeaderRules
 {
     /// <summary>
     /// Checks a non-genesis header against its context (<c>context.Parent</c> must be the header's parent, at height
-    /// <c>context.Height - 1</c>). Cheap context-free checks come first, then the targets, then time:
-    /// "bad-version", "bad-diffbits", "bad-model", "bad-adjbits", "high-hash", "time-too-old",
+    /// <c>context.Height - 1</c>) and <paramref name="registry"/>, the model registry after that parent (it says which
+    /// models the block may run and their D_m). Cheap context-free checks come first, then the targets, then time:
+    /// "bad-version", "bad-diffbits", "bad-model", "bad-model-inactive", "bad-adjbits", "high-hash", "time-too-old",
     /// "time-timewarp-attack", "time-too-new".
     /// </summary>
-    public static RuleViolation? Check(BlockHeader header, HeaderContext context, ChainParams parameters)
+    public static RuleViolation? Check(BlockHeader header, HeaderContext context, ChainParams parameters, ModelRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         if (header.Version < 1)
             return new RuleViolation("bad-version", $"block version {header.Version} is below 1");
 
@@ -24,8 +27,9 @@ public static class HeaderRules
         if (header.Bits != expectedBits)
             return new RuleViolation("bad-diffbits", $"nBits 0x{header.Bits:x8} at height {context.Height}; ASERT requires 0x{expectedBits:x8}");
 
-        if (TargetCalculator.AdjustedBits(header.Bits, header.ModelId, parameters) is not { } expectedAdjBits)
-            return new RuleViolation("bad-model", $"model {header.ModelId} is not in the {parameters.Network} model table");
+        if (registry.CheckModel(header.ModelId) is { } badModel) return badModel;
+        var model = registry.ActiveModel(header.ModelId)!;
+        uint expectedAdjBits = TargetCalculator.AdjustedBits(header.Bits, model.Difficulty, parameters);
         if (header.AdjBits != expectedAdjBits)
             return new RuleViolation("bad-adjbits", $"nAdjBits 0x{header.AdjBits:x8} for model {header.ModelId} with nBits 0x{header.Bits:x8}; expected 0x{expectedAdjBits:x8}");
 

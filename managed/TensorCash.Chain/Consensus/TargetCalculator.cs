@@ -1,5 +1,4 @@
 using System.Numerics;
-using TensorCash.Chain.Primitives;
 
 namespace TensorCash.Chain.Consensus;
 
@@ -41,16 +40,15 @@ public static class TargetCalculator
     }
 
     /// <summary>
-    /// The nAdjBits a header with base bits <paramref name="bits"/> on model <paramref name="modelId"/> must carry:
-    /// the compact encoding of T_adj computed from the decoded T_base. Proof of work then uses the target decoded
-    /// from these bits (at most T_adj: the encoding truncates). Null if the model is not in the genesis model table.
+    /// The nAdjBits a header with base bits <paramref name="bits"/> on a model of difficulty <paramref name="difficulty"/>
+    /// (D_m, from the registry entry the header's model id names) must carry: the compact encoding of T_adj computed
+    /// from the decoded T_base. Proof of work then uses the target decoded from these bits (at most T_adj: the encoding
+    /// truncates).
     /// </summary>
-    public static uint? AdjustedBits(uint bits, Hash256 modelId, ChainParams parameters)
+    public static uint AdjustedBits(uint bits, ulong difficulty, ChainParams parameters)
     {
         var baseTarget = CompactBits.DecodeTarget(bits)
             ?? throw new ArgumentException($"nBits 0x{bits:x8} is not a valid target (negative, zero or overflowing)", nameof(bits));
-        if (!parameters.Models.TryGetValue(modelId, out var model)) return null;
-        ulong difficulty = model.Difficulty;
         return CompactBits.Encode(AdjustedTarget(baseTarget, difficulty, parameters));
     }
 }

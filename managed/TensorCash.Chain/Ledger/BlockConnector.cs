@@ -2,6 +2,7 @@ using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Chain.Transactions;
 
 namespace TensorCash.Chain.Ledger;
@@ -37,8 +38,14 @@ public static class BlockConnector
     /// coin, one per non-coinbase input in block order.
     /// </summary>
     /// <param name="signatures">Signatures verified before (mempool, block template) skip ECDSA; the verdict is the same.</param>
+    /// <param name="registry">
+    /// When given, no input may spend a registration deposit the registry keeps locked ("bad-txns-deposit-locked",
+    /// <see cref="ModelRegistry.CheckDepositSpend"/> at <paramref name="height"/>). Pass the registry AFTER this block's
+    /// registry actions (<see cref="RegistryRules.Apply"/> of this block), so a deposit made, or forfeited by a
+    /// challenge, in this very block is covered too.
+    /// </param>
     public static ConnectOutcome Connect(Block block, int height, ICoinView coins, ChainParams parameters, Func<int, long>? medianTimePastAtHeight,
-        SignatureCache? signatures = null)
+        SignatureCache? signatures = null, ModelRegistry? registry = null)
     {
         var transactions = block.Transactions;
         if (transactions.Count == 0 || !transactions[0].IsCoinbase)
@@ -59,6 +66,8 @@ public static class BlockConnector
                 var inputCoins = new Coin[tx.Inputs.Count];
                 if (CheckInputs(tx, height, view, parameters, inputCoins, out long fee) is { } inputViolation)
                     return new(inputViolation, null, null, 0);
+                if (registry is not null && CheckDeposits(tx, height, registry) is { } depositViolation)
+                    return new(depositViolation, null, null, 0);
                 if (!Money.TryAdd(fees, fee, parameters.MaxMoney, out fees))
                     return Failed("bad-txns-accumulated-fee-outofrange", $"block {block.Header.Hash}: fees up to transaction {t} ({tx.Txid}) exceed {parameters.MaxMoney}");
                 if (!SequenceLocks.AreSatisfied(tx, inputCoins.Select(c => c.Height).ToArray(), height, medianTimePastAtHeight))
@@ -176,6 +185,15 @@ public static class BlockConnector
         if (difference > parameters.MaxMoney)
             return new("bad-txns-fee-outofrange", $"transaction {tx.Txid} fee {difference} (in {valueIn}, out {valueOut}) is outside [0, {parameters.MaxMoney}]");
         fee = (long)difference;
+        return null;
+    }
+
+    /// <summary>The first input of <paramref name="tx"/> that spends a locked registration deposit.</summary>
+    private static RuleViolation? CheckDeposits(Transaction tx, int height, ModelRegistry registry)
+    {
+        for (int i = 0; i < tx.Inputs.Count; i++)
+            if (registry.CheckDepositSpend(tx.Inputs[i].Prevout, height) is { } locked)
+                return locked with { Message = $"transaction {tx.Txid} input {i}: {locked.Message}" };
         return null;
     }
 

@@ -71,7 +71,7 @@ public static class DemoCommand
 
     private static void Render(IAnsiConsole ansi, DemoResult result, bool allRows)
     {
-        var table = new Table().Title("[bold]Blocks mined on builtin:tiny (regtest)[/]").Border(TableBorder.Rounded);
+        var table = new Table().Title($"[bold]Blocks mined on {string.Join(" and ", result.Models.Select(m => m.Model))} (regtest)[/]").Border(TableBorder.Rounded);
         foreach (var (name, right) in new[] { ("height", true), ("model", false), ("tokens", true), ("windows", true), ("proof bytes", true), ("mine ms", true), ("verify ms", true), ("tx", true) })
         {
             var column = new TableColumn(name);
@@ -101,6 +101,10 @@ public static class DemoCommand
         ansi.Write(table);
 
         string text = new string(result.CustomerTokens.Select(t => t is >= 32 and < 127 ? (char)t : '·').ToArray());
+        var reg = result.Registration;
+        ansi.WriteLine($"registry {reg.Model} registered in block {reg.RegisteredHeight} (tx {reg.Txid[..16]}…), audit {(reg.AuditPassed ? "passed" : "failed")}, locked in at {reg.LockedInHeight}, active from {reg.ActiveHeight}");
+        foreach (var m in result.Models)
+            ansi.WriteLine($"model    {m.Model,-13} D_m {m.DifficultyInN,5:F2} N  {m.Blocks,4} blocks  {(double)m.Windows / m.Blocks,5:F1} windows/block  {m.MineMilliseconds / m.Blocks,6:F1} ms/block");
         ansi.WriteLine($"payment  {result.PaymentTxid}: alice -> bob {DemoScenario.AmountText(result.PaymentAmount)}, fee {DemoScenario.AmountText(result.PaymentFee)}");
         ansi.WriteLine($"balances alice {DemoScenario.AmountText(result.AliceBalance)} spendable, bob {DemoScenario.AmountText(result.BobBalance)}");
         ansi.WriteLine($"verified {result.VerifiedBlocks} block proofs again: tier 1 all, tier-2 replay {result.ReplayedBlocks}; all accepted");

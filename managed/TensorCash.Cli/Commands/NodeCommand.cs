@@ -22,11 +22,12 @@ public static class NodeCommand
         var common = new NodeCommandOptions(
             "JSON-RPC port on 127.0.0.1. Default: the network's (main 8432, testnet 18432, regtest 18543). " +
             "0 picks a free port; the port in use is always written to DATADIR/rpc.port.");
-        var mine = new Option<bool>("--mine") { Description = "Mine in the background on the first --model (builtin:tiny if none is given)." };
+        var mine = new Option<bool>("--mine") { Description = "Mine in the background on the --model models in turn, each block on the next one that is active in the registry (builtin:tiny if none is given)." };
         var models = new Option<string[]>("--model", "-m")
         {
-            Description = "A model to hold (a .gguf file, a Hugging Face directory, or builtin:tiny); repeat for several. The node " +
-                          "replays (tier 2) every block on a model it holds and mines on the first. builtin:tiny is always held.",
+            Description = "A model to hold (a .gguf file, a Hugging Face directory, or builtin:tiny); repeat for several. It need not be " +
+                          "registered yet. The node replays (tier 2) every block on a model it holds and mines on them in turn while " +
+                          "they are active. builtin:tiny is always held.",
             HelpName = "PATH|builtin:tiny",
             AllowMultipleArgumentsPerToken = false,
         };
@@ -41,6 +42,13 @@ public static class NodeCommand
             DefaultValueFactory = _ => 0,
             HelpName = "S",
         }, 0);
+        var support = new Option<string[]>("--support")
+        {
+            Description = "A pending model the mined blocks signal support for (its id or registered name; repeat for several). " +
+                          "Default: every pending model this node holds (--model), since a miner signals for what it can run.",
+            HelpName = "MODEL",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var mineAddress = new Option<string>("--mineaddress")
         {
             Description = "Address mined coinbases pay. Default: an address of the node's wallet.",
@@ -76,7 +84,7 @@ public static class NodeCommand
         var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
                                           "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
         {
-            mine, models, threads, replayPositions, mineAddress, listen, p2pPort, bind, connect, addNode,
+            mine, models, threads, replayPositions, support, mineAddress, listen, p2pPort, bind, connect, addNode,
         };
         foreach (var option in common.All) command.Add(option);
 
@@ -95,6 +103,7 @@ public static class NodeCommand
                 Threads = parsed.GetValue(threads),
                 MineAddress = address,
                 ReplayPositions = parsed.GetValue(replayPositions),
+                SupportModels = parsed.GetValue(support) is { Length: > 0 } supported ? supported : null,
             };
             int port = parsed.GetValue(common.RpcPort) ?? parameters.DefaultRpcPort;
             var p2p = new P2pOptions
@@ -168,7 +177,10 @@ public static class NodeCommand
             {
                 host.StartMining();
                 string payee = PaymentAddress.FromScript(host.CoinbaseScript, host.Parameters) ?? Convert.ToHexStringLower(host.CoinbaseScript);
-                Line($"mining on {host.Parameters.Models[host.MiningModel.Id].Name}, coinbase to {payee}");
+                var registry = host.Chain.Registry;
+                string models = string.Join(", ", host.MiningModels.Models.Select(m =>
+                    registry.Find(m.Id) is { } entry ? $"{entry.Name} ({entry.Status.ToString().ToLowerInvariant()})" : $"{m.Spec} (not registered)"));
+                Line($"mining on {models}, each block on the next one that is active; coinbase to {payee}");
             }
             else
             {
@@ -206,8 +218,15 @@ public static class NodeCommand
         line($"  datadir:  {host.DataDirectory}");
         line($"  tip:      height {tip.Height}, {tip.Hash}");
         line($"  rpc:      127.0.0.1:{port} (cookie {host.CookiePath})");
+        var registry = tip.Registry;
         foreach (var model in host.Models)
-            line($"  model:    {parameters.Models[model.Id].Name} {model.Identity.Hex} ({model.Spec})");
+        {
+            // A held model need not be registered: the node replays and mines it once the registry has it active.
+            string state = registry.Find(model.Id) is { } entry
+                ? $"{entry.Name}, {entry.Status.ToString().ToLowerInvariant()} ({entry.StatusReason})"
+                : $"not registered on {NetworkNames.Name(parameters.Network)} (yet): held for replay, mined once registered and active";
+            line($"  model:    {model.Spec} {model.Identity.Hex}: {state}");
+        }
         line($"  wallet:   {host.Wallet.FilePath}");
         var network = host.Network!;
         line(network.ListenPort != 0 ? $"  p2p:      listening on {network.Options.Bind}:{network.ListenPort}" : "  p2p:      not listening (start with --listen to accept peers)");

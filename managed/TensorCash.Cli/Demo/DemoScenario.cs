@@ -8,6 +8,8 @@ using TensorCash.Chain.Transactions;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.Mempool;
 using TensorCash.Node.Mining;
+using TensorCash.Chain.Registry;
+using TensorCash.Node.Registry;
 using TensorCash.Node.Wallet;
 
 namespace TensorCash.Cli.Demo;
@@ -25,12 +27,22 @@ public sealed record DemoResult(
     int ReplayedBlocks,
     string CustomerPrompt,
     IReadOnlyList<int> CustomerTokens,
+    DemoRegistration Registration,
+    IReadOnlyList<DemoModelShare> Models,
     TimeSpan Elapsed);
+
+/// <summary>How the second model entered the registry: its registration transaction and the heights of each step.</summary>
+public sealed record DemoRegistration(string Model, string ModelId, string Txid, int RegisteredHeight, int LockedInHeight, int ActiveHeight, bool AuditPassed);
+
+/// <summary>What one model did in the demo: its D_m (in units of N) and the blocks, windows and time it took.</summary>
+public sealed record DemoModelShare(string Model, double DifficultyInN, int Blocks, int Windows, double MineMilliseconds);
 
 /// <summary>
 /// `tensorcash demo` end to end, on the real node components: a fresh regtest chainstate (SQLite), builtin:tiny on the
 /// CPU, the built-in miner serving one customer prompt, two wallets. Mines until alice's first coinbase matures, pays
-/// bob through the mempool, mines the block that confirms it, then re-verifies every block's proof (tier 1 + tier 2).
+/// bob through the mempool, mines the block that confirms it; then alice registers the second builtin model,
+/// builtin:nano, through the model registry (deposit, support signals, lock-in, activation: docs/protocol/registry.md),
+/// both models mine side by side, and every block's proof is verified again (tier 1 + tier 2).
 /// </summary>
 public sealed class DemoScenario(string dataDirectory, int threads, Action<string> progress, Action<DemoBlockRow> blockMined)
 {
@@ -42,6 +54,10 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
     /// verification replay prefills its block's prompt, and the demo replays each of its 101 blocks twice.
     /// </summary>
     public const int DemoPromptTokens = 256;
+    /// <summary>The model alice registers once her coins mature.</summary>
+    public const string SecondModel = "builtin:nano";
+    /// <summary>Blocks mined after nano's activation, alternating between the two models.</summary>
+    public const int SideBySideBlocks = 20;
 
     public DemoResult Run(CancellationToken cancellation)
     {
@@ -50,12 +66,13 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
         Directory.CreateDirectory(dataDirectory);
         progress($"datadir {dataDirectory} (regtest)");
 
-        using var model = InferenceModel.Load("builtin:tiny", threads, parameters);
-        progress($"model builtin:tiny, id {model.Identity.Hex[..16]}…, {threads} thread(s); proof window {parameters.ProofWindowSize} tokens");
-        var verifier = new BlockProofVerifier(parameters, [model]);
+        using var model = InferenceModel.Load("builtin:tiny", threads);
+        using var nano = InferenceModel.Load(SecondModel, threads);
+        progress($"models builtin:tiny {model.Identity.Hex[..16]}… (genesis) and {SecondModel} {nano.Identity.Hex[..16]}… (not registered yet), {threads} thread(s); proof window {parameters.ProofWindowSize} tokens");
+        var verifier = new BlockProofVerifier(parameters, [model, nano]);
         using var chain = new ChainState(dataDirectory, parameters, verifier.Verify);
         var pool = new TransactionPool(parameters, signatures: chain.Signatures);
-        chain.BlockConnected += (block, _) => pool.BlockConnected(block.Transactions);
+        chain.BlockConnected += (block, _) => pool.BlockConnected(block.Transactions, chain.GetRegistry(block.Header.Hash));
 
         string walletDir = Path.Combine(dataDirectory, "wallets");
         using var alice = NodeWallet.Create(Path.Combine(walletDir, "alice.json"), parameters);
@@ -64,11 +81,15 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
         progress($"wallets: alice {aliceAddress}, bob {bobAddress}");
         byte[] aliceScript = ScriptFor(aliceAddress, parameters);
 
-        var miner = new MiningService(chain, parameters, model, (height, mtp, extraNonce) =>
+        // The miner mines each block on the next of its models that is active (only tiny until nano's activation) and
+        // signals support for nano while it is pending, because it holds nano and nano passes the weight audit.
+        bool nanoAudited = HeldModelAudits.For(nano).Passed;
+        var miner = new MiningService(chain, parameters, new MiningModels([model, nano]), (height, mtp, extraNonce) =>
             BlockTemplateBuilder.Build(pool, chain, height, mtp, Subsidy.GetBlockSubsidy(height, parameters), aliceScript,
-                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight).Transactions)
+                parameters.MaxBlockBytes, parameters.MaxBlockSigOps, extraNonce, chain.GetMedianTimePastAtHeight, chain.Registry).Transactions)
         {
             PromptTokens = DemoPromptTokens,
+            Support = ModelSupport.Held(id => id == nano.Id && nanoAudited),
         };
         int[] customerPrompt = CustomerPrompt.Select(c => (int)(byte)c).ToArray();
         var job = miner.Submit(customerPrompt, maxTokens: 4096);
@@ -87,7 +108,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var tip = chain.Tip;
         var payment = alice.CreateTransaction(bobAddress, PaymentAmount, FeeRatePerKilobyte, chain.GetUtxoSet(), tip.Height, new HashSet<OutPoint>());
-        var accepted = pool.Accept(payment.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, chain.GetMedianTimePastAtHeight);
+        var accepted = pool.Accept(payment.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, chain.GetMedianTimePastAtHeight, tip.Registry);
         if (!accepted.Accepted) throw new InvalidOperationException($"the mempool refused alice's payment: {accepted.Rejection}");
         progress($"alice pays bob {AmountText(PaymentAmount)} (fee {AmountText(payment.Fee)}, {payment.Transaction.SerializedSize} bytes): txid {payment.Transaction.Txid} is in the mempool");
 
@@ -97,6 +118,10 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
             throw new InvalidOperationException($"block {chain.Tip.Height} does not include the payment {payment.Transaction.Txid}");
         progress($"block {chain.Tip.Height} confirms the payment");
 
+        var registration = RegisterSecondModel(nano, nanoAudited, chain, pool, alice, miner, cancellation);
+        progress($"both models mine side by side for {SideBySideBlocks} blocks (each block on the next active model)…");
+        miner.MineBlocks(SideBySideBlocks, cancellation);
+
         progress($"re-verifying the proof of every block (tier 1 + tier-2 replay)…");
         int replayed = 0;
         for (int i = 0; i < rows.Count; i++)
@@ -104,7 +129,8 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
             cancellation.ThrowIfCancellationRequested();
             var row = rows[i];
             var block = chain.GetBlock(chain.GetBlockHash(row.Height)!.Value)!;
-            var check = verifier.Check(block, row.Height);
+            var registered = chain.GetRegistry(block.Header.PrevBlock)!.ActiveModel(block.Header.ModelId)!;
+            var check = verifier.Check(block, row.Height, registered);
             if (check.Violation is not null) throw new InvalidOperationException($"block {row.Height} failed re-verification: {check.Violation}");
             if (check.Replayed) replayed++;
             rows[i] = row with { VerifyMilliseconds = (check.Tier1 + check.Tier2).TotalMilliseconds, Replayed = check.Replayed };
@@ -112,9 +138,64 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
 
         var utxos = chain.GetUtxoSet();
         int tipHeight = chain.Tip.Height;
+        var registry = chain.Registry;
+        var shares = rows.GroupBy(r => r.Model).Select(g =>
+        {
+            var entry = registry.Entries.First(e => e.Name == g.Key);
+            return new DemoModelShare(g.Key, (double)entry.Difficulty / parameters.ModelNormaliser, g.Count(), g.Sum(r => r.WindowsTried), g.Sum(r => r.MineMilliseconds));
+        }).ToList();
         return new DemoResult(dataDirectory, rows, payment.Transaction.Txid.ToString(), PaymentAmount, payment.Fee,
             Spendable(alice, utxos, tipHeight), Spendable(bob, utxos, tipHeight), rows.Count, replayed,
-            CustomerPrompt, job.Generated.ToArray(), clock.Elapsed);
+            CustomerPrompt, job.Generated.ToArray(), registration, shares, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Alice registers nano: her wallet pays the deposit to a new address of hers (output 0) with the registration
+    /// payload after it; the miner then mines (on tiny) until the registry activates nano, signalling support while it
+    /// is pending. Regtest's short periods (8 blocks, threshold 6) make that about 20 blocks.
+    /// </summary>
+    private DemoRegistration RegisterSecondModel(InferenceModel nano, bool audited, ChainState chain, TransactionPool pool, NodeWallet alice,
+        MiningService miner, CancellationToken cancellation)
+    {
+        var parameters = ChainParams.Regtest;
+        var registration = RegistrationBuilder.Build(nano, parameters);
+        var tip = chain.Tip;
+        byte[] depositScript = ScriptFor(alice.GetNewAddress("model deposit"), parameters);
+        var created = alice.CreateTransaction(depositScript, parameters.Registry.MinimumDeposit, FeeRatePerKilobyte, chain.GetUtxoSet(), tip.Height,
+            new HashSet<OutPoint>(), [new TxOut(0, RegistryScripts.ForRegistration(registration))]);
+        var accepted = pool.Accept(created.Transaction, chain, tip.Height + 1, chain.GetMedianTimePast(tip.Hash)!.Value, chain.GetMedianTimePastAtHeight, tip.Registry);
+        if (!accepted.Accepted) throw new InvalidOperationException($"the mempool refused the registration of {SecondModel}: {accepted.Rejection}");
+        ulong cost = ModelCost.CostUnits(registration.Descriptor, registration.WeightDType, registration.Profile);
+        double dm = (double)ModelCost.Difficulty(cost, parameters) / parameters.ModelNormaliser;
+        progress($"weight audit of {SecondModel}: {(audited ? "passed" : "FAILED (the miner will not signal for it)")}");
+        progress($"alice registers {SecondModel} (D_m {dm:F2} N: cheaper than builtin:tiny's 1 N, so a harder target), deposit " +
+                 $"{AmountText(parameters.Registry.MinimumDeposit)}: txid {created.Transaction.Txid}");
+
+        int registered = -1, lockedIn = -1, active = -1;
+        var last = ModelStatus.Pending;
+        for (int mined = 0; active < 0; mined++)
+        {
+            if (mined > 4 * parameters.Registry.WindowBlocks)
+                throw new InvalidOperationException($"{SecondModel} is still {last} after {mined} blocks");
+            miner.MineBlocks(1, cancellation);
+            cancellation.ThrowIfCancellationRequested();
+            var entry = chain.Registry.Find(registration.ModelId);
+            if (entry is null) continue;
+            int height = chain.Tip.Height;
+            if (registered < 0)
+            {
+                registered = entry.RegisteredHeight;
+                progress($"block {registered} registers it: pending, signal slot {entry.SignalSlot}; support needs {parameters.Registry.Threshold} of {parameters.Registry.SignalPeriod} blocks in a period");
+            }
+            if (entry.Status != last)
+            {
+                last = entry.Status;
+                if (last == ModelStatus.LockedIn) { lockedIn = entry.StatusHeight; progress($"support reached the threshold: locked in at height {lockedIn}"); }
+                else if (last == ModelStatus.Active) { active = entry.ActivationHeight ?? height + 1; progress($"{SecondModel} is active from height {active}"); }
+                else throw new InvalidOperationException($"{SecondModel} became {last} ({entry.StatusReason}) at height {height}");
+            }
+        }
+        return new DemoRegistration(SecondModel, nano.Identity.Hex, created.Transaction.Txid.ToString(), registered, lockedIn, active, audited);
     }
 
     private static long Spendable(NodeWallet wallet, IReadOnlyList<KeyValuePair<OutPoint, Coin>> utxos, int tipHeight) =>

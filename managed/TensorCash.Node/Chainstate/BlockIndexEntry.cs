@@ -2,15 +2,18 @@ using System.Numerics;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Node.Storage;
 
 namespace TensorCash.Node.Chainstate;
 
 /// <summary>
 /// A stored block's place in the in-memory block tree (Bitcoin Core's CBlockIndex): the persisted row plus links
-/// to its parent and children, so ancestors, forks and descendants are found without touching the database.
+/// to its parent and children, so ancestors, forks and descendants are found without touching the database, and the
+/// model registry after the block (derived from the parent's, so every branch has its own exact snapshots; the
+/// snapshots share their unchanged entries).
 /// </summary>
-internal sealed class BlockIndexEntry(BlockIndexRecord record, BlockIndexEntry? parent)
+internal sealed class BlockIndexEntry(BlockIndexRecord record, BlockIndexEntry? parent, ModelRegistry registry)
 {
     public Hash256 Hash { get; } = record.Hash;
     public BlockHeader Header { get; } = record.Header;
@@ -20,6 +23,9 @@ internal sealed class BlockIndexEntry(BlockIndexRecord record, BlockIndexEntry? 
     public BlockStatus Status { get; set; } = record.Status;
     public BlockIndexEntry? Parent { get; } = parent;
     public List<BlockIndexEntry> Children { get; } = [];
+
+    /// <summary>The model registry after this block: what its children are checked against. Immutable.</summary>
+    public ModelRegistry Registry { get; } = registry;
 
     /// <summary>Why connecting this block failed, when it failed in this process (not persisted: only the flag is).</summary>
     public RuleViolation? Failure { get; set; }

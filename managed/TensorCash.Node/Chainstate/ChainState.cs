@@ -3,6 +3,7 @@ using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Chain.Transactions;
 using TensorCash.Node.Storage;
 
@@ -12,6 +13,12 @@ namespace TensorCash.Node.Chainstate;
 /// The node's validation layer (Bitcoin Core's validation.cpp): accepts blocks, keeps the block tree, and keeps the
 /// active chain on the valid chain with the most work, with its UTXO set in the datadir's <see cref="ChainDatabase"/>.
 /// Consensus decisions are delegated to TensorCash.Chain's pure rules; this class orders them and stores results.
+/// <para>
+/// The model registry: every block in the tree carries the registry after it (<see cref="GetRegistry"/>), derived from
+/// its parent's by <see cref="RegistryRules.Apply"/> when the block is accepted, so a side branch has its own exact
+/// snapshots and a re-organisation needs no registry undo. A block's registry actions are stored with it (table
+/// registry_actions), and at start the snapshots are rebuilt from the headers and those actions, without reading blocks.
+/// </para>
 /// <para>
 /// Atomicity: storing a block, connecting one block, disconnecting one block and marking blocks failed are each one
 /// database transaction, and the tip moves in the same transaction as the UTXO changes that belong to it. Whatever
@@ -29,7 +36,7 @@ public sealed class ChainState : ICoinView, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ChainParams _parameters;
-    private readonly Func<Block, int, RuleViolation?> _checkProof;
+    private readonly Func<Block, int, RegisteredModel, RuleViolation?> _checkProof;
     private readonly ChainDatabase _database;
     private readonly Dictionary<Hash256, BlockIndexEntry> _index = new();
     /// <summary>Blocks that are not failed and have no child that is not failed: the candidates for the best chain.</summary>
@@ -49,11 +56,12 @@ public sealed class ChainState : ICoinView, IDisposable
     /// <paramref name="dataDirectory"/>, then finishes any chain switch a crash interrupted.
     /// </summary>
     /// <param name="checkProof">
-    /// The proof-of-inference check for a block at a height (null when valid), run after the header and block rules
-    /// and before the block is stored.
+    /// The proof-of-inference check for a block at a height running a model (null when valid), run after the header,
+    /// block and registry rules and before the block is stored. The model is the block's, as the registry after its
+    /// parent has it (Active: the header rules passed): its pinned profile, D_m and name.
     /// </param>
     /// <exception cref="NodeStorageException">The datadir cannot be used: another network, damaged, locked.</exception>
-    public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RuleViolation?> checkProof)
+    public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RegisteredModel, RuleViolation?> checkProof)
     {
         Signatures = new SignatureCache();
         _parameters = parameters;
@@ -92,10 +100,26 @@ public sealed class ChainState : ICoinView, IDisposable
         {
             lock (_lock)
             {
-                var tip = _active[^1];
-                return new ChainTip(tip.Hash, tip.Height, tip.Header, tip.ChainWork);
+                return TipOf(_active[^1]);
             }
         }
+    }
+
+    private static ChainTip TipOf(BlockIndexEntry entry) => new(entry.Hash, entry.Height, entry.Header, entry.ChainWork, entry.Registry);
+
+    /// <summary>The model registry after the active tip: what the next block is checked against.</summary>
+    public ModelRegistry Registry
+    {
+        get
+        {
+            lock (_lock) return _active[^1].Registry;
+        }
+    }
+
+    /// <summary>The model registry after a stored block (on the active chain or not), or null for a block not stored.</summary>
+    public ModelRegistry? GetRegistry(Hash256 hash)
+    {
+        lock (_lock) return _index.GetValueOrDefault(hash)?.Registry;
     }
 
     /// <summary>Any stored block, on the active chain or not.</summary>
@@ -159,13 +183,15 @@ public sealed class ChainState : ICoinView, IDisposable
 
     /// <summary>
     /// Validates a block, stores it if valid, and makes the chain with the most work active. Checks in order:
-    /// duplicate, parent known and not failed, header rules (with the header's proof-of-work), block rules, contextual
-    /// block rules, proof. A block whose parent is unknown is rejected with "prev-blk-not-found" (no orphan pool: the
-    /// sender must provide the parents first).
+    /// duplicate, parent known and not failed, header rules (with the header's proof-of-work, against the registry
+    /// after the parent), block rules, contextual block rules, the registry's rules (RegistryActions.Extract, then
+    /// RegistryRules.Apply to the parent's registry: the block's registry), proof. A block whose parent is unknown is
+    /// rejected with "prev-blk-not-found" (no orphan pool: the sender must provide the parents first). A block that
+    /// breaks a registry rule is rejected like any other contextual rule (not stored).
     /// <para>
     /// The proof check (tier 1, then a replay that may take seconds) runs with the lock released, so queries and other
-    /// submissions are not held up by it; its verdict depends only on the block and its height, which the parent fixes,
-    /// so releasing the lock cannot change it. Everything before it is cheap, so a block must pay for its header's
+    /// submissions are not held up by it; its verdict depends only on the block, its height and its model (as the
+    /// parent's registry has it), which the parent fixes, so releasing the lock cannot change it. Everything before it is cheap, so a block must pay for its header's
     /// proof-of-work before it can cost the node a replay. After the check the lock is taken again and what may have
     /// changed meanwhile (the block stored by another thread, the parent marked failed) is checked again.
     /// </para>
@@ -180,34 +206,39 @@ public sealed class ChainState : ICoinView, IDisposable
     {
         var header = block.Header;
         var hash = header.Hash;
-        int height;
+        Validated validated;
         lock (_lock)
         {
-            if (Precheck(block, adjustedNow, out height) is { } rejected) return rejected;
+            if (CheckPlace(block, out var parentEntry) is { } rejected) return rejected;
+            var (ok, violation) = Validate(block, parentEntry, adjustedNow);
+            if (violation is not null) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);
+            validated = ok!;
         }
 
-        var proofViolation = _checkProof(block, height);
+        var proofViolation = _checkProof(block, validated.Height, validated.Model);
 
         lock (_lock)
         {
-            if (Precheck(block, adjustedNow, out _) is { } rejected) return rejected; // another thread stored it, or its parent failed, meanwhile
+            // The rules' verdict cannot change (it depends on the block and its parent only), but the place can: another
+            // thread stored the block, or its parent was marked failed, meanwhile.
+            if (CheckPlace(block, out _) is { } rejected) return rejected;
             if (proofViolation is not null)
             {
                 if (proofViolation.Reason == ReplayFailedReason) RememberReplayFailed(hash, proofViolation);
                 if (proofViolation.Reason != UnverifiedReason) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, proofViolation);
-                RememberUnverified(new UnverifiedBlock(hash, header, height, proofViolation));
+                RememberUnverified(new UnverifiedBlock(hash, header, validated.Height, proofViolation));
                 return new BlockAcceptResult(hash, BlockAcceptStatus.Unverified, proofViolation);
             }
             ForgetUnverified(hash);
 
             var parent = _index[header.PrevBlock];
             var entry = new BlockIndexEntry(
-                new BlockIndexRecord(hash, header, height, parent.ChainWork + ChainWork.ForBits(header.Bits),
+                new BlockIndexRecord(hash, header, validated.Height, parent.ChainWork + ChainWork.ForBits(header.Bits),
                     BlockStatus.HeaderValid | BlockStatus.DataStored, _nextSequence),
-                parent);
+                parent, validated.Registry);
             using (var batch = _database.BeginWrite())
             {
-                batch.AddBlock(entry.ToRecord(), block);
+                batch.AddBlock(entry.ToRecord(), block, validated.Actions.Count > 0 ? RegistryActions.Encode(validated.Actions) : null);
                 batch.Commit();
             }
             _nextSequence++;
@@ -221,29 +252,49 @@ public sealed class ChainState : ICoinView, IDisposable
         }
     }
 
-    /// <summary>Every check before the proof, under the lock: a rejection, or null with the block's height.</summary>
-    private BlockAcceptResult? Precheck(Block block, long adjustedNow, out int height)
+    /// <summary>What the rules before the proof found for a block: its height, model, registry actions and the registry after it.</summary>
+    private sealed record Validated(int Height, RegisteredModel Model, IReadOnlyList<RegistryAction> Actions, ModelRegistry Registry);
+
+    /// <summary>Where the block would go, under the lock: a rejection (duplicate, unknown or failed parent), or null with its parent.</summary>
+    private BlockAcceptResult? CheckPlace(Block block, out BlockIndexEntry parent)
     {
         var header = block.Header;
         var hash = header.Hash;
-        height = -1;
+        parent = null!;
         if (_replayFailed.TryGetValue(hash, out var failed))
             return Rejected(hash, "duplicate-invalid", $"block {hash} already failed its proof replay here ({failed.Reason}); not replayed again");
         if (_index.TryGetValue(hash, out var known))
             return known.IsFailed
                 ? Rejected(hash, "duplicate-invalid", $"block {hash} is already known and marked failed")
                 : Rejected(hash, "duplicate", $"block {hash} is already stored at height {known.Height}");
-        if (!_index.TryGetValue(header.PrevBlock, out var parent))
+        if (!_index.TryGetValue(header.PrevBlock, out var stored))
             return Rejected(hash, "prev-blk-not-found", $"block {hash}: its parent {header.PrevBlock} is not known (send the parent first)");
-        if (parent.IsFailed)
-            return Rejected(hash, "bad-prevblk", $"block {hash}: its parent {parent.Hash} at height {parent.Height} is marked failed");
+        if (stored.IsFailed)
+            return Rejected(hash, "bad-prevblk", $"block {hash}: its parent {stored.Hash} at height {stored.Height} is marked failed");
+        parent = stored;
+        return null;
+    }
 
-        height = parent.Height + 1;
+    /// <summary>
+    /// Every rule before the proof, for a block whose parent is <paramref name="parent"/>: header (against the parent's
+    /// registry), block, contextual block, then the registry's (stateless extraction, then the transition from the
+    /// parent's registry). A pure function of the block, its parent and the clock.
+    /// </summary>
+    private (Validated? Validated, RuleViolation? Violation) Validate(Block block, BlockIndexEntry parent, long adjustedNow)
+    {
+        var header = block.Header;
+        int height = parent.Height + 1;
         long parentMedianTimePast = parent.GetMedianTimePast();
-        var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters)
+        var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters, parent.Registry)
             ?? BlockRules.CheckBlock(block, _parameters)
             ?? BlockRules.ContextualCheckBlock(block, height, parentMedianTimePast, _parameters);
-        return violation is null ? null : new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);
+        if (violation is not null) return (null, violation);
+        var (actions, extractViolation) = RegistryActions.Extract(block, _parameters);
+        if (extractViolation is not null) return (null, extractViolation);
+        var (registry, applyViolation) = RegistryRules.Apply(parent.Registry, header, height, actions, _parameters);
+        if (applyViolation is not null) return (null, applyViolation);
+        // The header rules passed against the parent's registry, so the model is Active there.
+        return (new Validated(height, parent.Registry.ActiveModel(header.ModelId)!, actions, registry), null);
     }
 
     /// <summary>The proof check's reason for a block whose model this node cannot replay (Mining.BlockProofVerifier gives it).</summary>
@@ -313,8 +364,8 @@ public sealed class ChainState : ICoinView, IDisposable
 
     /// <summary>
     /// What checking a child header needs from a stored block (the peer-to-peer header sync): its header, height, chain
-    /// work, the times of it and up to 10 ancestors (oldest first, for the child's median-time-past), and whether it is
-    /// marked failed. Null when the block is not stored.
+    /// work, the times of it and up to 10 ancestors (oldest first, for the child's median-time-past), whether it is
+    /// marked failed, and the model registry after it. Null when the block is not stored.
     /// </summary>
     public StoredHeader? GetStoredHeader(Hash256 hash)
     {
@@ -325,7 +376,8 @@ public sealed class ChainState : ICoinView, IDisposable
             for (var e = entry; e is not null && times.Count < MedianTimePast.Span; e = e.Parent) times.Add(e.Header.Time);
             times.Reverse();
             bool active = entry.Height < _active.Count && _active[entry.Height] == entry;
-            return new StoredHeader(entry.Hash, entry.Header, entry.Height, entry.ChainWork, times.ToArray(), entry.IsFailed || _replayFailed.ContainsKey(hash), active);
+            return new StoredHeader(entry.Hash, entry.Header, entry.Height, entry.ChainWork, times.ToArray(), entry.IsFailed || _replayFailed.ContainsKey(hash), active,
+                entry.Registry);
         }
     }
 
@@ -457,6 +509,8 @@ public sealed class ChainState : ICoinView, IDisposable
                 $"{_database.Path} holds the {identity.Value.Network} chain (genesis {identity.Value.Genesis}); this node runs {_parameters.Network} (genesis {genesisHash}); use another datadir");
         }
 
+        var registryActions = _database.ReadRegistryActions();
+        var genesisRegistry = ModelRegistry.Genesis(_parameters);
         foreach (var record in _database.ReadBlockIndex())
         {
             BlockIndexEntry? parent = null;
@@ -470,7 +524,8 @@ public sealed class ChainState : ICoinView, IDisposable
                 throw new NodeStorageException(
                     $"{_database.Path}: block {record.Hash} at height {record.Height} has no stored parent {record.Header.PrevBlock} one below it; the file is damaged");
             }
-            var entry = new BlockIndexEntry(record, parent);
+            var registry = parent is null ? genesisRegistry : ReplayRegistry(record, parent, registryActions.GetValueOrDefault(record.Hash));
+            var entry = new BlockIndexEntry(record, parent, registry);
             _index.Add(entry.Hash, entry);
             parent?.Children.Add(entry);
             _nextSequence = Math.Max(_nextSequence, record.Sequence + 1);
@@ -484,6 +539,33 @@ public sealed class ChainState : ICoinView, IDisposable
             throw new NodeStorageException($"{_database.Path}: the recorded tip {tipHash?.ToString() ?? "(none)"} is not a connected block of the index; the file is damaged");
         for (var entry = tip; entry is not null; entry = entry.Parent) _active.Add(entry);
         _active.Reverse();
+    }
+
+    /// <summary>
+    /// The registry after a stored block, rebuilt at start from its parent's, its header and its stored actions (none
+    /// when <paramref name="encodedActions"/> is null). Every stored block passed these rules when it was accepted, so
+    /// a failure here means the file was damaged (or written by a node with other rules).
+    /// </summary>
+    private ModelRegistry ReplayRegistry(BlockIndexRecord record, BlockIndexEntry parent, byte[]? encodedActions)
+    {
+        IReadOnlyList<RegistryAction> actions = [];
+        if (encodedActions is not null)
+        {
+            try
+            {
+                actions = RegistryActions.Decode(encodedActions);
+            }
+            catch (Chain.Serialization.ChainFormatException e)
+            {
+                throw new NodeStorageException(
+                    $"{_database.Path}: the stored registry actions of block {record.Hash} at height {record.Height} do not decode ({e.Message}); the file is damaged", e);
+            }
+        }
+        var (registry, violation) = RegistryRules.Apply(parent.Registry, record.Header, record.Height, actions, _parameters);
+        if (violation is not null)
+            throw new NodeStorageException(
+                $"{_database.Path}: block {record.Hash} at height {record.Height} does not apply to its parent's model registry ({violation}); the file is damaged or was written under other rules");
+        return registry;
     }
 
     /// <summary>
@@ -539,7 +621,7 @@ public sealed class ChainState : ICoinView, IDisposable
             }
         }
         var tip = _active[^1];
-        if (tip != start) TipChanged?.Invoke(new ChainTip(tip.Hash, tip.Height, tip.Header, tip.ChainWork));
+        if (tip != start) TipChanged?.Invoke(TipOf(tip));
     }
 
     private BlockIndexEntry? BestLeaf()
@@ -567,8 +649,10 @@ public sealed class ChainState : ICoinView, IDisposable
     private RuleViolation? ConnectTip(BlockIndexEntry entry, Block? inMemory)
     {
         var block = inMemory ?? ReadStoredBlock(entry);
-        // The block's chain up to its parent is the active chain, so the active chain gives BIP68 its median times.
-        var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast(), Signatures);
+        // The block's chain up to its parent is the active chain, so the active chain gives BIP68 its median times. The
+        // registry after the block (its own actions applied) says which deposits it may not spend.
+        var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast(), Signatures,
+            entry.Registry);
         if (outcome.Violation is not null) return outcome.Violation;
         using (var batch = _database.BeginWrite())
         {

@@ -36,12 +36,14 @@ public sealed class NodeHost : IAsyncDisposable
     private byte[]? _mineScript;
     private int _blocksMined;
 
-    private NodeHost(ChainParams parameters, string dataDirectory, IReadOnlyList<InferenceModel> models,
-        BlockProofVerifier verifier, ChainState chain, NodeWallet wallet, byte[]? mineScript)
+    private NodeHost(ChainParams parameters, string dataDirectory, IReadOnlyList<InferenceModel> models, MiningModels miningModels,
+        ModelSupport support, BlockProofVerifier verifier, ChainState chain, NodeWallet wallet, byte[]? mineScript)
     {
         Parameters = parameters;
         DataDirectory = dataDirectory;
         Models = models;
+        MiningModels = miningModels;
+        Support = support;
         Verifier = verifier;
         Chain = chain;
         Mempool = new NodeMempool(chain, parameters, new TransactionPool(parameters, signatures: chain.Signatures));
@@ -56,8 +58,15 @@ public sealed class NodeHost : IAsyncDisposable
     public string DataDirectory { get; }
     /// <summary>The models this node holds: those asked for, then builtin:tiny unless it was one of them.</summary>
     public IReadOnlyList<InferenceModel> Models { get; }
-    /// <summary>The model mining uses (the first one asked for, else builtin:tiny).</summary>
-    public InferenceModel MiningModel => Models[0];
+    /// <summary>
+    /// The models this node mines on, in turn (those asked for, else builtin:tiny): each block on the next one that is
+    /// Active in the registry after the tip.
+    /// </summary>
+    public MiningModels MiningModels { get; }
+    /// <summary>The first model this node mines on (<see cref="MiningModels"/> decides which one a block gets).</summary>
+    public InferenceModel MiningModel => MiningModels.Models[0];
+    /// <summary>Which pending models this node's blocks signal for (<see cref="NodeOptions.SupportModels"/>).</summary>
+    public ModelSupport Support { get; }
     public BlockProofVerifier Verifier { get; }
     public ChainState Chain { get; }
     /// <summary>The mempool, kept in step with <see cref="Chain"/>.</summary>
@@ -113,7 +122,7 @@ public sealed class NodeHost : IAsyncDisposable
     /// </summary>
     /// <exception cref="Storage.NodeStorageException">The datadir cannot be used.</exception>
     /// <exception cref="ArgumentException">A bad --mineaddress.</exception>
-    /// <exception cref="InvalidOperationException">A model that is not registered on this network.</exception>
+    /// <exception cref="InvalidOperationException">A model the engine cannot load.</exception>
     /// <exception cref="WalletException">The default wallet cannot be opened (permissions, corrupt, another network, in use).</exception>
     public static NodeHost Open(NodeOptions options)
     {
@@ -123,7 +132,7 @@ public sealed class NodeHost : IAsyncDisposable
         if (options.MineAddress is { } address && !PaymentAddress.TryGetScript(address, parameters, out mineScript, out string error))
             throw new ArgumentException($"--mineaddress: {error}");
 
-        var models = LoadModels(options, parameters);
+        var (models, mining) = LoadModels(options);
         ChainState? chain = null;
         NodeWallet? wallet = null;
         try
@@ -132,7 +141,11 @@ public sealed class NodeHost : IAsyncDisposable
             chain = new ChainState(dataDirectory, parameters, verifier.Verify);
             string walletPath = WalletFile.PathIn(dataDirectory, DefaultWalletName);
             wallet = File.Exists(walletPath) ? NodeWallet.Open(walletPath, parameters) : NodeWallet.Create(walletPath, parameters);
-            return new NodeHost(parameters, dataDirectory, models, verifier, chain, wallet, mineScript);
+            // A miner signals for a pending model only if it holds it AND the weight audit passes (registry.md §5): hollow
+            // models that consensus cannot prove hollow are kept out by the hashpower that refuses to support them.
+            bool HeldAndAudited(Chain.Primitives.Hash256 id) => models.FirstOrDefault(m => m.Id == id) is { } held && Registry.HeldModelAudits.For(held).Passed;
+            var support = ModelSupport.From(options.SignalNone, options.SupportModels, HeldAndAudited);
+            return new NodeHost(parameters, dataDirectory, models, new MiningModels(mining), support, verifier, chain, wallet, mineScript);
         }
         catch
         {
@@ -143,14 +156,15 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private static List<InferenceModel> LoadModels(NodeOptions options, ChainParams parameters)
+    /// <summary>The models held (asked for, then builtin:tiny) and those mined on (asked for, else builtin:tiny).</summary>
+    private static (List<InferenceModel> Held, List<InferenceModel> Mining) LoadModels(NodeOptions options)
     {
         var models = new List<InferenceModel>();
         try
         {
             foreach (string spec in options.Models)
             {
-                var model = InferenceModel.Load(spec, options.Threads, parameters);
+                var model = InferenceModel.Load(spec, options.Threads);
                 if (models.Any(m => m.Id == model.Id))
                 {
                     model.Dispose(); // the same weights named twice
@@ -158,11 +172,16 @@ public sealed class NodeHost : IAsyncDisposable
                 }
                 models.Add(model);
             }
+            var mining = models.ToList();
             // builtin:tiny is embedded and tiny: holding it costs nothing and lets the node replay every block on it.
             // It gets the asked-for threads only when it is the one the node mines on.
             if (models.All(m => m.Id != ChainParams.BuiltinTinyModelId))
-                models.Add(InferenceModel.Load("builtin:tiny", models.Count == 0 ? options.Threads : 1, parameters));
-            return models;
+            {
+                var tiny = InferenceModel.Load("builtin:tiny", models.Count == 0 ? options.Threads : 1);
+                models.Add(tiny);
+                if (mining.Count == 0) mining.Add(tiny);
+            }
+            return (models, mining);
         }
         catch
         {
@@ -191,7 +210,7 @@ public sealed class NodeHost : IAsyncDisposable
 
     private MiningService CreateMiningService(byte[] coinbaseScript)
     {
-        var service = new MiningService(Chain, Parameters, MiningModel, ContentPaying(coinbaseScript));
+        var service = new MiningService(Chain, Parameters, MiningModels, ContentPaying(coinbaseScript)) { Support = Support };
         service.BlockMined += mined =>
         {
             Interlocked.Increment(ref _blocksMined);
@@ -200,7 +219,7 @@ public sealed class NodeHost : IAsyncDisposable
         return service;
     }
 
-    /// <summary>Starts the background miner on <see cref="MiningModel"/>; it runs until shutdown.</summary>
+    /// <summary>Starts the background miner on <see cref="MiningModels"/>; it runs until shutdown.</summary>
     public MiningService StartMining()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -231,7 +250,7 @@ public sealed class NodeHost : IAsyncDisposable
     }) { Name = "miner", IsBackground = true };
 
     /// <summary>
-    /// Mines <paramref name="count"/> blocks paying <paramref name="coinbaseScript"/> on <see cref="MiningModel"/> now
+    /// Mines <paramref name="count"/> blocks paying <paramref name="coinbaseScript"/> on <see cref="MiningModels"/> now
     /// (generatetoaddress). Calls run one at a time; it is refused while the background miner runs, which holds the model.
     /// </summary>
     public IReadOnlyList<MinedBlock> Generate(int count, byte[] coinbaseScript)

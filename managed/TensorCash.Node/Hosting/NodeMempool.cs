@@ -9,7 +9,8 @@ namespace TensorCash.Node.Hosting;
 
 /// <summary>
 /// The node's mempool kept in step with its chainstate. A connected block's transactions (and whatever conflicts with
-/// them) leave the pool; a disconnected block's transactions are offered back, checked against the chain at its parent.
+/// them, or no longer passes the registry after it) leave the pool; a disconnected block's transactions are offered
+/// back, checked against the chain and the model registry at its parent.
 /// <para>
 /// Locking. The chainstate raises its events holding its lock, and the handlers here take <see cref="_step"/> and
 /// then the pool's lock: the order is chain, step, pool. A transaction from outside (<see cref="Submit"/>) must not
@@ -45,7 +46,8 @@ public sealed class NodeMempool
         lock (_step)
         {
             _generation++;
-            Pool.BlockConnected(block.Transactions);
+            // Raised under the chain's lock with the block as the tip: its registry is the one the pool now meets.
+            Pool.BlockConnected(block.Transactions, _chain.GetRegistry(block.Header.Hash));
         }
     }
 
@@ -56,7 +58,8 @@ public sealed class NodeMempool
         {
             _generation++;
             long parentMedianTimePast = _chain.GetMedianTimePast(block.Header.PrevBlock)!.Value;
-            Pool.BlocksDisconnected(block.Transactions, _chain, height, parentMedianTimePast, _chain.GetMedianTimePastAtHeight);
+            Pool.BlocksDisconnected(block.Transactions, _chain, height, parentMedianTimePast, _chain.GetMedianTimePastAtHeight,
+                _chain.GetRegistry(block.Header.PrevBlock));
         }
     }
 
@@ -75,7 +78,7 @@ public sealed class NodeMempool
             lock (_step)
             {
                 if (generation != _generation) continue;
-                result = Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt);
+                result = Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt, snapshot.Registry);
             }
             if (result.Accepted) TransactionAccepted?.Invoke(tx); // outside the lock: the handler (relay) may take others
             return result;
@@ -97,8 +100,11 @@ public sealed class NodeMempool
         lock (_step) generation = _generation;
         try
         {
+            var tip = _chain.Tip;
+            // The tip moved before the generation was read: the caller's candidate is stale already (as below).
+            if (tip.Height != height - 1) return new BlockContent([BlockTemplateBuilder.Coinbase(height, extraNonce, coinbaseScript, subsidy)], []);
             var template = BlockTemplateBuilder.Build(Pool, _chain, height, parentMedianTimePast, subsidy, coinbaseScript,
-                _parameters.MaxBlockBytes, _parameters.MaxBlockSigOps, extraNonce, _chain.GetMedianTimePastAtHeight);
+                _parameters.MaxBlockBytes, _parameters.MaxBlockSigOps, extraNonce, _chain.GetMedianTimePastAtHeight, tip.Registry);
             return new BlockContent(template.Transactions, template.Entries.Select(e => e.Fee).ToArray());
         }
         catch (InvalidOperationException) when (ChainMoved(generation))
@@ -114,10 +120,11 @@ public sealed class NodeMempool
 
     /// <summary>
     /// What a transaction's admission reads from the chain, read with the chain's own locking before the pool lock is
-    /// taken: the tip, the coins its inputs spend and its own outputs (already confirmed?), and the median-time-past
-    /// of the blocks BIP68 measures from.
+    /// taken: the tip and its model registry, the coins its inputs spend and its own outputs (already confirmed?), and
+    /// the median-time-past of the blocks BIP68 measures from.
     /// </summary>
-    private sealed record ChainSnapshot(MemoryCoinView Coins, int NextHeight, long TipMedianTimePast, IReadOnlyDictionary<int, long> MedianTimePasts)
+    private sealed record ChainSnapshot(MemoryCoinView Coins, int NextHeight, long TipMedianTimePast, IReadOnlyDictionary<int, long> MedianTimePasts,
+        Chain.Registry.ModelRegistry Registry)
     {
         public static ChainSnapshot Read(ChainState chain, Transaction tx)
         {
@@ -139,7 +146,7 @@ public sealed class NodeMempool
                 var outPoint = new OutPoint(tx.Txid, (uint)o);
                 if (coins.GetCoin(outPoint) is null && chain.GetCoin(outPoint) is { } confirmed) coins.Add(outPoint, confirmed);
             }
-            return new ChainSnapshot(coins, tip.Height + 1, tipMedianTimePast, medianTimePasts);
+            return new ChainSnapshot(coins, tip.Height + 1, tipMedianTimePast, medianTimePasts, tip.Registry);
         }
 
         /// <summary>

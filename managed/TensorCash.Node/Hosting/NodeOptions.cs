@@ -11,10 +11,21 @@ public sealed record NodeOptions
     public string? DataDirectory { get; init; }
 
     /// <summary>
-    /// Models to load (paths or builtin:NAME), each checked against the network's model table. The node replays
-    /// (tier 2) every block that declares one of them and mines on the first. builtin:tiny is always loaded as well.
+    /// Models to load (paths or builtin:NAME): any model the engine can load, registered or not yet (it may be
+    /// registered later). The node replays (tier 2) every block that declares one of them, and mines on them in turn,
+    /// each block on the next one that is Active in the registry after the tip. builtin:tiny is always loaded as well
+    /// (for replays; the node mines on it only when no model is named).
     /// </summary>
     public IReadOnlyList<string> Models { get; init; } = [];
+
+    /// <summary>
+    /// The pending models mined blocks signal support for: model ids (64 hex digits) or registered names. Null (the
+    /// default): every pending model the node holds ("a miner signals for what it can run").
+    /// </summary>
+    public IReadOnlyList<string>? SupportModels { get; init; }
+
+    /// <summary>Mined blocks signal for no model, whatever <see cref="SupportModels"/> says (tests, or opting out of admission).</summary>
+    public bool SignalNone { get; init; }
 
     /// <summary>Worker threads of each model's transformer (builtin:tiny held only for replays gets one).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

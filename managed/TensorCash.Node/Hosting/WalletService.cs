@@ -29,19 +29,40 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
 
     public NodeWallet Wallet => wallet;
 
+    /// <summary>The balance; model deposits the registry still locks count as immature (they come back later, or never if forfeited).</summary>
     public WalletBalance GetBalance()
     {
         var (utxos, tipHeight) = ReadChain();
         var pooled = mempool.Pool.Snapshot();
+        var locked = LockedDeposits(utxos, pooled, tipHeight);
         var unconfirmed = pooled.SelectMany(e => e.Transaction.Outputs.Select((output, n) =>
             KeyValuePair.Create(new OutPoint(e.Txid, (uint)n), output)));
-        return wallet.GetBalance(utxos, tipHeight, unconfirmed, SpentBy(pooled));
+        var spent = SpentBy(pooled);
+        var balance = wallet.GetBalance(utxos, tipHeight, unconfirmed, spent.Union(locked).ToHashSet());
+        long lockedValue = utxos.Where(u => locked.Contains(u.Key) && !spent.Contains(u.Key) && wallet.IsMine(u.Value.Output.ScriptPubKey)).Sum(u => u.Value.Output.Value);
+        return balance with { Immature = balance.Immature + lockedValue };
     }
 
     public IReadOnlyList<WalletCoin> ListUnspent()
     {
         var (utxos, tipHeight) = ReadChain();
-        return wallet.ListUnspent(utxos, tipHeight, SpentBy(mempool.Pool.Snapshot()));
+        var pooled = mempool.Pool.Snapshot();
+        return wallet.ListUnspent(utxos, tipHeight, SpentBy(pooled).Union(LockedDeposits(utxos, pooled, tipHeight)).ToHashSet());
+    }
+
+    /// <summary>
+    /// Registration deposits no transaction in the next block may spend (registry.md §3): confirmed ones the registry
+    /// after the tip still locks, and output 0 of pooled registrations. The wallet leaves them out of coin selection,
+    /// as it leaves out coins the mempool already spends, so a payment never picks a coin every node would refuse.
+    /// </summary>
+    private HashSet<OutPoint> LockedDeposits(IReadOnlyList<KeyValuePair<OutPoint, Chain.Ledger.Coin>> utxos, IReadOnlyList<MempoolEntry> pooled, int tipHeight)
+    {
+        var registry = chain.Registry;
+        var locked = utxos.Where(u => registry.CheckDepositSpend(u.Key, tipHeight + 1) is not null).Select(u => u.Key).ToHashSet();
+        foreach (var entry in pooled)
+            if (entry.Transaction.Outputs.Any(o => Chain.Registry.RegistryScripts.Classify(o.ScriptPubKey) == Chain.Registry.RegistryOutputKind.Registration))
+                locked.Add(new OutPoint(entry.Txid, 0));
+        return locked;
     }
 
     /// <summary>Current default fee rate: <see cref="DefaultFeeRatePerKilobyte"/>, raised to the mempool's minimum when the pool is full.</summary>
@@ -71,6 +92,7 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
             var (utxos, tipHeight) = ReadChain();
             var pooled = mempool.Pool.Snapshot();
             var spent = SpentBy(pooled);
+            spent.UnionWith(LockedDeposits(utxos, pooled, tipHeight));
             CreatedTransaction created;
             try
             {

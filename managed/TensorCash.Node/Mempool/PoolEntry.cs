@@ -5,9 +5,11 @@ namespace TensorCash.Node.Mempool;
 /// all its in-pool descendants (Core's "with descendants" figures), kept up to date as entries come and go. Only the
 /// pool touches it, under its lock.
 /// </summary>
-internal sealed class PoolEntry(MempoolEntry entry)
+internal sealed class PoolEntry(MempoolEntry entry, Chain.Registry.RegistryAction? action = null)
 {
     public MempoolEntry Entry { get; } = entry;
+    /// <summary>The transaction's model-registry operation (a registration or a challenge), if it carries one.</summary>
+    public Chain.Registry.RegistryAction? Action { get; } = action;
     public HashSet<PoolEntry> Parents { get; } = new();
     public HashSet<PoolEntry> Children { get; } = new();
 

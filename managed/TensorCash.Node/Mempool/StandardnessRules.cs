@@ -8,6 +8,9 @@ namespace TensorCash.Node.Mempool;
 /// Policy checks on the transaction alone (Core's IsStandardTx and the small-size rule). Skipped for now, because they
 /// need the script interpreter's templates: standard output script types ("scriptpubkey"), push-only scriptSigs
 /// ("scriptsig-not-pushonly"), the OP_RETURN data limit and count ("datacarrier", "multi-op-return") and bare multisig.
+/// Model-registry outputs (OP_RETURN "TCMR"/"TCMC" and one payload push) are standard: OP_RETURN outputs are exempt from
+/// the dust rule, and their payloads are capped by consensus (RegistryActions, checked at admission right after these
+/// rules). A data-carrier limit added here must admit them up to those caps.
 /// </summary>
 internal static class StandardnessRules
 {

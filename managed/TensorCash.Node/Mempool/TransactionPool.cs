@@ -2,6 +2,7 @@ using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 
@@ -14,6 +15,13 @@ namespace TensorCash.Node.Mempool;
 /// against: consensus checks, then policy (<see cref="MempoolPolicy"/>). It may spend outputs of other pooled
 /// transactions (unconfirmed chains, bounded by the ancestor and descendant limits) but never a coin another pooled
 /// transaction already spends: there is no replacement (no RBF), the first spend seen wins until a block decides.
+/// </para>
+/// <para>
+/// The model registry: a transaction's registry output must pass the stateless rules (RegistryActions), and the
+/// contextual ones against the registry after the tip (<see cref="RegistryPolicy"/>: duplicate, banned, no slot, a
+/// challenge's model, status and proof); it may not spend a deposit the registry keeps locked, nor the deposit of a
+/// pooled registration (locked once that confirms); and at most one pooled transaction registers a given model (the
+/// first seen, as with spends). After each block the pooled transactions are checked against the new registry again.
 /// </para>
 /// <para>
 /// The pool is capped by the serialized bytes of its transactions. When a newcomer takes it over the cap, packages are
@@ -35,6 +43,9 @@ public sealed class TransactionPool
     private readonly Dictionary<Hash256, PoolEntry> _entries = new();
     /// <summary>Which pooled transaction spends each outpoint: the conflict check, and the links to children.</summary>
     private readonly Dictionary<OutPoint, PoolEntry> _spentBy = new();
+    /// <summary>The pooled registration of each model id (at most one per model).</summary>
+    private readonly Dictionary<Hash256, PoolEntry> _registrations = new();
+    private readonly ModelRegistry _genesisRegistry;
     private readonly SortedSet<PoolEntry> _evictionOrder = new(PoolEntry.EvictionOrder);
     private long _totalBytes;
     private long _totalFees;
@@ -52,14 +63,15 @@ public sealed class TransactionPool
         Parameters = parameters;
         MaxBytes = maxBytes;
         Signatures = signatures ?? new SignatureCache();
+        _genesisRegistry = ModelRegistry.Genesis(parameters);
     }
 
     public ChainParams Parameters { get; }
     public long MaxBytes { get; }
     public SignatureCache Signatures { get; }
 
-    /// <summary>What a transaction is checked against: the chain tip's UTXO set, the next block's height and time context.</summary>
-    private sealed record ChainTip(ICoinView Coins, int NextHeight, long MedianTimePast, Func<int, long> MedianTimePastAtHeight);
+    /// <summary>What a transaction is checked against: the chain tip's UTXO set and model registry, the next block's height and time context.</summary>
+    private sealed record ChainTip(ICoinView Coins, int NextHeight, long MedianTimePast, Func<int, long> MedianTimePastAtHeight, ModelRegistry Registry);
 
     /// <summary>
     /// Validates <paramref name="tx"/> for inclusion in the block at <paramref name="nextHeight"/>, whose parent (the tip
@@ -67,11 +79,13 @@ public sealed class TransactionPool
     /// <paramref name="medianTimePastAtHeight"/>(h) gives the median-time-past of the block at height h, which BIP68
     /// time locks measure from; without it, every confirmed coin is taken to be confirmed at the tip, which can defer a
     /// time-locked transaction that is already final but never admits one that is not (median-time-past never decreases
-    /// along a chain).
+    /// along a chain). <paramref name="registry"/> is the model registry after the tip (null: the genesis registry, in
+    /// which nothing is registered).
     /// </summary>
-    public MempoolAcceptResult Accept(Transaction tx, ICoinView chainCoins, int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null)
+    public MempoolAcceptResult Accept(Transaction tx, ICoinView chainCoins, int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null,
+        ModelRegistry? registry = null)
     {
-        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast));
+        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
         lock (_lock)
         {
             if (Admit(tx, tip, revalidating: false) is { } violation)
@@ -87,9 +101,12 @@ public sealed class TransactionPool
     /// <summary>
     /// A block was connected: its transactions leave the pool (their pooled children stay, now spending confirmed
     /// outputs), and so does every pooled transaction that spends a coin the block spent, with its descendants.
-    /// Returns the transactions removed as conflicts (wallets report them as double-spent).
+    /// With <paramref name="registry"/> (the model registry after the block), every pooled transaction is then checked
+    /// against it again (a registration of a model the block registered, a challenge of a model it deactivated), and
+    /// those that fail leave with their descendants. Returns the transactions removed as conflicts (wallets report
+    /// them as double-spent).
     /// </summary>
-    public IReadOnlyList<Transaction> BlockConnected(IReadOnlyList<Transaction> blockTransactions)
+    public IReadOnlyList<Transaction> BlockConnected(IReadOnlyList<Transaction> blockTransactions, ModelRegistry? registry = null)
     {
         lock (_lock)
         {
@@ -102,6 +119,20 @@ public sealed class TransactionPool
                 {
                     if (!_spentBy.TryGetValue(input.Prevout, out var spender)) continue;
                     var package = spender.WithDescendants();
+                    conflicts.AddRange(package.Select(e => e.Entry.Transaction));
+                    Remove(package);
+                }
+            }
+            if (registry is not null)
+            {
+                // Only actions can turn invalid on a connect: a block never locks a deposit that was spendable before it
+                // (releases only move forward along a chain, a new deposit's output 0 is refused while its registration
+                // is pooled, and a challenge forfeits only a deposit still locked); a reorganisation re-admits everything.
+                foreach (var entry in _entries.Values.Where(e => e.Action is not null).OrderBy(e => e.Entry.Sequence).ToList())
+                {
+                    if (!_entries.ContainsKey(entry.Entry.Txid)) continue; // went with an earlier one's descendants
+                    if (CheckRegistry(entry.Entry.Transaction, entry.Action, registry, registry.Height + 1, entry) is null) continue;
+                    var package = entry.WithDescendants();
                     conflicts.AddRange(package.Select(e => e.Entry.Transaction));
                     Remove(package);
                 }
@@ -123,9 +154,9 @@ public sealed class TransactionPool
     /// Call it after the new chain's blocks are connected, or before them and then <see cref="BlockConnected"/> for each.
     /// </summary>
     public IReadOnlyList<Transaction> BlocksDisconnected(IReadOnlyList<Transaction> disconnectedTransactions, ICoinView chainCoins,
-        int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null)
+        int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null, ModelRegistry? registry = null)
     {
-        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast));
+        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
         lock (_lock)
         {
             // Rebuilding in dependency order (block transactions precede the pooled ones that may spend them; pooled
@@ -134,6 +165,7 @@ public sealed class TransactionPool
                 .Concat(_entries.Values.OrderBy(e => e.Entry.Sequence).Select(e => e.Entry.Transaction)).ToList();
             _entries.Clear();
             _spentBy.Clear();
+            _registrations.Clear();
             _evictionOrder.Clear();
             _totalBytes = 0;
             _totalFees = 0;
@@ -182,6 +214,8 @@ public sealed class TransactionPool
         if (tx.IsCoinbase)
             return new(MempoolReasons.Coinbase, $"transaction {txid} is a coinbase; it can only appear as a block's first transaction");
         if (StandardnessRules.Check(tx) is { } nonStandard) return nonStandard;
+        var (action, registryViolation) = RegistryActions.ExtractFromTransaction(tx, Parameters);
+        if (registryViolation is not null) return registryViolation;
         if (!TransactionFinality.IsFinal(tx, tip.NextHeight, tip.MedianTimePast))
             return new(MempoolReasons.NonFinal, $"transaction {txid} has lock time {tx.LockTime}, not final for the block at height {tip.NextHeight} with median-time-past {tip.MedianTimePast}");
         if (_entries.ContainsKey(txid))
@@ -199,6 +233,7 @@ public sealed class TransactionPool
                 return new(MempoolReasons.AlreadyKnown, $"transaction {txid} is already confirmed (an output of it is in the chain's UTXO set)");
             return inputs;
         }
+        if (CheckRegistry(tx, action, tip.Registry, tip.NextHeight, self: null) is { } registryRule) return registryRule;
         if (!SequenceLocks.AreSatisfied(tx, coins.Select(c => c.Height).ToArray(), tip.NextHeight, tip.MedianTimePastAtHeight))
             return new(MempoolReasons.NonBip68Final, $"transaction {txid} has a relative lock time (BIP68) not yet met for the block at height {tip.NextHeight}");
 
@@ -222,8 +257,34 @@ public sealed class TransactionPool
                 if (ScriptVerifier.VerifyInput(tx, i, coins[i].Output, Signatures) is { } script)
                     return script with { Message = $"transaction {txid} input {i}: {script.Message}" };
 
-        Insert(new MempoolEntry(tx, fee, size, sigOps, _nextSequence++), parents, ancestors);
+        Insert(new MempoolEntry(tx, fee, size, sigOps, _nextSequence++), action, parents, ancestors);
         return null;
+    }
+
+    /// <summary>
+    /// The registry's contextual rules for a transaction in the block at <paramref name="spendHeight"/> after
+    /// <paramref name="registry"/>: no input spends a locked deposit (the registry's, or output 0 of a pooled
+    /// registration, which is a locked deposit once it confirms); a registration is the only pooled one of its model
+    /// (<paramref name="self"/> is the transaction's own entry when it is pooled); and its action passes
+    /// <see cref="RegistryPolicy"/> (the consensus transition).
+    /// </summary>
+    private RuleViolation? CheckRegistry(Transaction tx, RegistryAction? action, ModelRegistry registry, int spendHeight, PoolEntry? self)
+    {
+        var txid = tx.Txid;
+        for (int i = 0; i < tx.Inputs.Count; i++)
+        {
+            var prevout = tx.Inputs[i].Prevout;
+            if (registry.CheckDepositSpend(prevout, spendHeight) is { } locked)
+                return locked with { Message = $"transaction {txid} input {i}: {locked.Message}" };
+            if (prevout.Index == 0 && _entries.TryGetValue(prevout.Txid, out var parent) && parent.Action is RegistrationAction pending)
+                return new(RegistryReasons.DepositLocked,
+                    $"transaction {txid} input {i} spends the deposit of pooled registration {prevout.Txid} (model {Convert.ToHexStringLower(pending.Registration.ModelId.ToArray())}), which is locked once it confirms");
+        }
+        if (action is null) return null;
+        if (action is RegistrationAction registration && _registrations.TryGetValue(registration.Registration.ModelId, out var rival) && rival != self)
+            return new(RegistryReasons.RegDuplicate,
+                $"registration {txid} of model {Convert.ToHexStringLower(registration.Registration.ModelId.ToArray())} ({registration.Registration.Name}): pooled transaction {rival.Entry.Txid} already registers it");
+        return RegistryPolicy.Check(registry, [action], Parameters);
     }
 
     private RuleViolation? CheckFeeMinimums(Hash256 txid, long fee, int size)
@@ -247,9 +308,10 @@ public sealed class TransactionPool
         return false;
     }
 
-    private void Insert(MempoolEntry entry, HashSet<PoolEntry> parents, HashSet<PoolEntry> ancestors)
+    private void Insert(MempoolEntry entry, RegistryAction? action, HashSet<PoolEntry> parents, HashSet<PoolEntry> ancestors)
     {
-        var added = new PoolEntry(entry);
+        var added = new PoolEntry(entry, action);
+        if (action is RegistrationAction registration) _registrations[registration.Registration.ModelId] = added;
         foreach (var parent in parents)
         {
             added.Parents.Add(parent);
@@ -281,6 +343,8 @@ public sealed class TransactionPool
             foreach (var child in entry.Children) child.Parents.Remove(entry);
             _entries.Remove(entry.Entry.Txid);
             foreach (var input in entry.Entry.Transaction.Inputs) _spentBy.Remove(input.Prevout);
+            if (entry.Action is RegistrationAction registration && _registrations.GetValueOrDefault(registration.Registration.ModelId) == entry)
+                _registrations.Remove(registration.Registration.ModelId);
             _totalBytes -= entry.Entry.Size;
             _totalFees -= entry.Entry.Fee;
         }

@@ -78,20 +78,26 @@ public sealed class BlockProofVerifier
     /// <summary>Steps replayed per block (0 = every step).</summary>
     public int ReplayPositions => _replayPositions;
 
-    public RuleViolation? Verify(Block block, int height) => Check(block, height).Violation;
+    /// <summary>The chainstate's proof hook: <paramref name="model"/> is the block's model as the registry after its parent has it.</summary>
+    public RuleViolation? Verify(Block block, int height, RegisteredModel model) => Check(block, height, model).Violation;
 
-    public ProofCheck Check(Block block, int height)
+    /// <summary>
+    /// Tier 1 under <paramref name="model"/> (the registry entry of the header's model id, from the registry after the
+    /// block's parent: its pinned profile and name), then the replay if this node holds the model.
+    /// </summary>
+    public ProofCheck Check(Block block, int height, RegisteredModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var violation = BlockProofRules.Check(block, height, _parameters, out ProofTranscript? transcript);
+        var violation = BlockProofRules.Check(block, height, _parameters, model, out ProofTranscript? transcript);
         var tier1 = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         if (violation is not null || transcript is null) return new ProofCheck(violation, false, tier1, TimeSpan.Zero);
 
-        var model = _models.FirstOrDefault(m => m.Id == block.Header.ModelId);
-        if (model is null)
+        var held = _models.FirstOrDefault(m => m.Id == block.Header.ModelId);
+        if (held is null)
             return new ProofCheck(new RuleViolation(UnverifiedReason,
                 $"block {block.Header.Hash} at height {height}: this node does not hold model {Convert.ToHexStringLower(block.Header.ModelId.ToArray())} " +
-                $"({_parameters.Models[block.Header.ModelId].Name}), so it cannot replay the proof; tier 1 alone does not make a block valid"),
+                $"({model.Name}), so it cannot replay the proof; tier 1 alone does not make a block valid"),
                 false, tier1, TimeSpan.Zero, Unverified: true);
 
         var options = new Tier2Options
@@ -104,12 +110,12 @@ public sealed class BlockProofVerifier
         Interlocked.Increment(ref _replaysStarted);
         start = System.Diagnostics.Stopwatch.GetTimestamp();
         IReadOnlyList<Proof.Verification.Rejection> rejections;
-        lock (_replayLock) rejections = Tier2Verifier.Verify(transcript, model.ReplayTransformer, options);
+        lock (_replayLock) rejections = Tier2Verifier.Verify(transcript, held.ReplayTransformer, options);
         var tier2 = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         if (rejections.Count == 0) return new ProofCheck(null, true, tier1, tier2);
-        return new ProofCheck(new RuleViolation("bad-proof-replay", $"block {block.Header.Hash} at height {height}: tier-2 replay on {model.Spec}: {rejections[0]}"), true, tier1, tier2)
+        return new ProofCheck(new RuleViolation("bad-proof-replay", $"block {block.Header.Hash} at height {height}: tier-2 replay on {held.Spec}: {rejections[0]}"), true, tier1, tier2)
         {
-            FraudProof = BuildFraudProof(block.Header.Hash, transcript, rejections, model),
+            FraudProof = BuildFraudProof(block.Header.Hash, transcript, rejections, held),
         };
     }
 
@@ -159,9 +165,10 @@ public sealed class BlockProofVerifier
     /// Rules on a fraud proof against the stored block <paramref name="header"/> at <paramref name="height"/>: confirmed
     /// only when the challenge is in exact mode, names the block's model, pinned profile and binding, is bound by hashes
     /// to the header's proof commitment, and this node's own replay of the disputed step finds the claimed mismatch.
+    /// <paramref name="registered"/> is the block's model as the registry after its parent has it (null: unknown there).
     /// </summary>
     /// <exception cref="InvalidOperationException">The node does not hold the block's model: it can neither confirm nor refute.</exception>
-    public ChallengeVerdict CheckFraudProof(ReplayChallenge challenge, BlockHeader header, int height)
+    public ChallengeVerdict CheckFraudProof(ReplayChallenge challenge, BlockHeader header, int height, RegisteredModel? registered)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         ChallengeVerdict Refuted(string why) => new(false, challenge.Reason, $"refuted: {why}");
@@ -169,7 +176,7 @@ public sealed class BlockProofVerifier
             return Refuted("only exact-mode fraud proofs count: tolerant mode is an audit, never block validity");
         if (!challenge.ModelId.AsSpan().SequenceEqual(header.ModelId.ToArray()))
             return Refuted($"the challenge names model {Convert.ToHexStringLower(challenge.ModelId)}, block {header.Hash} declares {Convert.ToHexStringLower(header.ModelId.ToArray())}");
-        if (!_parameters.Models.TryGetValue(header.ModelId, out var registered))
+        if (registered is null)
             return Refuted($"model {Convert.ToHexStringLower(header.ModelId.ToArray())} is not registered");
         if (challenge.Profile.Differences(registered.Profile) is { Count: > 0 } differences)
             return Refuted($"the challenge's profile is not the pinned one: {string.Join(", ", differences)}");

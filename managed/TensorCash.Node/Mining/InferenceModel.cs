@@ -1,4 +1,3 @@
-using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
 using TensorCash.Engine.Formats;
 using TensorCash.Engine.Model;
@@ -34,19 +33,17 @@ public sealed class InferenceModel : IDisposable
     public Hash256 Id { get; }
     public ProofGenerator Generator { get; }
 
-    /// <summary>Loads a model (path or builtin:NAME) and checks it is in the network's model table.</summary>
-    public static InferenceModel Load(string spec, int threads, ChainParams parameters)
+    /// <summary>
+    /// Loads a model (path or builtin:NAME). Any model the engine can load is accepted, registered or not: the node
+    /// replays blocks on it and mines on it while the registry has it Active, and a model registered later needs no
+    /// restart. Whether it is registered is the registry's business, asked per block.
+    /// </summary>
+    public static InferenceModel Load(string spec, int threads)
     {
         var weights = ModelLoader.Load(spec);
         try
         {
             var identity = ModelIdentity.Compute(weights);
-            var id = new Hash256(identity.Id);
-            if (!parameters.Models.TryGetValue(id, out var registered))
-                throw new InvalidOperationException($"{spec} (model id {identity.Hex}) is not registered on {parameters.Network}; registered: " +
-                    string.Join(", ", parameters.Models.Values.Select(m => m.Name)));
-            if (registered.VocabSize != weights.Config.VocabSize)
-                throw new InvalidOperationException($"{spec}: vocabulary {weights.Config.VocabSize} differs from the registered {registered.VocabSize}");
             var transformer = Transformer.Create(weights, threads);
             try
             {

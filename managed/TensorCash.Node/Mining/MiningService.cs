@@ -16,13 +16,24 @@ public delegate IReadOnlyList<Transaction> BlockContentBuilder(int height, long 
 
 /// <summary>
 /// The built-in miner loop: serve jobs (a user's prompt) while mining. Each attempt builds a candidate on the current
-/// tip, generates under its binding and checks every window boundary. When the tip changes mid-attempt the attempt
+/// tip, on the next of the node's models that is Active in the tip's registry (<see cref="MiningModels"/>), with
+/// nVersion signalling the pending models <see cref="Support"/> picks, generates under its binding and checks every
+/// window boundary. When the tip changes mid-attempt the attempt
 /// is cancelled and rebuilt on the new tip (rebinding); the job keeps every complete window it generated, so the
 /// user's text continues from where it was. Attempts that exhaust their windows without a winner change the coinbase
 /// extra nonce (a new B) and go on.
 /// </summary>
-public sealed class MiningService(ChainState chain, ChainParams parameters, InferenceModel model, BlockContentBuilder buildContent)
+public sealed class MiningService(ChainState chain, ChainParams parameters, MiningModels models, BlockContentBuilder buildContent)
 {
+    /// <summary>A miner on one model, signalling for none.</summary>
+    public MiningService(ChainState chain, ChainParams parameters, InferenceModel model, BlockContentBuilder buildContent)
+        : this(chain, parameters, new MiningModels([model]), buildContent)
+    {
+    }
+
+    /// <summary>Which pending models the mined blocks signal for (default: none).</summary>
+    public ModelSupport Support { get; init; } = ModelSupport.None;
+
     /// <summary>Most windows per attempt; bounded further by the model's context.</summary>
     public const int MaxWindowsPerAttempt = 64;
 
@@ -77,18 +88,23 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
     }
 
     /// <summary>One attempt on the current tip; the mined block if it was accepted onto the active chain, else null.</summary>
+    /// <exception cref="InvalidOperationException">None of the miner's models is Active after the tip.</exception>
     public MinedBlock? MineOne(CancellationToken cancellation)
     {
+        var tip = chain.Tip;
+        var registry = tip.Registry;
+        var model = models.Next(registry);
         var job = NextJob();
         var started = Stopwatch.StartNew();
-        var tip = chain.Tip;
         int height = tip.Height + 1;
         long parentMtp = chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
         var transactions = buildContent(height, parentMtp, _extraNonce++);
         var root = MerkleTree.BlockRoot(transactions, out _);
-        var candidate = CandidateHeader.Create(parameters, tip.Header, height, parentMtp, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, root, transactions);
+        var candidate = CandidateHeader.Create(parameters, registry, tip.Header, height, parentMtp, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), model.Id, root,
+            transactions, Support.SlotsFor(registry));
 
-        var profile = parameters.Models[model.Id].Profile;
+        var registered = registry.ActiveModel(model.Id)!;
+        var profile = registered.Profile;
         int[] context = [.. job.Prompt, .. job.Context];
         int cap = PromptTokens > 0 ? Math.Min(PromptTokens, profile.MaxPromptTokens) : profile.MaxPromptTokens; // the profile caps the prompt
         int[] prompt = context.Length > cap ? context[^cap..] : context;
@@ -120,7 +136,7 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Infe
 
         var result = chain.AcceptBlock(outcome.Block, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         if (result.Status != BlockAcceptStatus.ActiveChain) return null; // e.g. a competing block arrived first
-        var mined = new MinedBlock(height, result.Hash, parameters.Models[model.Id].Name, outcome.GeneratedTokens.Length, outcome.WindowsTried,
+        var mined = new MinedBlock(height, result.Hash, registered.Name, outcome.GeneratedTokens.Length, outcome.WindowsTried,
             outcome.ProofBytes, transactions.Count, started.Elapsed, job.Id);
         BlockMined?.Invoke(mined);
         return mined;

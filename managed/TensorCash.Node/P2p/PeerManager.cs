@@ -259,9 +259,25 @@ public sealed class PeerManager
         }
         int payload = message.Headers.Sum(h => h.EncodedSize);
         bool full = message.Headers.Count == ProtocolLimits.MaxHeadersPerMessage || payload >= ProtocolLimits.MaxHeadersPayloadBytes / 2;
-        if (full && outcome.Last is { } last)
+        // A deferred batch (a header's model unknown to our approximate registry) is asked for again once its parent's
+        // block is stored (ResumeDeferredHeaders), not now: the blocks below it come first.
+        if (full && outcome.DeferredAfter is null && outcome.Last is { } last)
             peer.Send(new GetHeadersMessage(ProtocolLimits.ProtocolVersion, [last.Hash], Hash256.Zero));
         RequestBlocks();
+        ResumeDeferredHeaders(); // the parent may have been stored meanwhile
+    }
+
+    /// <summary>
+    /// Asks again for the headers of peers whose header sync stopped at a header our approximate registry could not
+    /// check, now that the block before it is stored (so its registry is exact): from that block, then our locator.
+    /// </summary>
+    internal void ResumeDeferredHeaders()
+    {
+        foreach (var (peer, from) in Sync.TakeResumable())
+        {
+            if (peer.IsDisconnecting) continue;
+            peer.Send(new GetHeadersMessage(ProtocolLimits.ProtocolVersion, [from, .. _chain.GetLocator()], Hash256.Zero));
+        }
     }
 
     /// <summary>Sends the block requests <see cref="BlockSync.PlanRequests"/> chooses.</summary>
@@ -292,18 +308,26 @@ public sealed class PeerManager
         RequestBlocks();
     }
 
-    /// <summary>Blocks held for a parent that got stored by another path (run by the periodic tick).</summary>
-    internal void ProcessReadyBlocks() => AcceptWithHeldChildren(Sync.TakeReady());
+    /// <summary>Blocks held for a parent that got stored by another path (run by the periodic tick), and deferred headers that can go on.</summary>
+    internal void ProcessReadyBlocks()
+    {
+        AcceptWithHeldChildren(Sync.TakeReady());
+        ResumeDeferredHeaders();
+    }
 
     /// <summary>Accepts each block, then the held blocks waiting for it, breadth first.</summary>
     private void AcceptWithHeldChildren(IEnumerable<(Block Block, Peer From)> ready)
     {
         var pending = new Queue<(Block, Peer)>(ready);
+        bool stored = false;
         while (pending.Count > 0)
         {
             var (next, from) = pending.Dequeue();
-            if (Accept(next, from)) foreach (var child in Sync.TakeChildren(next.Header.Hash)) pending.Enqueue(child);
+            if (!Accept(next, from)) continue;
+            stored = true;
+            foreach (var child in Sync.TakeChildren(next.Header.Hash)) pending.Enqueue(child);
         }
+        if (stored) ResumeDeferredHeaders();
     }
 
     /// <summary>Hands one block to the chainstate; true when it is stored. A block that breaks a rule bans its sender.</summary>
@@ -375,7 +399,8 @@ public sealed class PeerManager
         var header = Sync.FindHeader(message.BlockHash);
         if (header is null || !_verifier.Holds(header.Header.ModelId)) return; // cannot check it: neither act nor relay
         if (header.Failed) return;
-        var verdict = _verifier.CheckFraudProof(challenge, header.Header, header.Height);
+        var registered = Sync.RegistryForChildOf(header.Header.PrevBlock)?.Find(header.Header.ModelId)?.ToRegisteredModel();
+        var verdict = _verifier.CheckFraudProof(challenge, header.Header, header.Height, registered);
         if (!verdict.Confirmed)
             throw new PeerMisbehaviourException(MisbehaviourKind.BadFraudProof, $"fraud proof for block {message.BlockHash}: {verdict.Message}");
         var violation = new RuleViolation(ChainState.ReplayFailedReason,

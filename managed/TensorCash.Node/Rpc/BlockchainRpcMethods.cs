@@ -15,7 +15,8 @@ public static class BlockchainRpcMethods
     public static void Register(RpcDispatcher rpc, NodeHost node)
     {
         rpc.Register("getblockchaininfo", "getblockchaininfo",
-            "The active chain: network, height, best block, difficulty, median time, chain work, and the model table.",
+            "The active chain: network, height, best block, difficulty, median time, chain work, and the models of the registry " +
+            "after the tip (genesis and registered: status, D_m, whether this node holds it).",
             _ => BlockchainInfo(node));
         rpc.Register("getblockcount", "getblockcount", "The height of the active chain's tip (genesis is 0).",
             _ => node.Chain.Tip.Height);
@@ -82,7 +83,7 @@ public static class BlockchainRpcMethods
         var parameters = node.Parameters;
         if (chain.GetUnverified(hash) is { } unverified)
         {
-            var pending = HeaderFields(unverified.Header, parameters);
+            var pending = HeaderFields(unverified.Header, parameters, ModelName(chain, unverified.Header));
             pending["hash"] = hash.ToString();
             pending["height"] = unverified.Height;
             pending["confirmations"] = -1;
@@ -95,7 +96,7 @@ public static class BlockchainRpcMethods
         int height = chain.GetHeight(hash)!.Value;
         var status = chain.GetBlockStatus(hash)!.Value;
         bool active = BlockLookup.IsActive(chain, hash, height);
-        var result = HeaderFields(header, parameters);
+        var result = HeaderFields(header, parameters, ModelName(chain, header));
         result["hash"] = hash.ToString();
         result["height"] = height;
         result["confirmations"] = active ? chain.Tip.Height - height + 1 : -1;
@@ -108,7 +109,15 @@ public static class BlockchainRpcMethods
         return result;
     }
 
-    private static JsonObject HeaderFields(BlockHeader header, ChainParams parameters)
+    /// <summary>
+    /// The name of a header's model in the registry after its parent (where it ran), else after the tip (a model
+    /// registered since), else null.
+    /// </summary>
+    private static string? ModelName(Chainstate.ChainState chain, BlockHeader header) =>
+        (header.PrevBlock != Hash256.Zero ? chain.GetRegistry(header.PrevBlock)?.Find(header.ModelId) : null)?.Name
+        ?? chain.Registry.Find(header.ModelId)?.Name;
+
+    private static JsonObject HeaderFields(BlockHeader header, ChainParams parameters, string? modelName)
     {
         var fields = new JsonObject
         {
@@ -121,7 +130,7 @@ public static class BlockchainRpcMethods
             ["adjbits"] = RpcJson.CompactHex(header.AdjBits),
             ["difficulty"] = RpcJson.Difficulty(header.Bits, parameters),
             ["modelid"] = RpcJson.ByteOrderHex(header.ModelId),
-            ["model"] = parameters.Models.TryGetValue(header.ModelId, out var model) ? model.Name : null,
+            ["model"] = modelName,
             ["proofcommitment"] = RpcJson.ByteOrderHex(header.ProofCommitment),
         };
         if (header.PrevBlock != Hash256.Zero) fields["previousblockhash"] = header.PrevBlock.ToString();
@@ -180,16 +189,17 @@ public static class BlockchainRpcMethods
         var parameters = node.Parameters;
         var tip = node.Chain.Tip;
         var models = new JsonArray();
-        foreach (var (id, model) in parameters.Models)
+        foreach (var entry in tip.Registry.Entries)
         {
             models.Add(new JsonObject
             {
-                ["modelid"] = RpcJson.ByteOrderHex(id),
-                ["name"] = model.Name,
-                ["vocabsize"] = model.VocabSize,
-                ["precision"] = model.Precision.ToString().ToLowerInvariant(),
-                ["difficulty"] = model.Difficulty,
-                ["held"] = node.Models.Any(m => m.Id == id),
+                ["modelid"] = RpcJson.ByteOrderHex(entry.ModelId),
+                ["name"] = entry.Name,
+                ["status"] = entry.Status.ToString().ToLowerInvariant(),
+                ["vocabsize"] = entry.Profile.VocabSize,
+                ["precision"] = entry.Profile.Precision.ToString().ToLowerInvariant(),
+                ["difficulty"] = entry.Difficulty,
+                ["held"] = node.Models.Any(m => m.Id == entry.ModelId),
             });
         }
         return new JsonObject
@@ -272,7 +282,7 @@ public static class BlockchainRpcMethods
             ["chainwork"] = RpcJson.Uint256Hex(BlockLookup.ChainWorkOf(chain, hash, height)),
             ["nTx"] = block.Transactions.Count,
             ["modelid"] = RpcJson.ByteOrderHex(header.ModelId),
-            ["model"] = parameters.Models.TryGetValue(header.ModelId, out var model) ? model.Name : null,
+            ["model"] = ModelName(chain, header),
             ["proofcommitment"] = RpcJson.ByteOrderHex(header.ProofCommitment),
             ["proofbytes"] = block.Proof.Length,
             ["proof"] = ProofSummary(block),

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Chain.Serialization;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.Hosting;
@@ -22,7 +23,8 @@ public static class MiningRpcMethods
         long templateCounter = 0;
 
         rpc.Register("getmininginfo", "getmininginfo",
-            "Mining state: height, the next block's targets on the mining model, whether the node mines, blocks mined since start.",
+            "Mining state: height, the next block's targets on the model it would be mined on (the next of the node's mining " +
+            "models that is active), its nVersion (the support signals), whether the node mines, blocks mined since start.",
             _ => MiningInfo(node));
 
         rpc.Register("submitblock", "submitblock \"hexdata\"",
@@ -43,14 +45,18 @@ public static class MiningRpcMethods
 
         rpc.Register("getinferencetemplate", "getinferencetemplate ( \"address\" \"modelid\" )",
             "A block template for external miners: the next block's transactions with a coinbase paying address (default: " +
-            "the node's mining address), its targets for model modelid (default: the node's mining model), and the proof " +
+            "the node's mining address), its targets for model modelid, which must be active after the tip (default: the next " +
+            "of the node's mining models that is), the version carrying the node's support signals for pending models, and the proof " +
             "binding: the 112-byte header prefix, B = SHA-256d(prefix), v (32 zero bytes) and T (the height). Generate with " +
             "that binding; a window whose header prefix||commitment||nonce hashes at or below target wins, and the block is " +
             "that header, the transactions and the transcript ending at that window.",
             p =>
             {
                 byte[] script = p.Has(0) ? AddressScript(p.String(0, "address"), node.Parameters, "getinferencetemplate") : node.CoinbaseScript;
-                var modelId = p.Has(1) ? ModelId(p.String(1, "modelid"), node.Parameters) : node.MiningModel.Id;
+                var registry = node.Chain.Tip.Registry;
+                var modelId = p.Has(1) ? ModelId(p.String(1, "modelid"), registry)
+                    : node.MiningModels.Peek(registry)?.Id
+                        ?? throw new RpcException(RpcErrorCode.MiscError, "getinferencetemplate: none of the node's mining models is active; name an active model (modelid)");
                 return Template(node, script, modelId, (ulong)Interlocked.Increment(ref templateCounter));
             });
 
@@ -82,7 +88,7 @@ public static class MiningRpcMethods
             });
 
         rpc.Register("generatetoaddress", "generatetoaddress nblocks \"address\"",
-            "Regtest only: mines nblocks blocks now on the node's mining model, paying address. Returns their hashes.",
+            "Regtest only: mines nblocks blocks now, each on the next of the node's mining models that is active, paying address. Returns their hashes.",
             p =>
             {
                 if (node.Parameters.Network != Network.Regtest)
@@ -114,7 +120,7 @@ public static class MiningRpcMethods
             ? script
             : throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"{method}: Invalid address: {error}");
 
-    private static Hash256 ModelId(string text, ChainParams parameters)
+    private static Hash256 ModelId(string text, ModelRegistry registry)
     {
         byte[] bytes;
         try
@@ -128,8 +134,8 @@ public static class MiningRpcMethods
         if (bytes.Length != Hash256.Size)
             throw new RpcException(RpcErrorCode.InvalidParameter, $"getinferencetemplate: modelid must be 64 hex digits (got {text.Length})");
         var id = new Hash256(bytes);
-        if (!parameters.Models.ContainsKey(id))
-            throw new RpcException(RpcErrorCode.InvalidParameter, $"getinferencetemplate: model {text} is not registered on {NetworkNames.Name(parameters.Network)}");
+        if (registry.CheckModel(id) is { } inactive)
+            throw new RpcException(RpcErrorCode.InvalidParameter, $"getinferencetemplate: {inactive.Reason}: {inactive.Message}");
         return id;
     }
 
@@ -152,21 +158,27 @@ public static class MiningRpcMethods
         var tip = node.Chain.Tip;
         long mtp = node.Chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
         uint nextBits = TargetCalculator.NextBits(new HeaderContext(tip.Height + 1, tip.Header, mtp, NodeHost.Now()), parameters);
-        var model = node.MiningModel;
-        uint nextAdjBits = TargetCalculator.AdjustedBits(nextBits, model.Id, parameters)!.Value;
+        var registry = tip.Registry;
+        // The model the next block would be mined on; when none of the node's models is active, its first one (no targets).
+        var model = node.MiningModels.Peek(registry) ?? node.MiningModel;
+        var registered = registry.ActiveModel(model.Id);
+        uint? nextAdjBits = registered is null ? null : TargetCalculator.AdjustedBits(nextBits, registered.Difficulty, parameters);
+        var warnings = new JsonArray();
+        if (registered is null) warnings.Add($"none of the node's mining models is active after height {tip.Height}: it cannot mine");
         return new JsonObject
         {
             ["blocks"] = tip.Height,
             ["difficulty"] = RpcJson.Difficulty(nextBits, parameters),
             ["bits"] = RpcJson.CompactHex(nextBits),
-            ["adjbits"] = RpcJson.CompactHex(nextAdjBits),
-            ["target"] = RpcJson.Uint256Hex(CompactBits.DecodeTarget(nextAdjBits)!.Value),
+            ["adjbits"] = nextAdjBits is { } adj ? RpcJson.CompactHex(adj) : null,
+            ["target"] = nextAdjBits is { } bits ? RpcJson.Uint256Hex(CompactBits.DecodeTarget(bits)!.Value) : null,
+            ["version"] = CandidateHeader.Version(node.Support.SlotsFor(registry)),
             ["chain"] = NetworkNames.Name(parameters.Network),
             ["mining"] = node.IsMining,
             ["modelid"] = RpcJson.ByteOrderHex(model.Id),
-            ["model"] = parameters.Models[model.Id].Name,
+            ["model"] = registry.Find(model.Id)?.Name,
             ["blocksmined"] = node.BlocksMined,
-            ["warnings"] = new JsonArray(),
+            ["warnings"] = warnings,
         };
     }
 
@@ -178,9 +190,11 @@ public static class MiningRpcMethods
         long mtp = node.Chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
         var content = node.BuildContent(height, mtp, coinbaseScript, extraNonce);
         var root = MerkleTree.BlockRoot(content.Transactions, out _);
-        var candidate = CandidateHeader.Create(parameters, tip.Header, height, mtp, NodeHost.Now(), modelId, root, content.Transactions);
+        var registry = tip.Registry;
+        var candidate = CandidateHeader.Create(parameters, registry, tip.Header, height, mtp, NodeHost.Now(), modelId, root, content.Transactions,
+            node.Support.SlotsFor(registry));
         var header = candidate.Header;
-        var registered = parameters.Models[modelId];
+        var registered = registry.ActiveModel(modelId)!;
 
         var transactions = new JsonArray();
         for (int i = 1; i < content.Transactions.Count; i++)
@@ -208,7 +222,7 @@ public static class MiningRpcMethods
             ["model"] = registered.Name,
             ["vocabsize"] = registered.VocabSize,
             ["precision"] = registered.Precision.ToString().ToLowerInvariant(),
-            ["windowsize"] = parameters.ProofWindowSize,
+            ["windowsize"] = registered.Profile.WindowSize,
             ["merkleroot"] = root.ToString(),
             ["coinbasevalue"] = coinbase.Outputs.Sum(o => o.Value),
             ["coinbasetxn"] = new JsonObject
@@ -251,7 +265,14 @@ public static class MiningRpcMethods
         if (height == 0)
             throw new RpcException(RpcErrorCode.InvalidParameter, "verifyblockproof: the genesis block has no proof");
 
-        var check = node.Verifier.Check(block, height);
+        // The profile is the one the registry after the parent pins for the block's model (whatever its status there:
+        // this checks the proof, not whether the header may run the model).
+        var registry = node.Chain.GetRegistry(block.Header.PrevBlock)
+            ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"verifyblockproof: the block's parent {block.Header.PrevBlock} is not stored");
+        if (registry.Find(block.Header.ModelId) is not { } entry)
+            throw new RpcException(RpcErrorCode.VerifyRejected,
+                $"verifyblockproof: bad-model: model {RpcJson.ByteOrderHex(block.Header.ModelId)} is not in the registry at height {height - 1}, so the block's proof has no pinned profile");
+        var check = node.Verifier.Check(block, height, entry.ToRegisteredModel());
         bool tier1Ok = check.Violation is null || check.Replayed || check.Unverified;
         var tier2 = new JsonObject { ["ran"] = check.Replayed };
         if (check.Replayed)
@@ -304,7 +325,8 @@ public static class MiningRpcMethods
         Proving.Replay.ChallengeVerdict verdict;
         try
         {
-            verdict = node.Verifier.CheckFraudProof(challenge, header, height); // a one-step replay, outside the chainstate lock
+            var registered = node.Chain.GetRegistry(header.PrevBlock)?.Find(header.ModelId)?.ToRegisteredModel();
+            verdict = node.Verifier.CheckFraudProof(challenge, header, height, registered); // a one-step replay, outside the chainstate lock
         }
         catch (InvalidOperationException e)
         {

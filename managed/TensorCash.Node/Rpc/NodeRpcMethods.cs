@@ -13,5 +13,6 @@ public static class NodeRpcMethods
         WalletRpcMethods.Register(rpc, node);
         ControlRpcMethods.Register(rpc, node);
         NetworkRpcMethods.Register(rpc, node);
+        RegistryRpcMethods.Register(rpc, node);
     }
 }

@@ -108,7 +108,7 @@ public static class WalletRpcMethods
     }
 
     /// <summary>Runs a wallet operation, turning its failures into bitcoind's wallet error codes.</summary>
-    private static T Wallet<T>(Func<T> operation)
+    internal static T Wallet<T>(Func<T> operation)
     {
         try
         {

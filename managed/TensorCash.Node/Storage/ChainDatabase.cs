@@ -107,10 +107,27 @@ public sealed class ChainDatabase : ICoinView, IDisposable
         if (number > ChainSchema.Version)
             throw new NodeStorageException(
                 $"{Path}: chainstate schema version {number} is newer than this node supports ({ChainSchema.Version}); run a newer node or use another datadir");
-        if (number < ChainSchema.Version)
+        if (number < ChainSchema.OldestUpgradable)
             throw new NodeStorageException(
                 $"{Path}: chainstate schema version {number} is older than this node supports ({ChainSchema.Version}) and cannot be upgraded; resync into a new datadir");
+        for (long from = number; from < ChainSchema.Version; from++) Upgrade(from);
     }
+
+    /// <summary>One schema step, <paramref name="from"/> to the next version, in one transaction (a crash leaves either).</summary>
+    private void Upgrade(long from)
+    {
+        using var batch = BeginWrite();
+        Guard($"upgrading the chainstate schema from version {from} to {from + 1}", () =>
+        {
+            Execute(ChainSchema.Migrations[from]);
+            return 0;
+        });
+        batch.SetMeta(ChainSchema.MetaSchemaVersion, from + 1);
+        batch.Commit();
+    }
+
+    /// <summary>The schema version recorded in the file (for tests of the upgrade).</summary>
+    internal long ReadSchemaVersion() => Guard("reading the schema version", () => (long)ReadMeta(ChainSchema.MetaSchemaVersion)!);
 
     private void CreateSchema()
     {
@@ -167,6 +184,23 @@ public sealed class ChainDatabase : ICoinView, IDisposable
     /// <summary>The stored block, or null if it is not stored.</summary>
     public Block? ReadBlock(Hash256 hash) => Guard($"reading block {hash}", () =>
         ScalarByHash("SELECT data FROM blocks WHERE hash = $hash", hash) is byte[] bytes ? Block.Deserialize(bytes) : null);
+
+    /// <summary>
+    /// The encoded registry actions of every stored block that has any (RegistryActions.Encode), by block hash: what the
+    /// chainstate replays, with the headers, to rebuild each block's registry snapshot without reading blocks.
+    /// </summary>
+    public IReadOnlyDictionary<Hash256, byte[]> ReadRegistryActions() => Guard("reading the registry actions", () =>
+    {
+        var actions = new Dictionary<Hash256, byte[]>();
+        using var command = Command("SELECT hash, data FROM registry_actions");
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) actions[DecodeHash((byte[])reader[0], "registry actions key")] = (byte[])reader[1];
+        return actions;
+    });
+
+    /// <summary>One block's encoded registry actions, or null when it has none (or is not stored).</summary>
+    public byte[]? ReadRegistryActions(Hash256 hash) => Guard($"reading the registry actions of block {hash}", () =>
+        ScalarByHash("SELECT data FROM registry_actions WHERE hash = $hash", hash) as byte[]);
 
     /// <summary>The undo data of a block on the active chain, or null if there is none.</summary>
     public BlockUndo? ReadUndo(Hash256 hash) => Guard($"reading the undo data of block {hash}", () =>

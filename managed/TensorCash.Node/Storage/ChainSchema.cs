@@ -3,12 +3,19 @@ namespace TensorCash.Node.Storage;
 /// <summary>
 /// The chainstate database layout. Hashes are stored in their serialized byte order (as on the wire), chain work
 /// as a 32-byte big-endian unsigned integer so SQLite's memcmp ordering of blobs is numeric ordering.
-/// Changing any table is a new <see cref="Version"/>; a node refuses a database whose version it does not know.
+/// Changing any table is a new <see cref="Version"/>; a node refuses a database whose version is newer than its own,
+/// and upgrades an older one in place with <see cref="Migrations"/> (each step one transaction).
 /// </summary>
 internal static class ChainSchema
 {
-    /// <summary>The layout this node writes and reads.</summary>
-    public const long Version = 1;
+    /// <summary>
+    /// The layout this node writes and reads. 1: index, blocks, undo, UTXO set, meta. 2: adds
+    /// <c>registry_actions</c> (the model registry's actions of each stored block that has any).
+    /// </summary>
+    public const long Version = 2;
+
+    /// <summary>The oldest layout this node can upgrade from.</summary>
+    public const long OldestUpgradable = 1;
 
     /// <summary>SQLite's application_id header field ("TCCS"): marks the file as a TensorCash chainstate.</summary>
     public const int ApplicationId = 0x54434353;
@@ -49,6 +56,11 @@ internal static class ChainSchema
             data BLOB NOT NULL
         );
 
+        CREATE TABLE registry_actions (
+            hash BLOB PRIMARY KEY,
+            data BLOB NOT NULL
+        );
+
         CREATE TABLE utxo (
             txid     BLOB NOT NULL,
             vout     INTEGER NOT NULL,
@@ -59,4 +71,19 @@ internal static class ChainSchema
             PRIMARY KEY (txid, vout)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// The upgrade from version <c>key</c> to <c>key + 1</c>. 1 → 2: the registry table, empty: a datadir written
+    /// before the registry holds no registrations (its blocks were accepted by a node that did not know them), so every
+    /// stored block's registry is the genesis table carried forward by its headers' signals alone.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<long, string> Migrations = new Dictionary<long, string>
+    {
+        [1] = """
+            CREATE TABLE registry_actions (
+                hash BLOB PRIMARY KEY,
+                data BLOB NOT NULL
+            );
+            """,
+    };
 }

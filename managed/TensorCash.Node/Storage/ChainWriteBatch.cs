@@ -22,9 +22,19 @@ public sealed class ChainWriteBatch : IDisposable
         _transaction = transaction;
     }
 
-    /// <summary>Adds a block's index row and its full serialized bytes.</summary>
-    public void AddBlock(BlockIndexRecord record, Block block) => Run($"storing block {record.Hash}", () =>
+    /// <summary>
+    /// Adds a block's index row and its full serialized bytes, and its encoded model-registry actions when it has any
+    /// (<paramref name="registryActions"/> null or empty: none), so a block is never stored without them.
+    /// </summary>
+    public void AddBlock(BlockIndexRecord record, Block block, byte[]? registryActions = null) => Run($"storing block {record.Hash}", () =>
     {
+        if (registryActions is { Length: > 0 })
+        {
+            using var actions = _database.Command("INSERT INTO registry_actions (hash, data) VALUES ($hash, $data)");
+            actions.Parameters.AddWithValue("$hash", record.Hash.ToArray());
+            actions.Parameters.AddWithValue("$data", registryActions);
+            actions.ExecuteNonQuery();
+        }
         using (var index = _database.Command(
             "INSERT INTO block_index (hash, prev_hash, height, header, chain_work, status, sequence) VALUES ($hash, $prev, $height, $header, $work, $status, $sequence)"))
         {

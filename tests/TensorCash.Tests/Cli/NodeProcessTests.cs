@@ -80,7 +80,7 @@ public class NodeProcessTests
         Assert.That(node.Lines[^1], Is.EqualTo("stopped"));
         // The chainstate was closed with every block the node reported: it opens again in-process at the last one.
         int lastConnected = node.Lines.Where(l => l.StartsWith("block ")).Select(l => int.Parse(l.Split(' ')[1])).DefaultIfEmpty(0).Last();
-        using var chain = new TensorCash.Node.Chainstate.ChainState(_dir, ChainParams.Regtest, (_, _) => null);
+        using var chain = new TensorCash.Node.Chainstate.ChainState(_dir, ChainParams.Regtest, (_, _, _) => null);
         Assert.That(chain.Tip.Height, Is.EqualTo(lastConnected));
     }
 }

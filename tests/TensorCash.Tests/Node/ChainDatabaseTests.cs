@@ -273,7 +273,7 @@ public class ChainDatabaseTests
         Assert.That(() => ChainDatabase.Open(_path), Throws.TypeOf<NodeStorageException>().With.Message.Contains("not a TensorCash chainstate"));
     }
 
-    [TestCase(2, "newer than this node supports")]
+    [TestCase(3, "newer than this node supports")]
     [TestCase(0, "older than this node supports")]
     public void AnUnknownSchemaVersionIsRefused(long version, string complaint)
     {
@@ -288,6 +288,60 @@ public class ChainDatabaseTests
         }
         Assert.That(() => ChainDatabase.Open(_path), Throws.TypeOf<NodeStorageException>()
             .With.Message.Contains($"schema version {version}").And.Message.Contains(complaint));
+    }
+
+    [Test]
+    public void AVersion1ChainstateIsUpgradedInPlaceWithAnEmptyRegistryTable()
+    {
+        var block = SampleBlock(3);
+        using (var database = ChainDatabase.Open(_path))
+        using (var batch = database.BeginWrite())
+        {
+            batch.AddBlock(new BlockIndexRecord(block.Header.Hash, block.Header, 0, BigInteger.One, BlockStatus.HeaderValid, 0), block);
+            batch.Commit();
+        }
+        // What a node before the registry wrote: no registry table, schema version 1.
+        using (var raw = new SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "DROP TABLE registry_actions; UPDATE meta SET value = 1 WHERE key = 'schema_version'";
+            command.ExecuteNonQuery();
+        }
+        using (var upgraded = ChainDatabase.Open(_path))
+        {
+            Assert.That(upgraded.ReadSchemaVersion(), Is.EqualTo(2));
+            Assert.That(upgraded.ReadRegistryActions(), Is.Empty);
+            Assert.That(upgraded.ReadBlockIndex().Single().Hash, Is.EqualTo(block.Header.Hash), "the stored blocks stay");
+        }
+        using var again = ChainDatabase.Open(_path);
+        Assert.That(again.ReadSchemaVersion(), Is.EqualTo(2), "the upgrade runs once");
+    }
+
+    [Test]
+    public void RegistryActionsAreStoredWithTheirBlockAndOnlyWhenThereAreAny()
+    {
+        var withActions = SampleBlock(4);
+        var without = SampleBlock(5);
+        using (var database = ChainDatabase.Open(_path))
+        {
+            using (var batch = database.BeginWrite())
+            {
+                batch.AddBlock(new BlockIndexRecord(withActions.Header.Hash, withActions.Header, 0, BigInteger.One, BlockStatus.HeaderValid, 0), withActions, [9, 8, 7]);
+                batch.AddBlock(new BlockIndexRecord(without.Header.Hash, without.Header, 0, BigInteger.One, BlockStatus.HeaderValid, 1), without, []);
+                batch.Commit();
+            }
+            using (var rolledBack = database.BeginWrite())
+            {
+                var third = SampleBlock(6);
+                rolledBack.AddBlock(new BlockIndexRecord(third.Header.Hash, third.Header, 0, BigInteger.One, BlockStatus.HeaderValid, 2), third, [1]);
+            }
+        }
+        using var reopened = ChainDatabase.Open(_path);
+        var all = reopened.ReadRegistryActions();
+        Assert.That(all.Keys, Is.EquivalentTo(new[] { withActions.Header.Hash }), "a block without actions has no row; a rolled-back batch none either");
+        Assert.That(all[withActions.Header.Hash], Is.EqualTo(new byte[] { 9, 8, 7 }));
+        Assert.That(reopened.ReadRegistryActions(without.Header.Hash), Is.Null);
     }
 
     [Test]

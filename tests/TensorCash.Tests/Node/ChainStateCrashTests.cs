@@ -80,7 +80,7 @@ public class ChainStateCrashTests
         Assert.That(final.ExitCode, Is.Zero, final.Stderr);
         Assert.That(final.Lines[^1], Is.EqualTo($"done {ForkTipHeight}"));
         Assert.That(AssertConsistent(datadir, blocks).Stored, Is.EqualTo(blocks.Count));
-        using var chainState = new ChainState(datadir, RegtestChain.Parameters, (_, _) => null);
+        using var chainState = new ChainState(datadir, RegtestChain.Parameters, (_, _, _) => null);
         Assert.That(chainState.Tip.Hash, Is.EqualTo(blocks[^1].Header.Hash));
     }
 
@@ -112,7 +112,7 @@ public class ChainStateCrashTests
             }
         }
 
-        using var chainState = new ChainState(datadir, RegtestChain.Parameters, (_, _) => null);
+        using var chainState = new ChainState(datadir, RegtestChain.Parameters, (_, _, _) => null);
         var tipAfterOpen = chainState.Tip;
         var stored = blocks.Where(b => chainState.GetHeader(b.Header.Hash) is not null).ToList();
         // Opening finishes an interrupted switch: the tip is the stored block with the most work (the latest stored one here).

@@ -24,7 +24,7 @@ public class ChainStateTests
     public void DeleteScratch() => _scratch.Dispose();
 
     private ChainState Open(Func<Block, int, RuleViolation?>? checkProof = null) =>
-        new(_scratch.Path, RegtestChain.Parameters, checkProof ?? ((_, _) => null));
+        new(_scratch.Path, RegtestChain.Parameters, checkProof is null ? (_, _, _) => null : (block, height, _) => checkProof(block, height));
 
     private static void AcceptAll(ChainState chainState, IEnumerable<Block> blocks)
     {
@@ -414,7 +414,7 @@ public class ChainStateTests
     public void ADatadirOfAnotherNetworkIsRefused()
     {
         using (Open()) { }
-        Assert.That(() => new ChainState(_scratch.Path, ChainParams.Testnet, (_, _) => null),
+        Assert.That(() => new ChainState(_scratch.Path, ChainParams.Testnet, (_, _, _) => null),
             Throws.TypeOf<NodeStorageException>().With.Message.Contains("holds the Regtest chain").And.Message.Contains("runs Testnet"));
     }
 
@@ -430,7 +430,7 @@ public class ChainStateTests
     {
         var file = Path.Combine(_scratch.Path, "a-file");
         File.WriteAllText(file, "");
-        Assert.That(() => new ChainState(Path.Combine(file, "datadir"), RegtestChain.Parameters, (_, _) => null),
+        Assert.That(() => new ChainState(Path.Combine(file, "datadir"), RegtestChain.Parameters, (_, _, _) => null),
             Throws.TypeOf<NodeStorageException>().With.Message.Contains("cannot create the datadir"));
     }
 }

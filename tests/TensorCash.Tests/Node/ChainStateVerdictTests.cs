@@ -19,7 +19,7 @@ public class ChainStateVerdictTests
     public void DeleteScratch() => _scratch.Dispose();
 
     private ChainState Open(Func<Block, int, RuleViolation?>? checkProof = null) =>
-        new(_scratch.Path, RegtestChain.Parameters, checkProof ?? ((_, _) => null));
+        new(_scratch.Path, RegtestChain.Parameters, checkProof is null ? (_, _, _) => null : (block, height, _) => checkProof(block, height));
 
     private static readonly RuleViolation Unverified = new(ChainState.UnverifiedReason, "model not held");
 

@@ -47,6 +47,24 @@ internal sealed class RegtestChain
         return block;
     }
 
+    /// <summary>Appends a block built elsewhere (a mined template) whose parent is <see cref="Tip"/>.</summary>
+    public void Append(Block block)
+    {
+        if (block.Header.PrevBlock != Tip.Header.Hash) throw new ArgumentException("the block does not extend this branch's tip");
+        _blocks.Add(block);
+    }
+
+    /// <summary>
+    /// Appends a block with nVersion <paramref name="version"/> (support signals) on model <paramref name="model"/>
+    /// (default builtin:tiny) of difficulty <paramref name="difficulty"/> (its D_m; default: the genesis table's).
+    /// </summary>
+    public Block MineWith(int version, Hash256? model = null, ulong? difficulty = null, params Transaction[] spends)
+    {
+        var block = Build(Tip.Header, Height + 1, spends, _branch, version, model, difficulty);
+        _blocks.Add(block);
+        return block;
+    }
+
     /// <summary>Appends <paramref name="count"/> coinbase-only blocks (for example to mature the first coinbases).</summary>
     public RegtestChain MineEmpty(int count)
     {
@@ -58,22 +76,23 @@ internal sealed class RegtestChain
     public (OutPoint OutPoint, long Value) Coinbase(int height) =>
         (new OutPoint(_blocks[height].Transactions[0].Txid, 0), _blocks[height].Transactions[0].Outputs[0].Value);
 
-    public static Block Build(BlockHeader parent, int height, IReadOnlyList<Transaction> spends, byte branch = 0)
+    public static Block Build(BlockHeader parent, int height, IReadOnlyList<Transaction> spends, byte branch = 0, int version = 1,
+        Hash256? model = null, ulong? difficulty = null)
     {
         byte[] scriptSig = [.. CoinbaseHeight.Prefix(height), branch];
         var coinbase = new Transaction(1, [new TxIn(OutPoint.Null, scriptSig)], [new TxOut(Subsidy.GetBlockSubsidy(height, Parameters), OpTrue)], 0);
         Transaction[] transactions = [coinbase, .. spends];
-        return Seal(new BlockHeader(1, parent.Hash, MerkleTree.BlockRoot(transactions, out _), parent.Time + (uint)Spacing,
-            Parameters.PowLimitBits, 0, ChainParams.BuiltinTinyModelId, Hash256.Zero, 0), transactions);
+        return Seal(new BlockHeader(version, parent.Hash, MerkleTree.BlockRoot(transactions, out _), parent.Time + (uint)Spacing,
+            Parameters.PowLimitBits, 0, model ?? ChainParams.BuiltinTinyModelId, Hash256.Zero, 0), transactions, difficulty);
     }
 
     /// <summary>
     /// Fills in nAdjBits and grinds the nonce until the hash meets the target (about two tries on regtest). Only tests
     /// may do this: a real header's nonce is derived from its proof.
     /// </summary>
-    public static Block Seal(BlockHeader header, IReadOnlyList<Transaction> transactions)
+    public static Block Seal(BlockHeader header, IReadOnlyList<Transaction> transactions, ulong? difficulty = null)
     {
-        uint adjBits = TargetCalculator.AdjustedBits(header.Bits, header.ModelId, Parameters)!.Value;
+        uint adjBits = TargetCalculator.AdjustedBits(header.Bits, difficulty ?? Parameters.Models[header.ModelId].Difficulty, Parameters);
         var target = CompactBits.DecodeTarget(adjBits)!.Value;
         header = header with { AdjBits = adjBits };
         while (header.Hash.ToBigInteger() > target) header = header with { Nonce = header.Nonce + 1 };

@@ -1,13 +1,19 @@
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 using TensorCash.Node.Chainstate;
 using TensorCash.Node.P2p.Protocol;
 
 namespace TensorCash.Node.P2p.Sync;
 
-/// <summary>What processing a headers message found.</summary>
-internal sealed record HeadersOutcome(int New, StoredHeader? Last, bool Connected);
+/// <summary>
+/// What processing a headers message found. <see cref="DeferredAfter"/>: the batch stopped before a header whose model
+/// the registry this node could use (the registry of its nearest stored ancestor, an approximation) does not have
+/// Active; no fault of the peer. The hash is that header's parent: once its block is stored the registry is exact,
+/// and headers are asked for again from there.
+/// </summary>
+internal sealed record HeadersOutcome(int New, StoredHeader? Last, bool Connected, Hash256? DeferredAfter = null);
 
 /// <summary>
 /// Headers-first sync (docs/protocol/p2p.md §6): checks proof-carrying headers into a <see cref="HeaderTree"/>, asks
@@ -16,6 +22,15 @@ internal sealed record HeadersOutcome(int New, StoredHeader? Last, bool Connecte
 /// (header and block rules, tier 1, replay). Anti-low-work-fork rule: blocks are requested only for a header chain
 /// with more work than the active tip and at least ChainParams.MinimumChainWork, so a peer cannot make this node
 /// download, let alone store, a fork that cannot overtake.
+/// <para>
+/// The model registry: a header is checked against the registry after its previous header. When that header's block is
+/// stored, the chainstate has that registry (exact), and a header that breaks it is the peer's fault as any other.
+/// When it is not (a header in the tree), the registry of the nearest stored ancestor stands in: registrations and
+/// challenges in the blocks between are unknown, so it may lack a model the chain has activated meanwhile. A header
+/// whose model that approximation calls unknown or inactive ("bad-model", "bad-model-inactive") is not held against the
+/// peer: the batch stops there (<see cref="HeadersOutcome.DeferredAfter"/>), the blocks up to it are downloaded, and
+/// the headers are asked for again once its parent is stored (<see cref="TakeResumable"/>).
+/// </para>
 /// <para>
 /// Locking: one lock (<see cref="_lock"/>) guards the tree, the requests and the held blocks; it is never held while a
 /// header's proof is checked or a block is validated, and it may take the chainstate's lock inside it (never the reverse).
@@ -30,6 +45,8 @@ internal sealed class BlockSync
     private readonly Dictionary<Hash256, (Peer Peer, DateTimeOffset RequestedAt)> _inFlight = new();
     private readonly Dictionary<Hash256, (Block Block, Peer From, long Bytes)> _held = new();
     private long _heldBytes;
+    /// <summary>Peers whose headers stopped at a header whose parent (the key) is not stored yet: asked again once it is.</summary>
+    private readonly Dictionary<Peer, Hash256> _deferred = new();
 
     public BlockSync(ChainState chain, ChainParams parameters)
     {
@@ -104,6 +121,10 @@ internal sealed class BlockSync
         var accepted = new List<(BlockHeader Header, StoredHeader Parent)>();
         var previous = parent;
         StoredHeader? last = parent;
+        Hash256? deferredAfter = null;
+        // The registry of the nearest stored block at or below the header being checked (exact for a stored parent).
+        ModelRegistry nearest;
+        lock (_lock) nearest = NearestStoredRegistry(parent);
         foreach (var entry in headers)
         {
             var header = entry.Header;
@@ -117,13 +138,28 @@ internal sealed class BlockSync
             if (known is not null)
             {
                 previous = last = known;
+                if ((known.Registry ?? _chain.GetRegistry(known.Hash)) is { } storedRegistry) nearest = storedRegistry;
                 continue;
             }
-            var violation = HeaderRules.Check(header, HeaderTree.ContextFor(previous, adjustedNow), _parameters)
-                ?? BlockProofRules.CheckProof(header, entry.Proof, previous.Height + 1, _parameters, out _);
+            // A tree entry's block may have been stored by another path (mined here, submitted by RPC): ask the chainstate.
+            var stored = previous.Registry ?? _chain.GetRegistry(previous.Hash);
+            bool exact = stored is not null;
+            var registry = stored ?? nearest;
+            var violation = HeaderRules.Check(header, HeaderTree.ContextFor(previous, adjustedNow), _parameters, registry);
+            if (violation is null)
+            {
+                // The header rules passed, so the model is in the registry (Active there); tier 1 checks the proof under its profile.
+                var model = registry.Find(header.ModelId)!.ToRegisteredModel();
+                violation = BlockProofRules.CheckProof(header, entry.Proof, previous.Height + 1, _parameters, model, out _);
+            }
             if (violation is not null)
             {
                 if (violation.Reason == "time-too-new") break; // may be our clock, not the peer's fault (as in Bitcoin Core): stop here, no penalty
+                if (!exact && violation.Reason is RegistryReasons.Model or RegistryReasons.ModelInactive)
+                {
+                    deferredAfter = previous.Hash; // our registry is an approximation here: ask again once the ancestors are stored
+                    break;
+                }
                 throw new PeerMisbehaviourException(MisbehaviourKind.InvalidBlock, $"header {hash} at height {previous.Height + 1}: {violation.Reason}: {violation.Message}");
             }
             accepted.Add((header, previous));
@@ -148,7 +184,56 @@ internal sealed class BlockSync
             peer.BestKnownHeight = last.Height;
         }
         foreach (var entry in headers) peer.KnownInventory.Add(entry.Header.Hash);
-        return new HeadersOutcome(added, last, true);
+        lock (_lock)
+        {
+            if (deferredAfter is { } waitFor) _deferred[peer] = waitFor;
+            else _deferred.Remove(peer);
+        }
+        return new HeadersOutcome(added, last, true, deferredAfter);
+    }
+
+    /// <summary>
+    /// The registry after <paramref name="header"/> when its block is stored, else after its nearest stored ancestor
+    /// (every tree entry descends from a stored block). Under the lock (walks the tree).
+    /// </summary>
+    private ModelRegistry NearestStoredRegistry(StoredHeader header)
+    {
+        for (var entry = header; ; )
+        {
+            if ((entry.Registry ?? _chain.GetRegistry(entry.Hash)) is { } registry) return registry;
+            entry = _tree.Find(entry.Header.PrevBlock)
+                ?? throw new InvalidOperationException($"header {header.Hash} has no stored ancestor in the header tree");
+        }
+    }
+
+    /// <summary>
+    /// Peers whose headers were deferred at a header whose parent is now stored (or that the chainstate now knows
+    /// otherwise): ask them for headers again (from the parent). Each is returned once.
+    /// </summary>
+    public List<(Peer Peer, Hash256 From)> TakeResumable()
+    {
+        lock (_lock)
+        {
+            var ready = _deferred.Where(d => _chain.GetStoredHeader(d.Value) is not null).Select(d => (d.Key, d.Value)).ToList();
+            foreach (var (peer, _) in ready) _deferred.Remove(peer);
+            return ready;
+        }
+    }
+
+    /// <summary>
+    /// The registry a child of <paramref name="parent"/> is checked against: exact when the parent's block is stored,
+    /// else its nearest stored ancestor's; null when the parent is neither stored nor in the tree.
+    /// </summary>
+    public ModelRegistry? RegistryForChildOf(Hash256 parent)
+    {
+        if (_chain.GetRegistry(parent) is { } exact) return exact;
+        lock (_lock) return _tree.Find(parent) is { } header ? NearestStoredRegistry(header) : null;
+    }
+
+    /// <summary>Whether <paramref name="peer"/>'s headers are deferred (waiting for a block to be stored).</summary>
+    public bool IsDeferred(Peer peer)
+    {
+        lock (_lock) return _deferred.ContainsKey(peer);
     }
 
     /// <summary>
@@ -197,7 +282,10 @@ internal sealed class BlockSync
     public void PeerGone(Peer peer)
     {
         lock (_lock)
+        {
             foreach (var hash in _inFlight.Where(f => f.Value.Peer == peer).Select(f => f.Key).ToList()) _inFlight.Remove(hash);
+            _deferred.Remove(peer);
+        }
     }
 
     /// <summary>Whether <paramref name="peer"/> was asked for this block (and clears the request).</summary>

@@ -40,6 +40,7 @@ internal static class LedgerFixtures
             MessageStart = 0x01020304,
             Models = new Dictionary<Hash256, RegisteredModel>(),
             ModelNormaliser = 1,
+            Registry = ChainParams.Regtest.Registry,
         };
     }
 

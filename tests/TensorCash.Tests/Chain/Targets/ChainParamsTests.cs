@@ -59,7 +59,8 @@ public class ChainParamsTests
             Assert.That(p.Models.ContainsKey(ChainParams.BuiltinTinyModelId), $"{p.Network} lists builtin:tiny");
             Assert.That(p.Models.ContainsKey(Hash256.Zero), Is.False, "model id zero is genesis's 'no model'");
         }
-        Assert.That(ChainParams.Main.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1024ul * 1_000_000));
+        // Main: builtin:tiny's architecture cost against the 1B-class reference (ModelCost), about 736 N.
+        Assert.That(ChainParams.Main.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(735_748_228ul));
         Assert.That(ChainParams.Testnet.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1_000_000ul));
         Assert.That(ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1_000_000ul));
     }

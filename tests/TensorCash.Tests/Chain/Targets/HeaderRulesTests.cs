@@ -3,6 +3,7 @@ using NUnit.Framework;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Tests.Chain.Targets;
 
@@ -24,7 +25,7 @@ public class HeaderRulesTests
     private static BlockHeader Mine(ChainParams p, HeaderContext context, long time, Func<BlockHeader, BlockHeader>? tweak = null, bool aboveTarget = false)
     {
         uint bits = TargetCalculator.NextBits(context, p);
-        uint adjBits = TargetCalculator.AdjustedBits(bits, Tiny, p)!.Value;
+        uint adjBits = TargetCalculator.AdjustedBits(bits, p.Models[Tiny].Difficulty, p);
         var header = new BlockHeader(1, context.Parent.Hash, Hashes.Sha256d([7]), (uint)time, bits, adjBits, Tiny, Hash256.Zero, 0);
         header = tweak?.Invoke(header) ?? header;
         var target = CompactBits.DecodeTarget(header.AdjBits) ?? BigInteger.Zero;
@@ -40,7 +41,7 @@ public class HeaderRulesTests
         }
     }
 
-    private static string? Reason(BlockHeader header, HeaderContext context, ChainParams p) => HeaderRules.Check(header, context, p)?.Reason;
+    private static string? Reason(BlockHeader header, HeaderContext context, ChainParams p) => HeaderRules.Check(header, context, p, ModelRegistry.Genesis(p))?.Reason;
 
     [Test]
     public void ValidHeadersPassOnEveryNetwork()
@@ -49,7 +50,7 @@ public class HeaderRulesTests
         {
             var context = FirstBlock(p);
             var header = Mine(p, context, p.Genesis.Header.Time + 120);
-            Assert.That(HeaderRules.Check(header, context, p), Is.Null, p.Network.ToString());
+            Assert.That(HeaderRules.Check(header, context, p, ModelRegistry.Genesis(p)), Is.Null, p.Network.ToString());
         }
     }
 
@@ -57,7 +58,7 @@ public class HeaderRulesTests
     public void BadVersion()
     {
         var context = FirstBlock(Testnet);
-        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Version = 0 }), context, Testnet);
+        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Version = 0 }), context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("bad-version"));
         Assert.That(violation!.Message, Does.Contain("0"));
     }
@@ -66,7 +67,7 @@ public class HeaderRulesTests
     public void BadDiffBits()
     {
         var context = FirstBlock(Testnet);
-        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Bits = 0x2003ffff, AdjBits = 0x2003ffff }), context, Testnet);
+        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Bits = 0x2003ffff, AdjBits = 0x2003ffff }), context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("bad-diffbits"));
         Assert.That(violation!.Message, Does.Contain("0x2003ffff").And.Contain("0x2007ffff"));
     }
@@ -84,9 +85,10 @@ public class HeaderRulesTests
     {
         var context = FirstBlock(Testnet);
         var stranger = Hashes.Sha256d([9]);
-        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { ModelId = stranger }), context, Testnet);
+        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { ModelId = stranger }), context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("bad-model"));
-        Assert.That(violation!.Message, Does.Contain(stranger.ToString()));
+        // Model ids are shown in serialized byte order, as ModelIdentity.Hex and the registry print them.
+        Assert.That(violation!.Message, Does.Contain(Convert.ToHexStringLower(stranger.ToArray())));
     }
 
     [Test]
@@ -101,12 +103,12 @@ public class HeaderRulesTests
     {
         var main = ChainParams.Main;
         var context = FirstBlock(main);
-        // builtin:tiny on main must carry 0x1f01ffff; claiming the unadjusted base target is rejected.
-        var violation = HeaderRules.Check(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = h.Bits }), context, main);
+        // builtin:tiny on main must carry 0x1f02c897; claiming the unadjusted base target is rejected.
+        var violation = HeaderRules.Check(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = h.Bits }), context, main, ModelRegistry.Genesis(main));
         Assert.That(violation?.Reason, Is.EqualTo("bad-adjbits"));
-        Assert.That(violation!.Message, Does.Contain("0x1f01ffff"));
+        Assert.That(violation!.Message, Does.Contain("0x1f02c897"));
         // A harder nAdjBits than required is just as wrong: nAdjBits must be exactly the encoding of T_adj.
-        Assert.That(Reason(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = 0x1f01fffe }), context, main), Is.EqualTo("bad-adjbits"));
+        Assert.That(Reason(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = 0x1f02c896 }), context, main), Is.EqualTo("bad-adjbits"));
     }
 
     [Test]
@@ -114,7 +116,7 @@ public class HeaderRulesTests
     {
         var context = FirstBlock(Testnet);
         var header = Mine(Testnet, context, GenesisTime + 120, aboveTarget: true);
-        var violation = HeaderRules.Check(header, context, Testnet);
+        var violation = HeaderRules.Check(header, context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("high-hash"));
         Assert.That(violation!.Message, Does.Contain(header.Hash.ToString()));
     }
@@ -136,7 +138,7 @@ public class HeaderRulesTests
     public void TimeTooOld()
     {
         var context = FirstBlock(Testnet);
-        var violation = HeaderRules.Check(Mine(Testnet, context, context.ParentMedianTimePast), context, Testnet);
+        var violation = HeaderRules.Check(Mine(Testnet, context, context.ParentMedianTimePast), context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("time-too-old"));
         Assert.That(violation!.Message, Does.Contain(context.ParentMedianTimePast.ToString()));
         Assert.That(Reason(Mine(Testnet, context, context.ParentMedianTimePast + 1), context, Testnet), Is.Null);
@@ -147,7 +149,7 @@ public class HeaderRulesTests
     {
         var context = FirstBlock(Testnet);
         long latest = context.AdjustedNow + Testnet.MaxFutureBlockTimeSeconds;
-        var violation = HeaderRules.Check(Mine(Testnet, context, latest + 1), context, Testnet);
+        var violation = HeaderRules.Check(Mine(Testnet, context, latest + 1), context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("time-too-new"));
         Assert.That(violation!.Message, Does.Contain(context.AdjustedNow.ToString()));
         Assert.That(Reason(Mine(Testnet, context, latest), context, Testnet), Is.Null);
@@ -164,7 +166,7 @@ public class HeaderRulesTests
         Assert.That(context.ParentMedianTimePast, Is.EqualTo(GenesisTime + 120 * 15));
 
         long earliest = times[20] - Testnet.MaxTimeWarpSeconds;
-        var violation = HeaderRules.Check(Mine(Testnet, context, earliest - 1), context, Testnet);
+        var violation = HeaderRules.Check(Mine(Testnet, context, earliest - 1), context, Testnet, ModelRegistry.Genesis(Testnet));
         Assert.That(violation?.Reason, Is.EqualTo("time-timewarp-attack"));
         Assert.That(violation!.Message, Does.Contain(times[20].ToString()));
         Assert.That(Reason(Mine(Testnet, context, earliest), context, Testnet), Is.Null);

@@ -18,7 +18,7 @@ public class TargetCalculatorTests
         new(height, p.Genesis.Header with { Time = (uint)parentTime }, 0, 0);
 
     // T_adj examples (also in docs/protocol/chain.md): nBits, D_m, floor(T_base * N / D_m) clamped, nAdjBits.
-    [TestCase(0x2007ffffu, 1_024_000_000ul, "1ffffc0000000000000000000000000000000000000000000000000000000", 0x1f01ffffu)] // main builtin:tiny at powLimit
+    [TestCase(0x2007ffffu, 1_024_000_000ul, "1ffffc0000000000000000000000000000000000000000000000000000000", 0x1f01ffffu)] // a model at 1024 N at powLimit
     [TestCase(0x1d00ffffu, 3_000_000ul, "55550000000000000000000000000000000000000000000000000000", 0x1c555500u)]
     [TestCase(0x1b0404cbu, 1_234_567ul, "34152aa6d5f42b8be4e212baabc6a1b9bf2dfc52d131250218a0c", 0x1b034152u)]
     [TestCase(0x2007ffffu, 500_000ul, "7ffff0000000000000000000000000000000000000000000000000000000000", 0x2007ffffu)] // 2 T_base, clamped to powLimit
@@ -32,13 +32,15 @@ public class TargetCalculatorTests
     }
 
     [Test]
-    public void AdjustedBitsUsesTheModelTable()
+    public void AdjustedBitsUsesTheModelsDifficulty()
     {
-        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, ChainParams.BuiltinTinyModelId, ChainParams.Main), Is.EqualTo(0x1f01ffffu));
+        static ulong Tiny(ChainParams p) => p.Models[ChainParams.BuiltinTinyModelId].Difficulty;
+        // builtin:tiny on main: D_m = 735 748 228 (its cost against the 1B-class reference).
+        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, Tiny(ChainParams.Main), ChainParams.Main), Is.EqualTo(0x1f02c897u));
+        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, 1024 * N, ChainParams.Main), Is.EqualTo(0x1f01ffffu));
         // Neutral D_m = N on testnet and regtest: nAdjBits = nBits.
-        Assert.That(TargetCalculator.AdjustedBits(0x1c0ffff0, ChainParams.BuiltinTinyModelId, ChainParams.Testnet), Is.EqualTo(0x1c0ffff0u));
-        Assert.That(TargetCalculator.AdjustedBits(0x207fffff, ChainParams.BuiltinTinyModelId, ChainParams.Regtest), Is.EqualTo(0x207fffffu));
-        Assert.That(TargetCalculator.AdjustedBits(0x207fffff, Hashes.Sha256d([1]), ChainParams.Regtest), Is.Null);
+        Assert.That(TargetCalculator.AdjustedBits(0x1c0ffff0, Tiny(ChainParams.Testnet), ChainParams.Testnet), Is.EqualTo(0x1c0ffff0u));
+        Assert.That(TargetCalculator.AdjustedBits(0x207fffff, Tiny(ChainParams.Regtest), ChainParams.Regtest), Is.EqualTo(0x207fffffu));
     }
 
     [Test]
@@ -53,7 +55,7 @@ public class TargetCalculatorTests
     public void InvalidInputsThrow()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => TargetCalculator.AdjustedTarget(BigInteger.One, 0, Main));
-        Assert.Throws<ArgumentException>(() => TargetCalculator.AdjustedBits(0x04923456, ChainParams.BuiltinTinyModelId, Main));
+        Assert.Throws<ArgumentException>(() => TargetCalculator.AdjustedBits(0x04923456, N, Main));
         Assert.Throws<ArgumentOutOfRangeException>(() => TargetCalculator.NextBits(At(Main, 0, 0), Main));
     }
 

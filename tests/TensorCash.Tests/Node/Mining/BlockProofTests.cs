@@ -6,6 +6,7 @@ using TensorCash.Chain.Primitives;
 using TensorCash.Node.Mining;
 using TensorCash.Proof;
 using TensorCash.Proof.Transcript;
+using TensorCash.Chain.Registry;
 
 namespace TensorCash.Tests.Node.Mining;
 
@@ -20,22 +21,24 @@ public class BlockProofTests
     [OneTimeSetUp]
     public void SetUp()
     {
-        _model = InferenceModel.Load("builtin:tiny", 1, Regtest);
+        _model = InferenceModel.Load("builtin:tiny", 1);
         _block = RegtestMining.Mine(_model, Genesis, 1).Block!;
     }
 
     [OneTimeTearDown]
     public void TearDown() => _model.Dispose();
 
-    private static string? Reason(Block block, int height = 1) => BlockProofRules.Check(block, height, Regtest)?.Reason;
+    private static RegisteredModel Tiny => Regtest.Models[ChainParams.BuiltinTinyModelId];
+
+    private static string? Reason(Block block, int height = 1) => BlockProofRules.Check(block, height, Regtest, Tiny)?.Reason;
 
     [Test]
     public void AMinedBlockPassesHeaderProofAndReplay()
     {
         var context = new HeaderContext(1, Genesis, Genesis.Time, _block.Header.Time);
-        Assert.That(HeaderRules.Check(_block.Header, context, Regtest), Is.Null);
+        Assert.That(HeaderRules.Check(_block.Header, context, Regtest, ModelRegistry.Genesis(Regtest)), Is.Null);
         Assert.That(BlockRules.CheckBlock(_block, Regtest), Is.Null);
-        var check = new BlockProofVerifier(Regtest, [_model]).Check(_block, 1);
+        var check = new BlockProofVerifier(Regtest, [_model]).Check(_block, 1, Tiny);
         Assert.That(check.Violation, Is.Null);
         Assert.That(check.Replayed, Is.True, "the node holds builtin:tiny, so it replays (tier 2)");
         var transcript = TranscriptCodec.Decode(_block.Proof);
@@ -86,7 +89,7 @@ public class BlockProofTests
         };
         var transcript = TranscriptCodec.Decode(_block.Proof);
         var edited = TranscriptCodec.Encode(transcript with { Header = transcript.Header with { Profile = other } });
-        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest);
+        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-profile"));
         Assert.That(violation!.Message, Does.Contain(field));
     }
@@ -98,7 +101,7 @@ public class BlockProofTests
         var verifier = new BlockProofVerifier(Regtest, [_model]);
         var proof = _block.Proof;
         var padded = new Block(_block.Header, _block.Transactions, [.. proof, .. proof.AsSpan(proof.Length / 2)]);
-        var violation = verifier.Verify(padded, 1);
+        var violation = verifier.Verify(padded, 1, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(violation!.Message, Does.Contain("trailing bytes"));
         Assert.That(verifier.ReplaysStarted, Is.EqualTo(0));
@@ -112,7 +115,7 @@ public class BlockProofTests
         long limit = TranscriptCodec.MaxEncodedBytes(RegtestMining.Profile, 32);
         Assert.That(_block.Proof.Length, Is.LessThanOrEqualTo(limit));
         var huge = new Block(_block.Header, _block.Transactions, [.. _block.Proof, .. new byte[limit - _block.Proof.Length + 1]]);
-        var violation = BlockProofRules.Check(huge, 1, Regtest);
+        var violation = BlockProofRules.Check(huge, 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(violation!.Message, Does.Contain($"at most {limit}"));
     }
@@ -140,12 +143,12 @@ public class BlockProofTests
         byte[] bytes = TranscriptCodec.Encode(transcript with { Header = transcript.Header with { Profile = raised, Prompt = longPrompt } });
 
         // Declaring a larger cap is a profile mismatch.
-        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, bytes), 1)?.Reason, Is.EqualTo("bad-proof-profile"));
+        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, bytes), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-profile"));
         // Declaring the pinned cap with a longer prompt does not even decode.
         int capAt = 4 + 2 + 1 + transcript.Header.ModelId.Length + 36;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(capAt), (uint)p.MaxPromptTokens);
         Assert.That(TranscriptCodec.DecodeProfile(bytes.AsSpan(capAt - 36, TranscriptCodec.ProfileBytes)), Is.EqualTo(p), "the patched bytes declare the pinned profile");
-        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, bytes), 1)?.Reason, Is.EqualTo("bad-proof-encoding"));
+        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, bytes), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(verifier.ReplaysStarted, Is.EqualTo(0), "tier 1 rejected both: no replay ran");
     }
 
@@ -155,9 +158,9 @@ public class BlockProofTests
         // The DoS case: a header whose commitment does not match its proof costs the node hashing only.
         var verifier = new BlockProofVerifier(Regtest, [_model]);
         var bogus = new Block(_block.Header with { ProofCommitment = Hashes.Sha256d([7]) }, _block.Transactions, _block.Proof);
-        Assert.That(verifier.Verify(bogus, 1)?.Reason, Is.EqualTo("bad-proof-commitment"));
+        Assert.That(verifier.Verify(bogus, 1, Tiny)?.Reason, Is.EqualTo("bad-proof-commitment"));
         Assert.That(verifier.ReplaysStarted, Is.EqualTo(0));
-        Assert.That(verifier.Verify(_block, 1), Is.Null);
+        Assert.That(verifier.Verify(_block, 1, Tiny), Is.Null);
         Assert.That(verifier.ReplaysStarted, Is.EqualTo(1), "the counter does count replays");
     }
 
@@ -166,12 +169,12 @@ public class BlockProofTests
     {
         // Tier 1 accepts invented evidence, so a node that cannot replay must not call the block valid.
         var verifier = new BlockProofVerifier(Regtest, []);
-        var check = verifier.Check(_block, 1);
+        var check = verifier.Check(_block, 1, Tiny);
         Assert.That(check.Violation?.Reason, Is.EqualTo("proof-unverified"));
         Assert.That(check.Unverified, Is.True);
         Assert.That(check.Replayed, Is.False);
-        Assert.That(verifier.Verify(WithEditedSketch(0), 1)?.Reason, Is.EqualTo("proof-unverified"), "an edited block is no better");
-        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, [1, 2, 3]), 1)?.Reason, Is.EqualTo("bad-proof-encoding"), "tier 1 still rejects outright");
+        Assert.That(verifier.Verify(WithEditedSketch(0), 1, Tiny)?.Reason, Is.EqualTo("proof-unverified"), "an edited block is no better");
+        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, [1, 2, 3]), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-encoding"), "tier 1 still rejects outright");
     }
 
     [Test]
@@ -198,7 +201,7 @@ public class BlockProofTests
         int other = evidence.Select(c => c.TokenId).First(id => id != steps[3].Token);
         steps[3] = steps[3] with { Token = other };
         var edited = TranscriptCodec.Encode(transcript with { Steps = steps });
-        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest);
+        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof"));
         Assert.That(violation!.Message, Does.Contain("token_draw_mismatch"));
     }
@@ -215,7 +218,7 @@ public class BlockProofTests
         var window = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
         var header = _block.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce };
         var block = new Block(header, _block.Transactions, TranscriptCodec.Encode(edited));
-        Assert.That(BlockProofRules.Check(block, 1, Regtest), Is.Null, "tier 1 accepts: the edit is internally consistent");
+        Assert.That(BlockProofRules.Check(block, 1, Regtest, Tiny), Is.Null, "tier 1 accepts: the edit is internally consistent");
         return block;
     }
 
@@ -223,7 +226,7 @@ public class BlockProofTests
     public void EvidenceFromAnotherModelIsCaughtByTheReplay()
     {
         // Tier 1 cannot see a substituted model; a node holding the model replays and rejects with bad-proof-replay.
-        Assert.That(new BlockProofVerifier(Regtest, [_model]).Verify(WithEditedSketch(0), 1)?.Reason, Is.EqualTo("bad-proof-replay"));
+        Assert.That(new BlockProofVerifier(Regtest, [_model]).Verify(WithEditedSketch(0), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-replay"));
     }
 
     /// <summary>
@@ -238,16 +241,16 @@ public class BlockProofTests
         int sampled = stepCount / 2; // half of the steps makes both cases near-certain to occur
         var sampling = new BlockProofVerifier(Regtest, [_model], sampled, [1, 2, 3]);
         var full = new BlockProofVerifier(Regtest, [_model]);
-        Assert.That(sampling.Check(_block, 1).Violation, Is.Null);
+        Assert.That(sampling.Check(_block, 1, Tiny).Violation, Is.Null);
 
         bool caughtInside = false, missedOutside = false;
         for (int step = 0; step < stepCount && !(caughtInside && missedOutside); step++)
         {
             var block = WithEditedSketch(step);
             bool chosen = ReplayPositions.Derive(sampling.PositionSeed(block), stepCount, sampled).Contains(step);
-            var reason = sampling.Verify(block, 1)?.Reason;
+            var reason = sampling.Verify(block, 1, Tiny)?.Reason;
             Assert.That(reason, Is.EqualTo(chosen ? "bad-proof-replay" : null), $"step {step}, {(chosen ? "" : "not ")}in the sample");
-            Assert.That(full.Verify(block, 1)?.Reason, Is.EqualTo("bad-proof-replay"), $"step {step}, full replay");
+            Assert.That(full.Verify(block, 1, Tiny)?.Reason, Is.EqualTo("bad-proof-replay"), $"step {step}, full replay");
             caughtInside |= chosen;
             missedOutside |= !chosen;
         }

@@ -14,7 +14,7 @@ public class MiningServiceTests
     private string _dir = null!;
 
     [OneTimeSetUp]
-    public void LoadModel() => _model = InferenceModel.Load("builtin:tiny", 1, ChainParams.Regtest);
+    public void LoadModel() => _model = InferenceModel.Load("builtin:tiny", 1);
 
     [OneTimeTearDown]
     public void DisposeModel() => _model.Dispose();

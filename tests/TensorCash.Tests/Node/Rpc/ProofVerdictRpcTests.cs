@@ -26,7 +26,7 @@ public class ProofVerdictRpcTests
     private InferenceModel _fullNodeModel = null!; // the challenger's own copy of builtin:tiny
 
     [OneTimeSetUp]
-    public void LoadModel() => _fullNodeModel = InferenceModel.Load("builtin:tiny", 1, ChainParams.Regtest);
+    public void LoadModel() => _fullNodeModel = InferenceModel.Load("builtin:tiny", 1);
 
     [OneTimeTearDown]
     public void DisposeModel() => _fullNodeModel.Dispose();
@@ -79,7 +79,7 @@ public class ProofVerdictRpcTests
 
         Assert.That(node.Call("submitblock", Hex(edited)), Is.Null, $"the sampled node did not replay step {step}: it accepts");
         Assert.That(node.Host.Chain.Tip.Hash, Is.EqualTo(edited.Header.Hash));
-        Assert.That(new BlockProofVerifier(ChainParams.Regtest, [_fullNodeModel]).Verify(edited, 2)?.Reason, Is.EqualTo("bad-proof-replay"),
+        Assert.That(new BlockProofVerifier(ChainParams.Regtest, [_fullNodeModel]).Verify(edited, 2, ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId])?.Reason, Is.EqualTo("bad-proof-replay"),
             "a full node rejects the same block");
 
         var result = node.Call("submitfraudproof", Convert.ToHexStringLower(FraudProof(edited)))!;

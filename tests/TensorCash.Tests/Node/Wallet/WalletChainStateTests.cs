@@ -16,7 +16,7 @@ public class WalletChainStateTests
     {
         using var fixture = new WalletFixture();
         var wallet = fixture.Wallet;
-        using var chainState = new ChainState(Path.Combine(fixture.Directory, "chain"), RegtestChain.Parameters, (_, _) => null);
+        using var chainState = new ChainState(Path.Combine(fixture.Directory, "chain"), RegtestChain.Parameters, (_, _, _) => null);
         var chain = new RegtestChain().MineEmpty(100); // the coinbase of block 1 (paying OP_TRUE) is spendable in block 101
 
         var coinbase = chain.Coinbase(1);

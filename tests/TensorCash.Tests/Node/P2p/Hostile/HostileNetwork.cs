@@ -133,7 +133,7 @@ internal sealed class HostileNetwork : IAsyncDisposable
     {
         var tip = Victim.Host.Chain.Tip;
         var block = RegtestMining.Mine(Honest.Host.MiningModel, tip.Header, tip.Height + 1, extraNonce: (uint)Random.Shared.Next(1000, 1_000_000)).Block!;
-        Assert.That(BlockProofRules.Check(block, tip.Height + 1, ChainParams.Regtest), Is.Null, "the forged block is valid before the edit");
+        Assert.That(BlockProofRules.Check(block, tip.Height + 1, ChainParams.Regtest, ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId]), Is.Null, "the forged block is valid before the edit");
 
         var transcript = TranscriptCodec.Decode(block.Proof);
         var steps = transcript.Steps.ToArray();
@@ -141,7 +141,7 @@ internal sealed class HostileNetwork : IAsyncDisposable
         int other = steps[step].Evidence.Candidates.Select(c => c.TokenId).First(id => id != steps[step].Token);
         steps[step] = steps[step] with { Token = other };
         var corrupted = new Block(block.Header, block.Transactions, TranscriptCodec.Encode(transcript with { Steps = steps }));
-        Assert.That(BlockProofRules.Check(corrupted, tip.Height + 1, ChainParams.Regtest)?.Reason, Is.EqualTo("bad-proof"), "the edit fails tier 1");
+        Assert.That(BlockProofRules.Check(corrupted, tip.Height + 1, ChainParams.Regtest, ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId])?.Reason, Is.EqualTo("bad-proof"), "the edit fails tier 1");
         return (block, corrupted);
     }
 

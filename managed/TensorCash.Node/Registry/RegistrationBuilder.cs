@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using TensorCash.Chain.Consensus;
+using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Registry;
+using TensorCash.Node.Mining;
+using TensorCash.Proof;
+
+namespace TensorCash.Node.Registry;
+
+/// <summary>
+/// The registration payload (docs/protocol/registry.md §2) of a model this node holds: its V2 commitment (descriptor,
+/// tensor root, weight dtype) straight from the loaded weights, the network's standard proof profile for its
+/// vocabulary, and the metadata the operator gives. Checked with the consensus <see cref="RegistrationRules"/> before
+/// it is returned, so a wallet never pays a deposit for a payload every node would reject.
+/// </summary>
+public static class RegistrationBuilder
+{
+    /// <summary>Decode settings of the standard profile: builtin:tiny's (τ 1, top-k = K = 32, top-p 0.95, no penalty).</summary>
+    public static DecodeParameters StandardDecode { get; } = new(1u << 16, 32, 4_080_218_931, 1u << 16, 0);
+    public const int StandardEvidence = 32;
+    public const int StandardPromptCap = 1024;
+
+    /// <summary>
+    /// The network's standard profile for a model of <paramref name="vocabSize"/> tokens and <paramref name="maxSequence"/>
+    /// positions: builtin:tiny's decode settings, the network's window, the fewest salt tokens with V^S ≥ 2^64
+    /// (security.md §6), F32 precision (the CPU engine computes in F32 whatever the weights' dtype), a prompt cap of
+    /// 1024 or what the context leaves, and the default entropy ceiling.
+    /// </summary>
+    public static ProofProfile StandardProfile(int vocabSize, int maxSequence, ChainParams parameters)
+    {
+        int window = parameters.ProofWindowSize;
+        int salt = MinimumSalt(vocabSize);
+        int cap = Math.Min(StandardPromptCap, maxSequence - salt - window);
+        if (cap < 1)
+            throw new ArgumentException($"a model of {maxSequence} positions has no room for a prompt, {salt} salt tokens and a {window}-token window");
+        return new ProofProfile(StandardDecode, Math.Min(StandardEvidence, vocabSize), window, PrecisionTag.F32, vocabSize, salt, cap);
+    }
+
+    /// <summary>S = the least salt length with V^S ≥ 2^64.</summary>
+    public static int MinimumSalt(int vocabSize)
+    {
+        int salt = 1;
+        for (var salts = new System.Numerics.BigInteger(vocabSize); salts < System.Numerics.BigInteger.One << RegistrationRules.MinSaltSpaceBits; salts *= vocabSize) salt++;
+        return salt;
+    }
+
+    /// <exception cref="ArgumentException">The metadata or the model cannot make a valid registration; the message says why.</exception>
+    public static ModelRegistration Build(InferenceModel model, ChainParams parameters, string? name = null, string repository = "", byte[]? commit = null)
+    {
+        var identity = model.Identity;
+        if (!identity.HasUniformWeightDType)
+            throw new ArgumentException($"{model.Spec}: its 2-D tensors mix dtypes, which a registration cannot declare (one weight dtype per model)");
+        var descriptor = identity.Descriptor;
+        var registration = new ModelRegistration(
+            name ?? DefaultName(model.Spec),
+            repository,
+            commit ?? [],
+            new Hash256(identity.Id),
+            descriptor,
+            (byte)identity.WeightDType,
+            new Hash256(identity.TensorRoot),
+            new Hash256(TokenizerHash(model)),
+            StandardProfile(descriptor.VocabSize, descriptor.MaxSequenceLength, parameters));
+        if (RegistrationRules.Check(registration, parameters) is { } violation)
+            throw new ArgumentException($"{model.Spec} cannot be registered: {violation.Reason}: {violation.Message}");
+        return registration;
+    }
+
+    /// <summary>A name from the spec: "builtin:nano" stays, a path becomes its last component (at most 64 characters).</summary>
+    private static string DefaultName(string spec)
+    {
+        string name = spec.StartsWith("builtin:", StringComparison.Ordinal) ? spec : Path.GetFileName(spec.TrimEnd('/', '\\'));
+        name = new string(name.Where(c => c is >= (char)0x20 and <= (char)0x7E).ToArray());
+        if (name.Length == 0) name = "model";
+        return name.Length > ModelRegistration.MaxNameBytes ? name[..ModelRegistration.MaxNameBytes] : name;
+    }
+
+    /// <summary>
+    /// SHA-256 of the tokenizer file next to the weights (tokenizer.json), of "builtin:byte" for the builtin byte
+    /// tokenizer, or 32 zero bytes when there is none to hash (a GGUF carries its vocabulary inside). Informational:
+    /// proofs run on token ids, so consensus cannot and need not check it.
+    /// </summary>
+    private static byte[] TokenizerHash(InferenceModel model)
+    {
+        if (model.Spec.StartsWith("builtin:", StringComparison.Ordinal)) return SHA256.HashData("builtin:byte"u8);
+        foreach (string file in model.Weights.Files)
+        {
+            string? directory = Path.GetDirectoryName(file);
+            string candidate = Path.Combine(directory ?? ".", "tokenizer.json");
+            if (File.Exists(candidate)) return SHA256.HashData(File.ReadAllBytes(candidate));
+        }
+        return new byte[32];
+    }
+}
