@@ -65,7 +65,8 @@ public static class FairnessSimulation
     {
         if (p >= 1) return 1;
         double u = 1 - random.NextDouble(); // (0, 1]
-        return Math.Floor(Math.Log(u) / Math.Log(1 - p)) + 1;
+        double log1MinusP = p < 1e-6 ? -p - p * p / 2 : Math.Log(1 - p); // log(1 - p) without cancellation for small p
+        return Math.Floor(Math.Log(u) / log1MinusP) + 1;
     }
 
     private static long MedianOfLast(List<long> times, int span)

@@ -9,6 +9,11 @@
 //       [--statistic median|min] [--reference SPEC] [--fit-min-bytes N] [--fit-max-bytes N] [--evaluate b32,b16,bbf16,Otoken,Ovocab]
 //   dotnet run -c Release --project bench/TensorCash.RegistryBench -- --find 4,16 --constants bF32,bF16,bBF16,Otoken,Ovocab
 //
+//   ... -- --fairness --load FILE [--network main|testnet] [--models tiny,4x,16x] [--blocks 2000] [--seed 1]
+//   ... -- --race BLOCKS
+// --fairness: the block-share simulation of bench/results/registry-fairness.md from saved window times (FairnessReport);
+// --race: the real regtest race of builtin:tiny and builtin:nano, one miner each (RegtestRace).
+//
 // Models are named by shape: L<layers>-d<dim>-h<heads>-kv<kvHeads>-ff<ffn>[-v<vocab>][-f16|-bf16] (F32, vocabulary 264 by
 // default, untied, seed from the shape). The report (markdown) goes to stdout, progress to stderr.
 using System.Globalization;
@@ -20,6 +25,30 @@ int rounds = int.Parse(Arg("--rounds") ?? "9");
 int warmup = int.Parse(Arg("--warmup") ?? "2");
 int[] windows = (Arg("--windows") ?? "16,64").Split(',').Select(int.Parse).ToArray();
 const int Salt = 8; // builtin:tiny's S
+
+if (args.Contains("--race"))
+{
+    var shares = RegtestRace.Run(int.Parse(Arg("--race")!), Console.Error);
+    Console.WriteLine("| model | D_m / N | blocks | share | expected (equal compute) | measured / expected − 1 |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var s in shares)
+        Console.WriteLine($"| {s.Model} | {(double)s.Difficulty / TensorCash.Chain.Consensus.ChainParams.Regtest.ModelNormaliser:0.000} | {s.Blocks} | {s.Share:P1} | {1.0 / shares.Count:P1} | {s.Share * shares.Count - 1:+0.0%;-0.0%} |");
+    return;
+}
+
+if (args.Contains("--fairness"))
+{
+    var saved = new Dictionary<(string, int), List<double>>();
+    foreach (var line in File.ReadAllLines(Arg("--load") ?? throw new ArgumentException("--fairness needs --load FILE (saved by --save)")).Where(l => l.Length > 0 && l[0] != '#'))
+    {
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        saved[(parts[0], int.Parse(parts[1]))] = parts.Skip(2).Select(double.Parse).ToList();
+    }
+    var network = Arg("--network") == "testnet" ? TensorCash.Chain.Consensus.ChainParams.Testnet : TensorCash.Chain.Consensus.ChainParams.Main;
+    var names = (Arg("--models") ?? "builtin:tiny,L15-d128-h4-kv2-ff352,L7-d256-h8-kv4-ff704").Split(',');
+    FairnessReport.Write(saved, names, network, int.Parse(Arg("--blocks") ?? "2000"), int.Parse(Arg("--seed") ?? "1"), Console.Out);
+    return;
+}
 
 if (Arg("--find") is { } find)
 {

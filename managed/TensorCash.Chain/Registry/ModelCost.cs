@@ -5,15 +5,23 @@ using TensorCash.Proof.Models;
 namespace TensorCash.Chain.Registry;
 
 /// <summary>
-/// The architecture audit (docs/protocol/registry.md §5): what one generated token of a proof window costs on a model,
-/// in integer "FLOP-equivalents", computed by every node from the descriptor alone, and the difficulty D_m that makes
-/// a block cost the same on every model. Integer-only (UInt128 intermediates), so every node gets the same D_m.
-/// The weights of the formula are the named constants below, in one place, so calibration
-/// (bench/results/registry-fairness.md) changes numbers, not code.
+/// The architecture audit (docs/protocol/registry.md §5): what one proof window costs on a model, in integer
+/// "FLOP-equivalents", computed by every node from the descriptor alone, and the difficulty D_m that makes a block
+/// cost the same on every model. Integer-only (UInt128 intermediates), so every node gets the same D_m. The weights of
+/// the formula are the named constants below, in one place, calibrated from measured window times
+/// (bench/results/registry-cost.md, bench/results/registry-fairness.md).
+/// <para>
+/// The shape follows how a window is computed: the prompt, S salt tokens and W window tokens each pass through every
+/// matrix and attend to the context (compute: S + W positions; the prefill batches the first S + 1), while the weights
+/// are streamed once per decode step and the sampler, draws, evidence and hashing run once per generated token (W
+/// steps). Streaming weights that stay in on-chip cache is cheap; beyond <see cref="OnChipWeightBytes"/> every byte
+/// comes from DRAM and costs <see cref="OffChipByteCostHalves"/>/2 units: that cliff is what makes a model of 16×
+/// builtin:tiny's time have only 7× its parameters on the calibration CPU.
+/// </para>
 /// </summary>
 public static class ModelCost
 {
-    /// <summary>FLOPs per matrix parameter per token: one multiply and one add.</summary>
+    /// <summary>FLOPs per matrix parameter per position: one multiply and one add.</summary>
     public const ulong MatmulFlopsPerParameter = 2;
     /// <summary>
     /// Attention FLOPs per layer, per query dimension, per attended position: QKᵀ and the weighted sum of V, a multiply
@@ -21,14 +29,18 @@ public static class ModelCost
     /// </summary>
     public const ulong AttentionFlopsPerPosition = 4;
     /// <summary>
-    /// β: cost units per weight byte streamed from memory per token (β(dtype) = this × bytes per weight). Starts at 1;
-    /// calibrated from measured window times.
+    /// Weight bytes a decode step streams that the calibration CPU serves from on-chip cache (its shared L3 held models
+    /// up to 11 MB at compute speed; from 18 MB on they streamed from DRAM). Calibrated; only toy models sit below it.
     /// </summary>
-    public const ulong WeightByteCost = 1;
-    /// <summary>O_token: fixed per-token work of a proof (sampling, draws, evidence, hashing) in cost units. Calibrated.</summary>
-    public const ulong OverheadPerToken = 2_000_000;
-    /// <summary>O_vocab: per-token work per vocabulary entry (softmax, top-k, logit statistics) in cost units. Calibrated.</summary>
-    public const ulong OverheadPerVocabEntry = 200;
+    public const ulong OnChipWeightBytes = 11_000_000;
+    /// <summary>Cost units per 2 weight bytes streamed from on-chip cache per decode step (β_on = 1/2). Calibrated.</summary>
+    public const ulong OnChipByteCostHalves = 1;
+    /// <summary>Cost units per 2 weight bytes streamed from DRAM per decode step (β_off = 5). Calibrated.</summary>
+    public const ulong OffChipByteCostHalves = 10;
+    /// <summary>O_token: fixed work per generated token (sampling, draws, evidence, hashing) in cost units. Calibrated.</summary>
+    public const ulong OverheadPerToken = 600_000;
+    /// <summary>O_vocab: work per generated token per vocabulary entry (softmax, top-k, logit statistics). Calibrated.</summary>
+    public const ulong OverheadPerVocabEntry = 100;
     /// <summary>
     /// Largest D_m: keeps T_base · N / D_m meaningful (a target of at least 1 stays reachable in the encoding) and every
     /// later product of D_m in 64 bits with room to spare.
@@ -36,11 +48,12 @@ public static class ModelCost
     public const ulong MaxDifficulty = 1UL << 62;
 
     /// <summary>
-    /// cost = matmul + attention + weights + overhead per generated token (registry.md §5), with t̄ = salt + window/2 + 1
-    /// the mean attended length of the cheapest window (a one-token prompt). 0 when there is no finite cost: the
-    /// descriptor is invalid, the dtype unknown, or the cost does not fit in 64 bits (a registration with cost 0 is
-    /// rejected, "bad-reg-audit"). The profile's vocabulary is not compared with the descriptor's here (the
-    /// registration rules do that); only its salt length and window size enter the formula.
+    /// cost = (S + W)·(2·P + 4·L·q·t̄) + W·(O_token + O_vocab·V + weight streaming) for one window (registry.md §5), with
+    /// P the matrix parameters, t̄ = S + W/2 + 1 the mean attended length of the cheapest window (a one-token prompt) and
+    /// weight streaming = (min(B, OnChip)·β_on + max(0, B − OnChip)·β_off) for B weight bytes. 0 when there is no
+    /// finite cost: the descriptor is invalid, the dtype unknown, or the cost does not fit in 64 bits (a registration
+    /// with cost 0 is rejected, "bad-reg-audit"). The profile's vocabulary is not compared with the descriptor's here
+    /// (the registration rules do that); only its salt length and window size enter the formula.
     /// </summary>
     public static ulong CostUnits(ModelDescriptor descriptor, byte weightDType, ProofProfile profile)
     {
@@ -61,15 +74,17 @@ public static class ModelCost
         UInt128 q = (UInt128)(uint)descriptor.HeadCount * (uint)descriptor.HeadDim;
         UInt128 kv = (UInt128)(uint)descriptor.KvHeadCount * (uint)descriptor.HeadDim;
         UInt128 ff = (uint)descriptor.FeedForwardDim;
+        UInt128 salt = (uint)profile.SaltTokens, window = (uint)profile.WindowSize;
         // Each factor is below 2^22 (limits of ModelDescriptor.Validate), q and kv below 2^32: every product below fits in 2^128.
         UInt128 parameters = layers * (d * q + 2 * d * kv + q * d + 3 * d * ff) + d * vocab;
-        UInt128 meanAttended = (uint)profile.SaltTokens + (uint)profile.WindowSize / 2 + 1;
+        UInt128 meanAttended = salt + window / 2 + 1;
 
-        UInt128 matmul = MatmulFlopsPerParameter * parameters;
-        UInt128 attention = AttentionFlopsPerPosition * layers * q * meanAttended;
-        UInt128 weights = WeightByteCost * parameters * (uint)bytesPer32 / 32;
-        UInt128 overhead = OverheadPerToken + OverheadPerVocabEntry * vocab;
-        UInt128 cost = matmul + attention + weights + overhead;
+        UInt128 perPosition = MatmulFlopsPerParameter * parameters + AttentionFlopsPerPosition * layers * q * meanAttended;
+        UInt128 weightBytes = parameters * (uint)bytesPer32 / 32;
+        UInt128 onChip = weightBytes < OnChipWeightBytes ? weightBytes : OnChipWeightBytes;
+        UInt128 streaming = (onChip * OnChipByteCostHalves + (weightBytes - onChip) * OffChipByteCostHalves) / 2;
+        UInt128 perStep = OverheadPerToken + OverheadPerVocabEntry * vocab + streaming;
+        UInt128 cost = (salt + window) * perPosition + window * perStep;
         return cost > ulong.MaxValue ? 0 : (ulong)cost;
     }
 

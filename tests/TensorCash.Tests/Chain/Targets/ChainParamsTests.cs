@@ -59,8 +59,8 @@ public class ChainParamsTests
             Assert.That(p.Models.ContainsKey(ChainParams.BuiltinTinyModelId), $"{p.Network} lists builtin:tiny");
             Assert.That(p.Models.ContainsKey(Hash256.Zero), Is.False, "model id zero is genesis's 'no model'");
         }
-        // Main: builtin:tiny's architecture cost against the 1B-class reference (ModelCost), about 736 N.
-        Assert.That(ChainParams.Main.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(735_748_228ul));
+        // Main: builtin:tiny's architecture cost against the 1B-class reference (ModelCost), about 3779 N.
+        Assert.That(ChainParams.Main.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(3_778_932_492ul));
         Assert.That(ChainParams.Testnet.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1_000_000ul));
         Assert.That(ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId].Difficulty, Is.EqualTo(1_000_000ul));
     }

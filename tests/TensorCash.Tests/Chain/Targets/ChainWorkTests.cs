@@ -22,11 +22,11 @@ public class ChainWorkTests
     [Test]
     public void WorkIgnoresTheModelAdjustment()
     {
-        // The same nBits on main's builtin:tiny (D_m ≈ 736 N, nAdjBits 0x1f02c897) and on a neutral model weigh the same:
+        // The same nBits on main's builtin:tiny (D_m ≈ 3779 N, nAdjBits 0x1f008abd) and on a neutral model weigh the same:
         // work is a function of nBits alone, so a header's nAdjBits cannot change it.
         ulong tiny = ChainParams.Main.Models[ChainParams.BuiltinTinyModelId].Difficulty;
-        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, tiny, ChainParams.Main), Is.EqualTo(0x1f02c897u));
+        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, tiny, ChainParams.Main), Is.EqualTo(0x1f008abdu));
         Assert.That(ChainWork.ForBits(0x2007ffff), Is.EqualTo(new BigInteger(32)));
-        Assert.That(ChainWork.ForBits(0x1f02c897), Is.Not.EqualTo(ChainWork.ForBits(0x2007ffff)));
+        Assert.That(ChainWork.ForBits(0x1f008abd), Is.Not.EqualTo(ChainWork.ForBits(0x2007ffff)));
     }
 }

