@@ -44,7 +44,7 @@ if (args.Contains("--fairness"))
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         saved[(parts[0], int.Parse(parts[1]))] = parts.Skip(2).Select(double.Parse).ToList();
     }
-    var network = Arg("--network") == "testnet" ? TensorCash.Chain.Consensus.ChainParams.Testnet : TensorCash.Chain.Consensus.ChainParams.Main;
+    var network = Arg("--network") switch { "testnet" => TensorCash.Chain.Consensus.ChainParams.Testnet, "regtest" => TensorCash.Chain.Consensus.ChainParams.Regtest, _ => TensorCash.Chain.Consensus.ChainParams.Main };
     var names = (Arg("--models") ?? "builtin:tiny,L15-d128-h4-kv2-ff352,L7-d256-h8-kv4-ff704").Split(',');
     FairnessReport.Write(saved, names, network, int.Parse(Arg("--blocks") ?? "2000"), int.Parse(Arg("--seed") ?? "1"), Console.Out);
     return;

@@ -63,7 +63,9 @@ public static class RegtestRace
         progress.WriteLine($"builtin:nano active at height {start + 1}; racing for {raceBlocks} blocks, one miner per model, one thread each");
 
         using var stop = new CancellationTokenSource();
-        var miners = host.Models.Select(m => new MiningService(host.Chain, parameters, new MiningModels([m]), host.ContentPaying(script))).ToList();
+        // One-token prompts: a window's cost is then the window itself, not a prefill of the growing text paid once per block
+        // (regtest blocks take a few windows, so a per-block prefill would favour the model that needs more windows).
+        var miners = host.Models.Select(m => new MiningService(host.Chain, parameters, new MiningModels([m]), host.ContentPaying(script)) { PromptTokens = 1 }).ToList();
         host.Chain.TipChanged += tip => { if (tip.Height - start >= raceBlocks) stop.Cancel(); };
         var clock = Stopwatch.StartNew();
         var threads = miners.Select(miner => new Thread(() =>
