@@ -69,6 +69,38 @@ public class RegistryRpcTests
     }
 
     [Test]
+    public async Task AHollowModelThatFailsTheAuditGetsNoSupportAndExpiresWithItsDepositReturned()
+    {
+        string dir = Directory.CreateTempSubdirectory("tc-hollow-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "duplicated.gguf");
+            GgufWriter.Write(HollowModels.DuplicatedLayer(), path, TensorDType.F32, GgufVocabulary.ByteLevel(HollowModels.Spec.VocabSize));
+            await using var node = TestNode.Open(new NodeOptions { Network = Network.Regtest, Models = ["builtin:tiny", path] });
+            Fund(node);
+            var registered = node.Call("registermodel", path, 1, "padded-model")!.AsObject();
+            node.Call("generatetoaddress", 1, (string)node.Call("getnewaddress")!);
+            Assert.That((bool)Model(node, "padded-model")["supported"]!, Is.False, "the audit finds the duplicated layer, so the miner withholds support");
+            Assert.That(node.Host.Payments.GetBalance().Immature, Is.GreaterThanOrEqualTo(ChainParams.Regtest.Registry.MinimumDeposit), "the locked deposit counts as immature");
+
+            int window = ChainParams.Regtest.Registry.WindowBlocks;
+            for (int i = 0; i < window + ChainParams.Regtest.Registry.SignalPeriod && (string)Model(node, "padded-model")["status"]! == "pending"; i++)
+                node.Call("generatetoaddress", 1, (string)node.Call("getnewaddress")!);
+            var expired = Model(node, "padded-model");
+            Assert.That((string)expired["status"]!, Is.EqualTo("expired"));
+            Assert.That((string)expired["reason"]!, Is.EqualTo("expired-no-support"));
+            Assert.That((string)expired["deposit"]!["state"]!, Is.EqualTo("released"));
+            Assert.That(node.Call("listunspent")!.AsArray().Any(u => (string)u!["txid"]! == (string)registered["txid"]! && (int)u!["vout"]! == 0), Is.True,
+                "the released deposit is spendable again");
+            Assert.That(node.Call("registermodel", path, 1, "padded-model")!["txid"], Is.Not.Null, "an expired model may be registered again");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task AHollowModelGetsNoSupportAndIsChallengedOutWithItsDepositForfeited()
     {
         string dir = Directory.CreateTempSubdirectory("tc-hollow-").FullName;
