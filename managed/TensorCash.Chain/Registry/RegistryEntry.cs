@@ -11,7 +11,7 @@ namespace TensorCash.Chain.Registry;
 /// itself for registration and fraud; h+1 for the transitions at the end of a period ending at h).
 /// </summary>
 /// <param name="Registration">The registration payload; null for a genesis model.</param>
-/// <param name="Cost">The architecture audit's cost units per token (<see cref="ModelCost"/>).</param>
+/// <param name="Cost">The architecture audit's cost units per proof window (<see cref="ModelCost"/>).</param>
 /// <param name="Difficulty">D_m = max(1, ⌊N · C_ref / Cost⌋).</param>
 /// <param name="SignalSlot">The nVersion bit miners set to support it, while Pending or LockedIn.</param>
 /// <param name="SignalCount">Signalling blocks in the current period while Pending (kept at lock-in as a record).</param>

@@ -30,7 +30,7 @@ public static class DemoCommand
             HelpName = "N",
         }, 1);
         var command = new Command("demo",
-            "Run the whole system on builtin:tiny on the CPU: a fresh regtest chain in SQLite, the built-in miner serving a customer prompt " +
+            "Run the whole system on the CPU with the builtin models: a fresh regtest chain in SQLite, the built-in miner serving a customer prompt " +
             "while it mines until a coinbase matures, a payment between two wallets through the mempool, then every block's proof " +
             "re-verified (tier 1 and a tier-2 replay). Prints live progress and a summary table.")
         {

@@ -25,7 +25,7 @@ public static class RegistryRpcMethods
     {
         rpc.Register("listmodels", "listmodels",
             "Every model of the registry after the tip: modelid, name, status (pending, lockedin, active, expired, deactivated), " +
-            "reason, difficulty (D_m), cost (FLOP-equivalents per token), signal slot and this period's support, heights, the " +
+            "reason, difficulty (D_m), cost (FLOP-equivalents per proof window), signal slot and this period's support, heights, the " +
             "deposit and whether this node holds the model.",
             _ => new JsonArray(node.Chain.Registry.Entries.Select(e => (JsonNode)Entry(e, node)).ToArray()));
 
