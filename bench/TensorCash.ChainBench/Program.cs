@@ -8,10 +8,41 @@
 // of a wallet, and once coinbases mature every block carries signed spends. Then it validates the serialized blocks
 // phase by phase with the node's own functions, and measures the UTXO stores. Progress goes to stderr, the markdown
 // report to stdout.
+//
+//   dotnet run -c Release --project bench/TensorCash.ChainBench -- secp256k1 [--signatures 2000] [--rounds 7] [--seed 20261122]
+//
+// runs only the ECDSA comparison (issue 12): verifications with NBitcoin.Secp256k1 against the previous OpenSSL path,
+// side by side in one process (bench/results/secp256k1.md).
 using System.Diagnostics;
 using TensorCash.Chain.Consensus;
 using TensorCash.ChainBench;
 using TensorCash.Node.Mining;
+
+if (args.Length > 0 && args[0] == "secp256k1")
+{
+    int signatures = 2000, rounds = 7, seed = 20261122;
+    for (int i = 1; i + 1 < args.Length; i += 2)
+    {
+        int value = int.Parse(args[i + 1]);
+        switch (args[i])
+        {
+            case "--signatures": signatures = value; break;
+            case "--rounds": rounds = value; break;
+            case "--seed": seed = value; break;
+            default: throw new ArgumentException($"unknown option {args[i]} (secp256k1 [--signatures 2000] [--rounds 7] [--seed 20261122])");
+        }
+    }
+    string before = LoadAverage();
+    var comparison = Secp256k1Comparison.Measure(signatures, rounds, new Random(seed), Console.Error);
+    Console.WriteLine($"| implementation | µs per verification | verifications/s |");
+    Console.WriteLine($"| --- | ---: | ---: |");
+    Console.WriteLine($"| OpenSSL (BCL ECDsa, previous) | {comparison.OpenSslMicroseconds:F1} | {1e6 / comparison.OpenSslMicroseconds:N0} |");
+    Console.WriteLine($"| NBitcoin.Secp256k1 (now) | {comparison.NBitcoinMicroseconds:F1} | {1e6 / comparison.NBitcoinMicroseconds:N0} |");
+    Console.WriteLine();
+    Console.WriteLine($"Speed-up: {comparison.Ratio:F2}x ({signatures} distinct signatures, median of {rounds} alternating rounds; " +
+                      $"load average before {before}, after {LoadAverage()}).");
+    return;
+}
 
 var options = ChainBenchOptions.Parse(args);
 var parameters = ChainParams.Regtest;

@@ -119,16 +119,18 @@ public class Secp256k1KeysTests
     }
 
     [Test]
-    public void DecompressionRecoversTheExportedPoint()
+    public void TheOtherParityPrefixIsTheNegatedKeyAndDoesNotVerify()
     {
         for (int i = 0; i < 8; i++)
         {
-            using var ecdsa = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
-            var q = ecdsa.ExportParameters(false).Q;
-            var compressed = Secp256k1Curve.Compress(q.X!, q.Y!);
-            Assert.That(Secp256k1Curve.TryDecompress(compressed, out var x, out var y), Is.True);
-            Assert.That(x, Is.EqualTo(q.X));
-            Assert.That(y, Is.EqualTo(q.Y));
+            var key = Secp256k1Keys.GeneratePrivateKey();
+            var publicKey = Secp256k1Keys.GetPublicKey(key);
+            var hash = SHA256.HashData(BitConverter.GetBytes(i));
+            var signature = Secp256k1Keys.Sign(key, hash);
+            var negated = Secp256k1Keys.GetPublicKey(Scalar(Secp256k1Curve.N - new BigInteger(key, isUnsigned: true, isBigEndian: true)));
+            Assert.That(negated[1..], Is.EqualTo(publicKey[1..]));
+            Assert.That(negated[0], Is.EqualTo(publicKey[0] ^ 1)); // -P has the same x and the other y parity
+            Assert.That(Secp256k1Keys.Verify(negated, hash, signature), Is.False);
         }
     }
 
@@ -140,12 +142,11 @@ public class Secp256k1KeysTests
         var x = BigInteger.One;
         while (BigInteger.ModPow((BigInteger.ModPow(x, 3, p) + 7) % p, (p - 1) / 2, p) == 1) x++;
         byte[] key = [0x02, .. Scalar(x)];
-        Assert.That(Secp256k1Curve.TryDecompress(key, out _, out _), Is.False);
         Assert.That(Secp256k1Keys.Verify(key, new byte[32], DerSignature.Encode(1, 1)), Is.False);
 
         byte[] beyondField = [0x03, .. Scalar(p)]; // x >= p is not a field element
-        Assert.That(Secp256k1Curve.TryDecompress(beyondField, out _, out _), Is.False);
+        Assert.That(Secp256k1Keys.Verify(beyondField, new byte[32], DerSignature.Encode(1, 1)), Is.False);
         byte[] wrongPrefix = [0x04, .. Scalar(1)];
-        Assert.That(Secp256k1Curve.TryDecompress(wrongPrefix, out _, out _), Is.False);
+        Assert.That(Secp256k1Keys.Verify(wrongPrefix, new byte[32], DerSignature.Encode(1, 1)), Is.False);
     }
 }
