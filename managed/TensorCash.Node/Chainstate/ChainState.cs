@@ -69,6 +69,9 @@ public sealed class ChainState : ICoinView, IDisposable
         try
         {
             Directory.CreateDirectory(dataDirectory);
+            // 0700: the datadir holds the wallet, the RPC cookie and the chainstate (Bitcoin Core's umask 077).
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -53,6 +53,10 @@ public sealed class ChainDatabase : ICoinView, IDisposable
     /// <exception cref="NodeStorageException">Not a chainstate database, an unknown schema, corrupt, or locked.</exception>
     public static ChainDatabase Open(string path)
     {
+        // SQLite would take a zero-length file for a new database and the node would start a new chain over what was
+        // there (a truncated file after a disk failure, say): refuse, and let the operator decide.
+        if (File.Exists(path) && new FileInfo(path).Length == 0)
+            throw new NodeStorageException($"{path} is empty (0 bytes), not a chainstate: refusing to start a new chain over it; move it away to start from genesis, or restore it from a backup");
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -65,6 +69,7 @@ public sealed class ChainDatabase : ICoinView, IDisposable
         try
         {
             database.Initialise();
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // the chainstate is the owner's alone
             return database;
         }
         catch
@@ -182,8 +187,21 @@ public sealed class ChainDatabase : ICoinView, IDisposable
     });
 
     /// <summary>The stored block, or null if it is not stored.</summary>
+    /// <summary>
+    /// A stored block, re-hashed as it is read: its header must hash to the key it is stored under and its transactions
+    /// to the header's Merkle root, so a flipped byte on disk is a clear storage error, never a different block. (The
+    /// proof transcript is outside both hashes; a damaged one fails its replay when the block is verified again.)
+    /// </summary>
     public Block? ReadBlock(Hash256 hash) => Guard($"reading block {hash}", () =>
-        ScalarByHash("SELECT data FROM blocks WHERE hash = $hash", hash) is byte[] bytes ? Block.Deserialize(bytes) : null);
+    {
+        if (ScalarByHash("SELECT data FROM blocks WHERE hash = $hash", hash) is not byte[] bytes) return null;
+        var block = Block.Deserialize(bytes);
+        if (block.Header.Hash != hash)
+            throw new NodeStorageException($"{Path}: block {hash} reads back with header hash {block.Header.Hash}; the stored bytes are damaged");
+        if (MerkleTree.BlockRoot(block.Transactions, out _) != block.Header.MerkleRoot)
+            throw new NodeStorageException($"{Path}: block {hash} reads back with transactions that do not match its Merkle root; the stored bytes are damaged");
+        return block;
+    });
 
     /// <summary>
     /// The encoded registry actions of every stored block that has any (RegistryActions.Encode), by block hash: what the

@@ -234,6 +234,10 @@ public class ChainDatabaseTests
     [TestCase("UPDATE block_index SET header = zeroblob(148)", "hashes to")]
     [TestCase("UPDATE block_index SET chain_work = x'01'", "chain work value is 1 bytes")]
     [TestCase("UPDATE meta SET value = x'00' WHERE key = 'tip'", "tip is 1 bytes")]
+    // One flipped byte in the stored header (nTime, offset 68) and one in the coinbase's output value: both are caught
+    // by re-hashing on read, not returned as another block.
+    [TestCase("UPDATE blocks SET data = CAST(substr(data, 1, 68) || x'ee' || substr(data, 70) AS BLOB)", "header hash")]
+    [TestCase("UPDATE blocks SET data = CAST(substr(data, 1, 199) || x'ee' || substr(data, 201) AS BLOB)", "Merkle root")]
     public void TamperedRecordsAreClearErrors(string tampering, string complaint)
     {
         var block = SampleBlock(4);
@@ -258,6 +262,22 @@ public class ChainDatabaseTests
             reopened.ReadBlockIndex();
             reopened.ReadBlock(block.Header.Hash);
         }, Throws.TypeOf<NodeStorageException>().With.Message.Contains(_path).And.Message.Contains(complaint));
+    }
+
+    [Test]
+    public void AZeroLengthFileIsRefusedNotTakenForANewChain()
+    {
+        File.WriteAllBytes(_path, []);
+        Assert.That(() => ChainDatabase.Open(_path), Throws.TypeOf<NodeStorageException>().With.Message.Contains("empty (0 bytes)"));
+        Assert.That(new FileInfo(_path).Length, Is.Zero, "the file is left as it was");
+    }
+
+    [Test]
+    public void TheDatabaseIsTheOwnersAlone()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("Unix permissions");
+        using var database = ChainDatabase.Open(_path);
+        if (!OperatingSystem.IsWindows()) Assert.That(File.GetUnixFileMode(_path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 
     [Test]

@@ -36,6 +36,16 @@ public class ChainStateTests
     }
 
     /// <summary>A chainstate already holding <see cref="Matured"/>, and a branch to extend from its tip.</summary>
+    [Test]
+    public void TheDatadirIsTheOwnersAlone()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("Unix permissions");
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(_scratch.Path, (UnixFileMode)0b111_101_101); // 0755, as a default umask leaves it
+        using var chainState = Open();
+        Assert.That(File.GetUnixFileMode(_scratch.Path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+    }
+
     private (ChainState ChainState, RegtestChain Main) OpenMatured()
     {
         var chainState = Open();
