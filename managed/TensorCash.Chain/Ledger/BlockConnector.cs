@@ -29,8 +29,8 @@ public static class BlockConnector
         Connect(block, height, coins, parameters, medianTimePastAtHeight: null);
 
     /// <summary>
-    /// Checks every input against <paramref name="coins"/> (existence, maturity, relative lock times, scripts, sums,
-    /// fees, subsidy) and returns the changes; a violation leaves nothing to apply. Expects <see cref="BlockRules.CheckBlock"/>
+    /// Checks every input against <paramref name="coins"/> (existence, maturity, the sigops of the spent scripts
+    /// (<see cref="SpentSigOps"/>), relative lock times, scripts, sums, fees, subsidy) and returns the changes; a violation leaves nothing to apply. Expects <see cref="BlockRules.CheckBlock"/>
     /// and <see cref="BlockRules.ContextualCheckBlock"/> to have passed, but stays safe (a violation, never an exception
     /// or an overflow) on any block. <paramref name="medianTimePastAtHeight"/>(h) is the median-time-past of the block at
     /// height h on this block's chain (h &lt; <paramref name="height"/>); null means "unknown", see the other overload.
@@ -66,6 +66,8 @@ public static class BlockConnector
                 var inputCoins = new Coin[tx.Inputs.Count];
                 if (CheckInputs(tx, height, view, parameters, inputCoins, out long fee) is { } inputViolation)
                     return new(inputViolation, null, null, 0);
+                if (SpentSigOps.Check(tx, inputCoins) is { } sigOpsViolation)
+                    return new(sigOpsViolation with { Message = $"block {block.Header.Hash} transaction {t}: {sigOpsViolation.Message}" }, null, null, 0);
                 if (registry is not null && CheckDeposits(tx, height, registry) is { } depositViolation)
                     return new(depositViolation, null, null, 0);
                 if (!Money.TryAdd(fees, fee, parameters.MaxMoney, out fees))

@@ -43,4 +43,24 @@ public static class ScriptVerifier
         }
         return count;
     }
+
+    /// <summary>
+    /// Sigops a script can execute, counted as BIP16 introduced and BIP54 reuses (Bitcoin's GetSigOpCount with
+    /// fAccurate): CHECKSIG(VERIFY) = 1; CHECKMULTISIG(VERIFY) = its key count when a small number OP_1..OP_16 pushes it
+    /// just before, else 20. Counting stops at a truncated push.
+    /// </summary>
+    public static int CountAccurateSigOps(ReadOnlySpan<byte> script)
+    {
+        int count = 0;
+        var previous = (Opcode)0xff; // no instruction yet (0xff is no small number)
+        var reader = new ScriptReader(script);
+        while (!reader.AtEnd && reader.TryRead(out var opcode, out _))
+        {
+            if (opcode is Opcode.OP_CHECKSIG or Opcode.OP_CHECKSIGVERIFY) count++;
+            else if (opcode is Opcode.OP_CHECKMULTISIG or Opcode.OP_CHECKMULTISIGVERIFY)
+                count += previous is >= Opcode.OP_1 and <= Opcode.OP_16 ? (int)(previous - Opcode.OP_1) + 1 : ScriptLimits.LegacyMultisigSigOps;
+            previous = opcode;
+        }
+        return count;
+    }
 }

@@ -1,4 +1,5 @@
 using TensorCash.Chain.Crypto;
+using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Transactions;
 
 namespace TensorCash.Chain.Script;
@@ -6,21 +7,57 @@ namespace TensorCash.Chain.Script;
 /// <summary>
 /// What the interpreter asks about the transaction being validated: signatures over its legacy signature hash, and
 /// its lock time and sequence for CHECKLOCKTIMEVERIFY / CHECKSEQUENCEVERIFY. Bound to one input.
+/// <para>
+/// Signature-hash caching. The legacy signature hash serializes the whole transaction, so a script with many signature
+/// checks (the DoS script <c>(OP_2DUP OP_CHECKSIGVERIFY)×100 OP_CHECKSIG</c>) would cost sigops × transaction size. The
+/// checker remembers, per hash type, the last scriptCode it hashed and the hash: a later check with the same scriptCode
+/// and hash type reuses it, so each input costs one hash per distinct (scriptCode, hash type) it actually signs with,
+/// and a transaction costs inputs × size. The hash is a pure function of (transaction, input, scriptCode, hash type),
+/// so the cache changes only the speed, never a verdict. It lives as long as the checker (one input's evaluation) and
+/// holds at most one scriptCode per hash-type byte. Likewise a check of the same (hash, public key, signature) as the
+/// previous one reuses its ECDSA answer, so the attack script costs one verification per input with or without a
+/// <see cref="SignatureCache"/>.
+/// </para>
 /// </summary>
 public sealed class TransactionSignatureChecker
 {
     private readonly Transaction _tx;
     private readonly int _inputIndex;
     private readonly SignatureCache? _cache;
+    private readonly bool _cacheSignatureHashes;
+    /// <summary>Per hash-type byte: the scriptCode last hashed with it and the result (null: SINGLE without output).</summary>
+    private Dictionary<byte, (byte[] ScriptCode, Hash256? Hash)>? _sighashes;
 
     /// <param name="cache">Skips ECDSA for triples that verified before and records new successes; null checks every signature.</param>
-    public TransactionSignatureChecker(Transaction tx, int inputIndex, SignatureCache? cache = null)
+    /// <param name="cacheSignatureHashes">False recomputes the signature hash and reruns ECDSA at every check, as before the
+    /// caches (for tests that compare the two; the <paramref name="cache"/> still applies).</param>
+    public TransactionSignatureChecker(Transaction tx, int inputIndex, SignatureCache? cache = null, bool cacheSignatureHashes = true)
     {
         if ((uint)inputIndex >= (uint)tx.Inputs.Count)
             throw new ArgumentOutOfRangeException(nameof(inputIndex), $"input {inputIndex} of a transaction with {tx.Inputs.Count} inputs");
         _tx = tx;
         _inputIndex = inputIndex;
         _cache = cache;
+        _cacheSignatureHashes = cacheSignatureHashes;
+    }
+
+    /// <summary>The last signature check of this input and its answer.</summary>
+    private (Hash256 Hash, byte[] PublicKey, byte[] Signature, bool Valid)? _lastCheck;
+
+    /// <summary>How many legacy signature hashes this checker computed (cache hits excluded).</summary>
+    public int SignatureHashesComputed { get; private set; }
+
+    /// <summary>How many ECDSA verifications this checker ran (repeats of the previous check and signature-cache hits excluded).</summary>
+    public int SignatureVerifications { get; private set; }
+
+    private Hash256? SignatureHash(ReadOnlySpan<byte> scriptCode, byte hashType)
+    {
+        if (_cacheSignatureHashes && _sighashes is not null && _sighashes.TryGetValue(hashType, out var cached) && scriptCode.SequenceEqual(cached.ScriptCode))
+            return cached.Hash;
+        SignatureHashesComputed++;
+        var hash = LegacySignatureHash.Compute(_tx, _inputIndex, scriptCode, hashType);
+        if (_cacheSignatureHashes) (_sighashes ??= new())[hashType] = (scriptCode.ToArray(), hash);
+        return hash;
     }
 
     /// <summary>
@@ -32,10 +69,21 @@ public sealed class TransactionSignatureChecker
     {
         if (signature.Length == 0) return false;
         byte hashType = signature[^1];
-        var hash = LegacySignatureHash.Compute(_tx, _inputIndex, scriptCode, hashType)
+        var hash = SignatureHash(scriptCode, hashType)
             ?? throw new ScriptFailure(ScriptError.SIG_HASHTYPE, $"SIGHASH_SINGLE signature on input {_inputIndex}, but the transaction has only {_tx.Outputs.Count} outputs");
+        // The same (hash, key, signature) as the previous check of this input (OP_2DUP OP_CHECKSIGVERIFY repeated):
+        // ECDSA is deterministic, so its answer stands, even without a signature cache and even for a failure.
+        if (_cacheSignatureHashes && _lastCheck is { } last && last.Hash == hash && publicKey.SequenceEqual(last.PublicKey) && signature.SequenceEqual(last.Signature))
+            return last.Valid;
         byte[] hashBytes = hash.ToArray();
-        if (_cache is not null && _cache.Contains(publicKey, hashBytes, signature)) return true;
+        bool valid = (_cache is not null && _cache.Contains(publicKey, hashBytes, signature)) || VerifyAndRemember(publicKey, hashBytes, signature);
+        _lastCheck = (hash, publicKey.ToArray(), signature.ToArray(), valid);
+        return valid;
+    }
+
+    private bool VerifyAndRemember(ReadOnlySpan<byte> publicKey, byte[] hashBytes, ReadOnlySpan<byte> signature)
+    {
+        SignatureVerifications++;
         bool valid = Secp256k1Keys.Verify(publicKey, hashBytes, signature[..^1]);
         if (valid) _cache?.Add(publicKey, hashBytes, signature);
         return valid;

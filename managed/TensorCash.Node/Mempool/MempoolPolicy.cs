@@ -46,6 +46,14 @@ public static class MempoolPolicy
     public const int MaxAncestorCount = 25;
     public const int MaxDescendantCount = 25;
 
+    /// <summary>
+    /// How many recently rejected txids the pool remembers (Core's m_recent_rejects, a 120,000-entry rolling filter; an
+    /// exact set here, oldest out first). A transaction re-sent after a rejection that depends only on itself and the tip
+    /// is refused with the same reason without being validated again; the set is emptied at every tip change. Bounds
+    /// memory to roughly this many reasons and messages (a few hundred bytes each, ~10 MB at most).
+    /// </summary>
+    public const int MaxRecentRejects = 20_000;
+
     /// <summary>Core's maxmempool default (300 MB), counted here as the serialized bytes of the pooled transactions.</summary>
     public const long DefaultMaxPoolBytes = 300_000_000;
 }

@@ -12,6 +12,8 @@ public static class MempoolReasons
     public const string TooSmall = "tx-size-small";
     public const string ScriptSigSize = "scriptsig-size";
     public const string Dust = "dust";
+    /// <summary>An output script that is not a standard template (Core's "scriptpubkey").</summary>
+    public const string ScriptPubKey = "scriptpubkey";
     public const string NonFinal = "non-final";
     public const string AlreadyInPool = "txn-already-in-mempool";
     public const string Conflict = "txn-mempool-conflict";

@@ -52,15 +52,27 @@ public sealed class TransactionPool
     private long _nextSequence;
     /// <summary>Raised by evictions, halved by blocks while the pool is under half full; 0 when no eviction is recent.</summary>
     private long _rollingMinimumPerKilobyte;
+    /// <summary>Recently rejected txids and why (Core's m_recent_rejects), with their insertion order for eviction.</summary>
+    private readonly Dictionary<Hash256, RuleViolation> _recentRejects = new();
+    private readonly Queue<Hash256> _recentRejectOrder = new();
+    /// <summary>The tip context the recent rejections were decided against; a different one empties the set.</summary>
+    private (int NextHeight, long MedianTimePast, ModelRegistry Registry)? _recentRejectsTip;
+    private long _recentRejectHits;
 
     /// <param name="signatures">
     /// Where signatures verified at admission are remembered, so the block template and the block that carries the
     /// transaction do not verify them again; share the chainstate's (<see cref="Chainstate.ChainState.Signatures"/>).
     /// </param>
-    public TransactionPool(ChainParams parameters, long maxBytes = MempoolPolicy.DefaultMaxPoolBytes, SignatureCache? signatures = null)
+    /// <param name="requireStandardOutputs">
+    /// Refuse outputs that are not standard templates ("scriptpubkey"); null: required everywhere but regtest (Core's
+    /// -acceptnonstdtxn defaults to the chain's RequireStandard; regtest relays any output, as its tests pay to OP_TRUE).
+    /// </param>
+    public TransactionPool(ChainParams parameters, long maxBytes = MempoolPolicy.DefaultMaxPoolBytes, SignatureCache? signatures = null,
+        bool? requireStandardOutputs = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         Parameters = parameters;
+        RequireStandardOutputs = requireStandardOutputs ?? parameters.Network != Network.Regtest;
         MaxBytes = maxBytes;
         Signatures = signatures ?? new SignatureCache();
         _genesisRegistry = ModelRegistry.Genesis(parameters);
@@ -69,6 +81,20 @@ public sealed class TransactionPool
     public ChainParams Parameters { get; }
     public long MaxBytes { get; }
     public SignatureCache Signatures { get; }
+    /// <summary>Whether outputs must be standard templates (see the constructor).</summary>
+    public bool RequireStandardOutputs { get; }
+
+    /// <summary>How many rejected txids are remembered now (at most <see cref="MempoolPolicy.MaxRecentRejects"/>).</summary>
+    public int RecentRejectCount
+    {
+        get { lock (_lock) return _recentRejects.Count; }
+    }
+
+    /// <summary>Submissions refused from the recent-rejects set, without validation.</summary>
+    public long RecentRejectHits
+    {
+        get { lock (_lock) return _recentRejectHits; }
+    }
 
     /// <summary>What a transaction is checked against: the chain tip's UTXO set and model registry, the next block's height and time context.</summary>
     private sealed record ChainTip(ICoinView Coins, int NextHeight, long MedianTimePast, Func<int, long> MedianTimePastAtHeight, ModelRegistry Registry);
@@ -88,13 +114,30 @@ public sealed class TransactionPool
         var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
         lock (_lock)
         {
+            var txid = tx.Txid;
+            var context = (tip.NextHeight, tip.MedianTimePast, tip.Registry);
+            if (_recentRejectsTip is not { } seen || seen.NextHeight != context.NextHeight || seen.MedianTimePast != context.MedianTimePast
+                || !ReferenceEquals(seen.Registry, context.Registry))
+            {
+                ClearRecentRejects();
+                _recentRejectsTip = context;
+            }
+            if (!_entries.ContainsKey(txid) && _recentRejects.TryGetValue(txid, out var known))
+            {
+                _recentRejectHits++;
+                return new MempoolAcceptResult(txid, known, 0);
+            }
             if (Admit(tx, tip, revalidating: false) is { } violation)
-                return new MempoolAcceptResult(tx.Txid, violation, 0);
+            {
+                // Without the chain's history, a relative time lock was judged conservatively: not a verdict to keep.
+                if (medianTimePastAtHeight is not null || violation.Reason != MempoolReasons.NonBip68Final) RememberRejection(txid, violation);
+                return new MempoolAcceptResult(txid, violation, 0);
+            }
             TrimToSize();
-            if (!_entries.TryGetValue(tx.Txid, out var admitted))
-                return new MempoolAcceptResult(tx.Txid, new RuleViolation(MempoolReasons.PoolFull,
-                    $"transaction {tx.Txid} was evicted on arrival: the pool is full ({MaxBytes} bytes) of transactions with better fee rates"), 0);
-            return new MempoolAcceptResult(tx.Txid, null, admitted.Entry.Fee);
+            if (!_entries.TryGetValue(txid, out var admitted))
+                return new MempoolAcceptResult(txid, new RuleViolation(MempoolReasons.PoolFull,
+                    $"transaction {txid} was evicted on arrival: the pool is full ({MaxBytes} bytes) of transactions with better fee rates"), 0);
+            return new MempoolAcceptResult(txid, null, admitted.Entry.Fee);
         }
     }
 
@@ -110,6 +153,7 @@ public sealed class TransactionPool
     {
         lock (_lock)
         {
+            ClearRecentRejects();
             var conflicts = new List<Transaction>();
             foreach (var tx in blockTransactions)
             {
@@ -159,6 +203,7 @@ public sealed class TransactionPool
         var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
         lock (_lock)
         {
+            ClearRecentRejects();
             // Rebuilding in dependency order (block transactions precede the pooled ones that may spend them; pooled
             // ones in admission order) re-derives every link and total from scratch.
             var candidates = disconnectedTransactions.Where(t => !t.IsCoinbase)
@@ -213,7 +258,7 @@ public sealed class TransactionPool
         var txid = tx.Txid;
         if (tx.IsCoinbase)
             return new(MempoolReasons.Coinbase, $"transaction {txid} is a coinbase; it can only appear as a block's first transaction");
-        if (StandardnessRules.Check(tx) is { } nonStandard) return nonStandard;
+        if (StandardnessRules.Check(tx, RequireStandardOutputs) is { } nonStandard) return nonStandard;
         var (action, registryViolation) = RegistryActions.ExtractFromTransaction(tx, Parameters);
         if (registryViolation is not null) return registryViolation;
         if (!TransactionFinality.IsFinal(tx, tip.NextHeight, tip.MedianTimePast))
@@ -233,6 +278,9 @@ public sealed class TransactionPool
                 return new(MempoolReasons.AlreadyKnown, $"transaction {txid} is already confirmed (an output of it is in the chain's UTXO set)");
             return inputs;
         }
+        // Consensus (BIP54): before anything costly, so a transaction spending scripts packed with CHECKSIGs is refused
+        // by a scan of those scripts instead of running them.
+        if (SpentSigOps.Check(tx, coins) is { } spentSigOps) return spentSigOps;
         if (CheckRegistry(tx, action, tip.Registry, tip.NextHeight, self: null) is { } registryRule) return registryRule;
         if (!SequenceLocks.AreSatisfied(tx, coins.Select(c => c.Height).ToArray(), tip.NextHeight, tip.MedianTimePastAtHeight))
             return new(MempoolReasons.NonBip68Final, $"transaction {txid} has a relative lock time (BIP68) not yet met for the block at height {tip.NextHeight}");
@@ -285,6 +333,31 @@ public sealed class TransactionPool
             return new(RegistryReasons.RegDuplicate,
                 $"registration {txid} of model {Convert.ToHexStringLower(registration.Registration.ModelId.ToArray())} ({registration.Registration.Name}): pooled transaction {rival.Entry.Txid} already registers it");
         return RegistryPolicy.Check(registry, [action], Parameters);
+    }
+
+    /// <summary>
+    /// Rejections remembered (Core's m_recent_rejects): those decided by the transaction itself against the tip. Not
+    /// those that other pooled transactions, or a parent that may still arrive, decide (missing inputs, a pooled
+    /// conflict or duplicate registration, chain limits, a full pool), which can change without a new tip.
+    /// </summary>
+    private void RememberRejection(Hash256 txid, RuleViolation violation)
+    {
+        switch (violation.Reason)
+        {
+            case MempoolReasons.MissingInputs or MempoolReasons.AlreadyInPool or MempoolReasons.AlreadyKnown or MempoolReasons.Conflict
+                or MempoolReasons.ChainTooLong or MempoolReasons.PoolFull or MempoolReasons.PoolMinimumFee
+                or RegistryReasons.RegDuplicate or RegistryReasons.DepositLocked:
+                return;
+        }
+        if (!_recentRejects.TryAdd(txid, violation)) return;
+        _recentRejectOrder.Enqueue(txid);
+        while (_recentRejects.Count > MempoolPolicy.MaxRecentRejects) _recentRejects.Remove(_recentRejectOrder.Dequeue());
+    }
+
+    private void ClearRecentRejects()
+    {
+        _recentRejects.Clear();
+        _recentRejectOrder.Clear();
     }
 
     private RuleViolation? CheckFeeMinimums(Hash256 txid, long fee, int size)
