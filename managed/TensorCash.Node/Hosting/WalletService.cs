@@ -108,6 +108,21 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
         }
     }
 
+    /// <summary>
+    /// Restores <paramref name="mnemonic"/> into the (new, empty) wallet and finds its keys, up to the gap limit, among
+    /// the output scripts of the UTXO set and the mempool. Returns the number of keys found in use.
+    /// </summary>
+    public int RestoreMnemonic(string mnemonic)
+    {
+        lock (_sending)
+        {
+            var (utxos, _) = ReadChain();
+            var scripts = utxos.Select(u => u.Value.Output.ScriptPubKey)
+                .Concat(mempool.Pool.Snapshot().SelectMany(e => e.Transaction.Outputs.Select(o => o.ScriptPubKey)));
+            return wallet.ImportMnemonic(mnemonic, scripts);
+        }
+    }
+
     private (IReadOnlyList<KeyValuePair<OutPoint, Chain.Ledger.Coin>> Utxos, int TipHeight) ReadChain()
     {
         // The tip is read first: a block arriving during the scan can only make coins look younger, never immature ones mature.

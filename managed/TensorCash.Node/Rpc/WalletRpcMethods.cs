@@ -5,7 +5,11 @@ using TensorCash.Node.Wallet;
 
 namespace TensorCash.Node.Rpc;
 
-/// <summary>The default wallet: getnewaddress, getbalance, getbalances, listunspent, sendtoaddress (bitcoind's names and fields).</summary>
+/// <summary>
+/// The default wallet: getnewaddress, getbalance, getbalances, listunspent, sendtoaddress, and encryptwallet,
+/// walletpassphrase, walletlock (bitcoind's names, fields and error codes); dumpmnemonic and restoremnemonic for the
+/// HD seed backup.
+/// </summary>
 public static class WalletRpcMethods
 {
     /// <summary>bitcoind's listunspent default maxconf.</summary>
@@ -19,6 +23,57 @@ public static class WalletRpcMethods
         rpc.Register("getnewaddress", "getnewaddress ( \"label\" )",
             "A new receiving address of the wallet (a fresh key, saved before the address is returned; back the wallet up afterwards).",
             p => Wallet(() => payments.Wallet.GetNewAddress(p.OptionalString(0, "label") ?? "")));
+
+        rpc.Register("encryptwallet", "encryptwallet \"passphrase\"",
+            "Encrypts the wallet's mnemonic and private keys with passphrase (AES-256-GCM, key from PBKDF2-HMAC-SHA512 with " +
+            $"{WalletCrypto.DefaultIterations} iterations) and leaves it locked. Spending then needs walletpassphrase; receiving " +
+            "addresses still work. There is no way back to an unencrypted wallet, and a lost passphrase loses the keys " +
+            "(the mnemonic backup still restores them). Error -15 if already encrypted.",
+            p =>
+            {
+                string passphrase = p.String(0, "passphrase");
+                if (passphrase.Length == 0) throw new RpcException(RpcErrorCode.InvalidParameter, "passphrase cannot be empty");
+                Wallet(() => { payments.Wallet.EncryptWallet(passphrase); return 0; });
+                return "wallet encrypted; back up the wallet file again and keep the mnemonic backup: the passphrase is needed to spend";
+            });
+
+        rpc.Register("walletpassphrase", "walletpassphrase \"passphrase\" timeout",
+            "Unlocks the encrypted wallet for timeout seconds (at most 100000000), keeping its keys in memory until then " +
+            "or walletlock. Errors: -14 wrong passphrase, -15 wallet not encrypted, -8 negative timeout.",
+            p =>
+            {
+                string passphrase = p.String(0, "passphrase");
+                long timeout = p.Integer(1, "timeout");
+                if (timeout < 0) throw new RpcException(RpcErrorCode.InvalidParameter, "Timeout cannot be negative.");
+                if (passphrase.Length == 0) throw new RpcException(RpcErrorCode.InvalidParameter, "passphrase cannot be empty");
+                Wallet(() => { payments.Wallet.Unlock(passphrase, Math.Min(timeout, NodeWallet.MaxUnlockSeconds)); return 0; });
+                return null;
+            });
+
+        rpc.Register("walletlock", "walletlock",
+            "Locks the encrypted wallet now, forgetting its decrypted keys. Error -15 if the wallet is not encrypted.",
+            _ =>
+            {
+                Wallet(() => { payments.Wallet.Lock(); return 0; });
+                return null;
+            });
+
+        rpc.Register("dumpmnemonic", "dumpmnemonic",
+            "The wallet's 24-word BIP39 mnemonic (no BIP39 passphrase): with it restoremnemonic recovers every HD key, " +
+            "change included. Keys of wallets made before HD are not covered (back up the wallet file for those). " +
+            "Error -13 when the wallet is encrypted and locked.",
+            _ => Wallet(() => payments.Wallet.DumpMnemonic()));
+
+        rpc.Register("restoremnemonic", "restoremnemonic \"mnemonic\"",
+            "Restores a BIP39 mnemonic into this node's wallet, which must be new (no addresses handed out) and unencrypted: " +
+            $"derives receiving and change keys until {NodeWallet.GapLimit} in a row pay nothing in the UTXO set or mempool. " +
+            "Run it once the node has synced. Returns {keys_found, balance}.",
+            p =>
+            {
+                string mnemonic = p.String(0, "mnemonic");
+                int found = Wallet(() => payments.RestoreMnemonic(mnemonic));
+                return new JsonObject { ["keys_found"] = found, ["balance"] = RpcJson.Amount(payments.GetBalance().Spendable) };
+            });
 
         rpc.Register("getbalance", "getbalance",
             "The wallet's spendable balance: confirmed, mature coins not spent by a mempool transaction.",
@@ -121,6 +176,10 @@ public static class WalletRpcMethods
                 WalletError.InvalidAddress => RpcErrorCode.InvalidAddressOrKey,
                 WalletError.InvalidAmount => RpcErrorCode.TypeError,
                 WalletError.InsufficientFunds => RpcErrorCode.WalletInsufficientFunds,
+                WalletError.Locked => RpcErrorCode.WalletUnlockNeeded,
+                WalletError.WrongPassphrase => RpcErrorCode.WalletPassphraseIncorrect,
+                WalletError.WrongEncryptionState => RpcErrorCode.WalletWrongEncState,
+                WalletError.InvalidMnemonic => RpcErrorCode.InvalidParameter,
                 _ => RpcErrorCode.WalletError,
             };
             throw new RpcException(code, e.Message);

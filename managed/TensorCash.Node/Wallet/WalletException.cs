@@ -17,6 +17,14 @@ public enum WalletError
     InsufficientFunds,
     /// <summary>The transaction would be too large to relay.</summary>
     TransactionTooLarge,
+    /// <summary>The wallet is encrypted and locked: the operation needs its private keys (bitcoind's -13).</summary>
+    Locked,
+    /// <summary>The passphrase does not decrypt the wallet (bitcoind's -14).</summary>
+    WrongPassphrase,
+    /// <summary>Encrypting an encrypted wallet, or unlocking/locking one that is not encrypted (bitcoind's -15).</summary>
+    WrongEncryptionState,
+    /// <summary>A mnemonic that is not a valid BIP39 English phrase, or a restore into a wallet already in use.</summary>
+    InvalidMnemonic,
 }
 
 /// <summary>A wallet failure the user can act on; the message is a complete sentence naming the file, amount or address.</summary>

@@ -5,11 +5,18 @@ using TensorCash.Chain.Crypto;
 namespace TensorCash.Node.Wallet;
 
 /// <summary>
-/// The wallet file: JSON holding the network and the private keys in creation order.
+/// The wallet file: JSON holding the network, the HD seed and the keys in creation order (format version 2).
 /// <code>
-/// { "format": "tensorcash-wallet", "version": 1, "network": "regtest",
-///   "keys": [ { "index": 0, "privateKey": "&lt;64 hex digits&gt;", "label": "", "change": false } ] }
+/// { "format": "tensorcash-wallet", "version": 2, "network": "regtest",
+///   "hd": { "accountXpub": "&lt;148 hex digits: BIP32 serialization of m/44'/21571'/0' without the 4-byte version&gt;", "nextReceive": 1, "nextChange": 0,
+///           "mnemonic": "&lt;24 BIP39 words; absent when encrypted&gt;" },
+///   "keys": [ { "index": 0, "privateKey": "&lt;64 hex digits; absent when encrypted&gt;", "publicKey": "&lt;66 hex digits&gt;",
+///               "path": "m/44'/21571'/0'/0/0", "label": "", "change": false } ],
+///   "encryption": { "cipher": "aes-256-gcm", "kdf": "pbkdf2-sha512", "iterations": 210000, "salt": "&lt;hex&gt;",
+///                   "nonce": "&lt;hex&gt;", "ciphertext": "&lt;hex&gt;", "tag": "&lt;hex&gt;" } }
 /// </code>
+/// Keys without "path" are the random keys of wallets made before HD (version 1 files: no "hd", every key with its
+/// "privateKey" and no "publicKey"); they are still read, and <see cref="NodeWallet.Open"/> migrates them.
 /// Safety rules, because the file is the money:
 /// - it is created with mode 0600 from its first byte (never readable by others, not even between create and chmod);
 /// - opening refuses a file that group or others have any permission on, telling the user to chmod 600 it (the node
@@ -21,7 +28,11 @@ namespace TensorCash.Node.Wallet;
 public static class WalletFile
 {
     public const string Format = "tensorcash-wallet";
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+    /// <summary>The pre-HD format: random keys only, always in clear. Still read.</summary>
+    public const int LegacyFormatVersion = 1;
+    public const string Cipher = "aes-256-gcm";
+    public const string Kdf = "pbkdf2-sha512";
     public const string DirectoryName = "wallets";
     public const string Extension = ".json";
     /// <summary>Far above any real wallet (a key is about 110 bytes of JSON); bounds what a foreign file can make us read.</summary>
@@ -140,8 +151,9 @@ public static class WalletFile
         if (!root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != Format)
             throw new FormatException($"\"format\" is not \"{Format}\"");
         int version = RequireInt(root, "version", "the file");
-        if (version != FormatVersion)
-            throw new FormatException($"format version {version} is not supported; this build reads version {FormatVersion}");
+        if (version != FormatVersion && version != LegacyFormatVersion)
+            throw new FormatException($"format version {version} is not supported; this build reads versions {LegacyFormatVersion} and {FormatVersion}");
+        bool legacy = version == LegacyFormatVersion;
         string networkName = RequireString(root, "network", "the file");
         var network = Enum.GetValues<Network>().SingleOrDefault(n => NetworkName(n) == networkName, (Network)(-1));
         if (!Enum.IsDefined(network)) throw new FormatException($"unknown network \"{networkName}\"");
@@ -156,27 +168,74 @@ public static class WalletFile
             if (element.ValueKind != JsonValueKind.Object) throw new FormatException($"{where} is not an object");
             int index = RequireInt(element, "index", where);
             if (index != keys.Count) throw new FormatException($"{where} has index {index}: keys must be stored in creation order 0, 1, 2, ...");
-            string hex = RequireString(element, "privateKey", where);
-            if (hex.Length != PrivateKeyHexLength || !hex.All(char.IsAsciiHexDigit))
-                throw new FormatException($"{where}'s private key is not {PrivateKeyHexLength} hex digits");
-            var privateKey = Convert.FromHexString(hex);
-            if (!Secp256k1Keys.IsValidPrivateKey(privateKey)) throw new FormatException($"{where}'s private key is outside [1, n-1]");
-            if (!seen.Add(hex)) throw new FormatException($"{where} repeats an earlier key");
+            byte[]? privateKey = null;
+            if (legacy || element.TryGetProperty("privateKey", out _))
+            {
+                string hex = RequireString(element, "privateKey", where);
+                if (hex.Length != PrivateKeyHexLength || !hex.All(char.IsAsciiHexDigit))
+                    throw new FormatException($"{where}'s private key is not {PrivateKeyHexLength} hex digits");
+                privateKey = Convert.FromHexString(hex);
+                if (!Secp256k1Keys.IsValidPrivateKey(privateKey)) throw new FormatException($"{where}'s private key is outside [1, n-1]");
+            }
+            byte[]? publicKey = null;
+            if (!legacy)
+            {
+                publicKey = RequireHex(element, "publicKey", where, 33);
+                if (privateKey is not null && !Secp256k1Keys.GetPublicKey(privateKey).AsSpan().SequenceEqual(publicKey))
+                    throw new FormatException($"{where}'s public key does not match its private key");
+            }
+            if (!seen.Add(Convert.ToHexString(publicKey ?? Secp256k1Keys.GetPublicKey(privateKey!)))) throw new FormatException($"{where} repeats an earlier key");
+            string? path = null;
+            if (!legacy && element.TryGetProperty("path", out _)) path = HdPath.Validate(RequireString(element, "path", where), where);
             string label = element.TryGetProperty("label", out var labelElement)
                 ? labelElement.ValueKind == JsonValueKind.String ? labelElement.GetString()! : throw new FormatException($"{where}'s label is not a string")
                 : "";
             bool isChange = element.TryGetProperty("change", out var changeElement)
                 ? changeElement.ValueKind is JsonValueKind.True or JsonValueKind.False ? changeElement.GetBoolean() : throw new FormatException($"{where}'s \"change\" is not true or false")
                 : false;
-            keys.Add(new WalletKey(index, privateKey, label, isChange));
+            keys.Add(new WalletKey(index, privateKey, label, isChange, path, publicKey));
         }
-        return new WalletFileContents(network, keys);
+        if (legacy) return new WalletFileContents(network, keys);
+
+        if (!root.TryGetProperty("hd", out var hdElement) || hdElement.ValueKind != JsonValueKind.Object)
+            throw new FormatException("\"hd\" is missing or not an object");
+        var hd = new WalletHd(
+            RequireHex(hdElement, "accountXpub", "\"hd\"", 74),
+            RequireInt(hdElement, "nextReceive", "\"hd\""), RequireInt(hdElement, "nextChange", "\"hd\""),
+            hdElement.TryGetProperty("mnemonic", out _) ? RequireString(hdElement, "mnemonic", "\"hd\"") : null);
+        if (hd.NextReceive < 0 || hd.NextChange < 0) throw new FormatException("\"hd\" has a negative next index");
+        WalletEncryption? encryption = null;
+        if (root.TryGetProperty("encryption", out var encElement))
+        {
+            const string where = "\"encryption\"";
+            if (encElement.ValueKind != JsonValueKind.Object) throw new FormatException($"{where} is not an object");
+            if (RequireString(encElement, "cipher", where) != Cipher || RequireString(encElement, "kdf", where) != Kdf)
+                throw new FormatException($"{where} is not {Cipher} with {Kdf}");
+            int iterations = RequireInt(encElement, "iterations", where);
+            if (iterations < WalletCrypto.MinimumIterations) throw new FormatException($"{where} has {iterations} iterations, under {WalletCrypto.MinimumIterations}");
+            encryption = new WalletEncryption(iterations, RequireHex(encElement, "salt", where, WalletCrypto.SaltSize),
+                RequireHex(encElement, "nonce", where, WalletCrypto.NonceSize), RequireHex(encElement, "ciphertext", where, null),
+                RequireHex(encElement, "tag", where, WalletCrypto.TagSize));
+            if (hd.Mnemonic is not null || keys.Any(k => k.PrivateKey is not null))
+                throw new FormatException("an encrypted wallet holds a mnemonic or private key in clear");
+        }
+        else if (hd.Mnemonic is null || keys.Any(k => k.PrivateKey is null))
+            throw new FormatException("an unencrypted wallet lacks its mnemonic or a private key");
+        return new WalletFileContents(network, keys, hd, encryption);
     }
 
     private static int RequireInt(JsonElement element, string name, string where) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number)
             ? number
             : throw new FormatException($"{where} has no integer \"{name}\"");
+
+    private static byte[] RequireHex(JsonElement element, string name, string where, int? length)
+    {
+        string hex = RequireString(element, name, where);
+        if ((length is { } n && hex.Length != 2 * n) || hex.Length % 2 != 0 || !hex.All(char.IsAsciiHexDigit))
+            throw new FormatException($"{where}'s \"{name}\" is not {(length is { } m ? $"{2 * m} " : "")}hex digits");
+        return Convert.FromHexString(hex);
+    }
 
     private static string RequireString(JsonElement element, string name, string where) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
@@ -192,17 +251,38 @@ public static class WalletFile
             writer.WriteString("format", Format);
             writer.WriteNumber("version", FormatVersion);
             writer.WriteString("network", NetworkName(contents.Network));
+            var hd = contents.Hd ?? throw new InvalidOperationException("a wallet is saved only with its HD seed");
+            writer.WriteStartObject("hd");
+            writer.WriteString("accountXpub", Convert.ToHexStringLower(hd.AccountXpub));
+            writer.WriteNumber("nextReceive", hd.NextReceive);
+            writer.WriteNumber("nextChange", hd.NextChange);
+            if (hd.Mnemonic is not null) writer.WriteString("mnemonic", hd.Mnemonic);
+            writer.WriteEndObject();
             writer.WriteStartArray("keys");
             foreach (var key in contents.Keys)
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("index", key.Index);
-                writer.WriteString("privateKey", Convert.ToHexStringLower(key.PrivateKey));
+                if (key.PrivateKey is not null) writer.WriteString("privateKey", Convert.ToHexStringLower(key.PrivateKey));
+                writer.WriteString("publicKey", Convert.ToHexStringLower(key.PublicKey ?? Secp256k1Keys.GetPublicKey(key.PrivateKey!)));
+                if (key.Path is not null) writer.WriteString("path", key.Path);
                 writer.WriteString("label", key.Label);
                 writer.WriteBoolean("change", key.IsChange);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (contents.Encryption is { } e)
+            {
+                writer.WriteStartObject("encryption");
+                writer.WriteString("cipher", Cipher);
+                writer.WriteString("kdf", Kdf);
+                writer.WriteNumber("iterations", e.Iterations);
+                writer.WriteString("salt", Convert.ToHexStringLower(e.Salt));
+                writer.WriteString("nonce", Convert.ToHexStringLower(e.Nonce));
+                writer.WriteString("ciphertext", Convert.ToHexStringLower(e.Ciphertext));
+                writer.WriteString("tag", Convert.ToHexStringLower(e.Tag));
+                writer.WriteEndObject();
+            }
             writer.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');

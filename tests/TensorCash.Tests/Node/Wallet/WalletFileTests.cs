@@ -28,7 +28,7 @@ public class WalletFileTests
     [
         new WalletKey(0, Secp256k1Keys.GeneratePrivateKey(), "savings"),
         new WalletKey(1, Secp256k1Keys.GeneratePrivateKey(), "", IsChange: true),
-    ]);
+    ], NodeWallet.NewHd(NodeWallet.NewMnemonic()));
 
     private static WalletException LoadFails(string path, Network network = Network.Regtest) =>
         Assert.Throws<WalletException>(() => WalletFile.Load(path, network))!;
@@ -128,7 +128,8 @@ public class WalletFileTests
     [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 1, \"network\": \"regtest\", \"keys\": [", "is not a valid TensorCash wallet")]
     [TestCase("[1, 2, 3]", "the top level is not a JSON object")]
     [TestCase("{\"wallet_version\": 169900}", "\"format\" is not \"tensorcash-wallet\"")]
-    [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 2, \"network\": \"regtest\", \"keys\": []}", "format version 2 is not supported")]
+    [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 3, \"network\": \"regtest\", \"keys\": []}", "format version 3 is not supported")]
+    [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 2, \"network\": \"regtest\", \"keys\": []}", "\"hd\" is missing")]
     [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 1, \"network\": \"moon\", \"keys\": []}", "unknown network \"moon\"")]
     [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 1, \"network\": \"regtest\"}", "\"keys\" is missing")]
     [TestCase("{\"format\": \"tensorcash-wallet\", \"version\": 1, \"network\": \"regtest\", \"keys\": [{\"index\": 0, \"privateKey\": \"abc\"}]}", "key 0's private key is not 64 hex digits")]
