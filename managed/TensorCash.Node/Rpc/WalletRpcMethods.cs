@@ -21,7 +21,7 @@ public static class WalletRpcMethods
         var payments = node.Payments;
 
         rpc.Register("getnewaddress", "getnewaddress ( \"label\" )",
-            "A new receiving address of the wallet (a fresh key, saved before the address is returned; back the wallet up afterwards).",
+            "A new receiving address of the wallet: the next HD key of the receiving chain, saved before the address is returned (the mnemonic backs it up). Works while the wallet is locked.",
             p => Wallet(() => payments.Wallet.GetNewAddress(p.OptionalString(0, "label") ?? "")));
 
         rpc.Register("encryptwallet", "encryptwallet \"passphrase\"",
