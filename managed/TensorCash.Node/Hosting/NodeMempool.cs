@@ -86,6 +86,23 @@ public sealed class NodeMempool
         throw new InvalidOperationException($"transaction {tx.Txid}: the chain moved {MaxSnapshotAttempts} times while it was being checked; try again");
     }
 
+    /// <summary>Checks a transaction as <see cref="Submit"/> does, without adding it to the pool (testmempoolaccept).</summary>
+    public MempoolAcceptResult TestAccept(Transaction tx)
+    {
+        for (int attempt = 0; attempt < MaxSnapshotAttempts; attempt++)
+        {
+            long generation;
+            lock (_step) generation = _generation;
+            var snapshot = ChainSnapshot.Read(_chain, tx);
+            lock (_step)
+            {
+                if (generation != _generation) continue;
+                return Pool.TestAccept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt, snapshot.Registry);
+            }
+        }
+        throw new InvalidOperationException($"transaction {tx.Txid}: the chain moved {MaxSnapshotAttempts} times while it was being checked; try again");
+    }
+
     /// <summary>
     /// The next block's content on the tip at <paramref name="height"/> - 1 with median-time-past
     /// <paramref name="parentMedianTimePast"/>: a coinbase paying <paramref name="coinbaseScript"/> the subsidy and the

@@ -142,6 +142,22 @@ public sealed class TransactionPool
     }
 
     /// <summary>
+    /// Every check <see cref="Accept"/> makes, without admitting the transaction or remembering a rejection
+    /// (testmempoolaccept). An accepted result carries the fee; the pool's size cap is not applied.
+    /// </summary>
+    public MempoolAcceptResult TestAccept(Transaction tx, ICoinView chainCoins, int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null,
+        ModelRegistry? registry = null)
+    {
+        var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
+        lock (_lock)
+        {
+            long fee = 0;
+            if (Admit(tx, tip, revalidating: false, testOnly: entry => fee = entry.Fee) is { } violation) return new MempoolAcceptResult(tx.Txid, violation, 0);
+            return new MempoolAcceptResult(tx.Txid, null, fee);
+        }
+    }
+
+    /// <summary>
     /// A block was connected: its transactions leave the pool (their pooled children stay, now spending confirmed
     /// outputs), and so does every pooled transaction that spends a coin the block spent, with its descendants.
     /// With <paramref name="registry"/> (the model registry after the block), every pooled transaction is then checked
@@ -252,7 +268,7 @@ public sealed class TransactionPool
     /// Runs every check (Core's PreChecks, then the script checks) and inserts the transaction; null when admitted.
     /// <paramref name="revalidating"/> (after a reorganisation) skips the fee minimums and the scripts; see <see cref="BlocksDisconnected"/>.
     /// </summary>
-    private RuleViolation? Admit(Transaction tx, ChainTip tip, bool revalidating)
+    private RuleViolation? Admit(Transaction tx, ChainTip tip, bool revalidating, Action<MempoolEntry>? testOnly = null)
     {
         if (TransactionRules.CheckTransaction(tx, Parameters) is { } consensus) return consensus;
         var txid = tx.Txid;
@@ -305,6 +321,11 @@ public sealed class TransactionPool
                 if (ScriptVerifier.VerifyInput(tx, i, coins[i].Output, Signatures) is { } script)
                     return script with { Message = $"transaction {txid} input {i}: {script.Message}" };
 
+        if (testOnly is not null)
+        {
+            testOnly(new MempoolEntry(tx, fee, size, sigOps, Sequence: -1)); // a dry run (testmempoolaccept): the pool is not changed
+            return null;
+        }
         Insert(new MempoolEntry(tx, fee, size, sigOps, _nextSequence++), action, parents, ancestors);
         return null;
     }

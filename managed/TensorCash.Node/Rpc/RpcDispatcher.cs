@@ -32,27 +32,85 @@ public sealed class RpcDispatcher
     /// <param name="usage">One line, bitcoind style: name, then arguments, optional ones in parentheses.</param>
     public void Register(string name, string usage, string help, Handler handler) => _methods.Add(name, new Method(name, usage, help, handler));
 
+    /// <summary>
+    /// How request bodies are read: strict JSON (no comments, no trailing commas), a duplicate key in an object is a
+    /// parse error (which value would be meant?), nesting at most 64 deep.
+    /// </summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
+    /// <summary>Most requests in one batch; a larger batch is one Invalid Request error.</summary>
+    public const int MaxBatchRequests = 1000;
+
+    /// <summary>Parses a request body from UTF-8 bytes on a stream, without copying it into a string.</summary>
+    /// <exception cref="JsonException">The body is not JSON (or repeats a key).</exception>
+    public static async Task<JsonNode?> ParseAsync(Stream body, CancellationToken cancellation = default)
+    {
+        using var document = await JsonDocument.ParseAsync(body, DocumentOptions, cancellation);
+        return ToNode(document.RootElement.Clone()); // the clone outlives the pooled buffers of the document
+    }
+
+    private static JsonNode? ToNode(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        JsonValueKind.Null => null,
+        _ => JsonValue.Create(element),
+    };
+
     /// <summary>Handles one HTTP body (a request or a batch) and returns the response body.</summary>
     public string HandleBody(string body)
     {
         JsonNode? request;
         try
         {
-            request = JsonNode.Parse(body);
+            using var document = JsonDocument.Parse(body, DocumentOptions);
+            request = ToNode(document.RootElement.Clone());
         }
         catch (JsonException e)
         {
-            return Error(null, RpcErrorCode.ParseError, $"parse error: {e.Message}").ToJsonString();
+            return ErrorReply(null, RpcErrorCode.ParseError, $"parse error: {e.Message}").ToJsonString();
         }
-        if (request is JsonArray batch)
-            return new JsonArray(batch.Select(r => (JsonNode?)HandleOne(r)).ToArray()).ToJsonString();
-        return HandleOne(request).ToJsonString();
+        return Handle(request).ToJsonString();
+    }
+
+    /// <summary>Answers a parsed body: a request object, or a batch (an array of them). Never throws.</summary>
+    public JsonNode Handle(JsonNode? request)
+    {
+        try
+        {
+            if (request is JsonArray batch)
+            {
+                if (batch.Count == 0) return ErrorReply(null, RpcErrorCode.InvalidRequest, "an empty batch (a batch must hold at least one request)");
+                if (batch.Count > MaxBatchRequests)
+                    return ErrorReply(null, RpcErrorCode.InvalidRequest, $"a batch of {batch.Count} requests (at most {MaxBatchRequests})");
+                return new JsonArray(batch.Select(r => (JsonNode?)Guarded(r)).ToArray());
+            }
+            return Guarded(request);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return ErrorReply(null, RpcErrorCode.InternalError, $"internal error: {e.Message}");
+        }
+    }
+
+    private JsonObject Guarded(JsonNode? request)
+    {
+        try
+        {
+            return HandleOne(request);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A malformed request that slipped past the checks below (never a stack trace, never an HTTP 500).
+            return ErrorReply(null, RpcErrorCode.InvalidRequest, $"invalid request: {e.Message}");
+        }
     }
 
     private JsonObject HandleOne(JsonNode? request)
     {
         if (request is not JsonObject call) return Error(null, RpcErrorCode.InvalidRequest, "a request must be a JSON object");
         JsonNode? id = call["id"]?.DeepClone();
+        if (id is JsonObject or JsonArray) return ErrorReply(null, RpcErrorCode.InvalidRequest, "\"id\" must be a string, a number or null");
         if (call["method"] is not JsonValue methodValue || !methodValue.TryGetValue(out string? name))
             return Error(id, RpcErrorCode.InvalidRequest, "the request has no \"method\" string");
         if (!_methods.TryGetValue(name, out var method))
@@ -82,6 +140,9 @@ public sealed class RpcDispatcher
             return Error(id, RpcErrorCode.InternalError, $"{name} failed: {e.Message}");
         }
     }
+
+    /// <summary>A JSON-RPC reply carrying an error.</summary>
+    public static JsonObject ErrorReply(JsonNode? id, RpcErrorCode code, string message) => Error(id, code, message);
 
     private static JsonObject Error(JsonNode? id, RpcErrorCode code, string message) => new()
     {

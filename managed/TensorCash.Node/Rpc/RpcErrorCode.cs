@@ -8,6 +8,8 @@ public enum RpcErrorCode
     InvalidParams = -32602,
     InternalError = -32603,
     ParseError = -32700,
+    /// <summary>The RPC work queue is full (HTTP 503); in JSON-RPC's range for server errors.</summary>
+    ServerBusy = -32000,
     MiscError = -1,
     TypeError = -3,
     WalletError = -4,

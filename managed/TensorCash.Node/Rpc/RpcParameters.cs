@@ -122,8 +122,9 @@ public sealed class RpcParameters(string method, IReadOnlyList<JsonElement> valu
             JsonValueKind.String => value.GetString()!,
             _ => throw TypeError(index, name, value, "amount"),
         };
-        if (!AmountFormat.TryParse(text, out long units))
-            throw new RpcException(RpcErrorCode.TypeError, $"{method}: parameter {index + 1} ({name}): '{text}' is not an amount (at most 8 decimals)");
+        if (!AmountFormat.TryParse(text, out long units, out string? error))
+            throw new RpcException(error == "amount out of range" ? RpcErrorCode.InvalidParameter : RpcErrorCode.TypeError,
+                $"{method}: parameter {index + 1} ({name}): '{Abbreviate(text)}' is not an amount: {error} (at most 8 decimals)");
         return units;
     }
 }
