@@ -14,5 +14,6 @@ public static class NodeRpcMethods
         ControlRpcMethods.Register(rpc, node);
         NetworkRpcMethods.Register(rpc, node);
         RegistryRpcMethods.Register(rpc, node);
+        StorageRpcMethods.Register(rpc, node);
     }
 }
