@@ -657,7 +657,7 @@ public sealed class ChainState : ICoinView, IDisposable
                 {
                     var (entry, restored, created) = steps[i];
                     running.Apply(added: created, removed: restored);
-                    if (_database.ReadCommitment(entry.Hash) is not { } own || !own.Equals(running))
+                    if (_database.ReadCommitment(entry.Hash) is { } own && !own.Equals(running))
                         return Fail($"reconnecting block {entry.Hash} at height {entry.Height} does not give its stored UTXO commitment");
                 }
                 return running.Equals(_commitment) ? new VerifyChainResult(true, checkedBlocks, null) : Fail("reconnecting the checked blocks does not reproduce the tip's UTXO commitment");
