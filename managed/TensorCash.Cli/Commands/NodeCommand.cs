@@ -81,10 +81,14 @@ public static class NodeCommand
             AllowMultipleArgumentsPerToken = false,
         };
 
+        var reindex = new Option<bool>("--reindex")
+        {
+            Description = "Rebuild the chainstate's UTXO set, undo data and UTXO commitments from the stored blocks (replayed from genesis) before starting.",
+        };
         var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
                                           "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
         {
-            mine, models, threads, replayPositions, support, mineAddress, listen, p2pPort, bind, connect, addNode,
+            mine, models, threads, replayPositions, support, mineAddress, listen, p2pPort, bind, connect, addNode, reindex,
         };
         foreach (var option in common.All) command.Add(option);
 
@@ -104,6 +108,8 @@ public static class NodeCommand
                 MineAddress = address,
                 ReplayPositions = parsed.GetValue(replayPositions),
                 SupportModels = parsed.GetValue(support) is { Length: > 0 } supported ? supported : null,
+                Reindex = parsed.GetValue(reindex),
+                Progress = console.Progress,
             };
             int port = parsed.GetValue(common.RpcPort) ?? parameters.DefaultRpcPort;
             var p2p = new P2pOptions

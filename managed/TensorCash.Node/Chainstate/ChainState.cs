@@ -44,6 +44,8 @@ public sealed class ChainState : ICoinView, IDisposable
     /// <summary>The active chain, indexed by height.</summary>
     private readonly List<BlockIndexEntry> _active = new();
     private long _nextSequence;
+    /// <summary>The UTXO set's commitment at the tip, as stored with it.</summary>
+    private UtxoCommitment _commitment = new();
 
     /// <summary>
     /// Signatures that verified, shared with the mempool (<see cref="Mempool.TransactionPool"/>) so a transaction's
@@ -61,7 +63,13 @@ public sealed class ChainState : ICoinView, IDisposable
     /// parent has it (Active: the header rules passed): its pinned profile, D_m and name.
     /// </param>
     /// <exception cref="NodeStorageException">The datadir cannot be used: another network, damaged, locked.</exception>
-    public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RegisteredModel, RuleViolation?> checkProof)
+    /// <param name="reindex">
+    /// Rebuild the UTXO set, undo data and commitments from the stored blocks: drop them, then connect the best stored
+    /// chain again from genesis (every block re-hashed on read and re-validated by the connect rules).
+    /// </param>
+    /// <param name="progress">Progress lines of a reindex (every <see cref="ReindexProgressInterval"/> blocks), or null.</param>
+    public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RegisteredModel, RuleViolation?> checkProof,
+        bool reindex = false, Action<string>? progress = null)
     {
         Signatures = new SignatureCache();
         _parameters = parameters;
@@ -80,8 +88,29 @@ public sealed class ChainState : ICoinView, IDisposable
         _database = ChainDatabase.Open(Path.Combine(dataDirectory, ChainDatabase.FileName));
         try
         {
-            Load();
+            var genesisHash = _parameters.Genesis.Header.Hash;
+            bool reindexing = reindex && _database.ReadChainIdentity() is { } identity
+                && identity.Network == _parameters.Network.ToString() && identity.Genesis == genesisHash;
+            if (reindexing)
+            {
+                progress?.Invoke($"reindex: dropping the UTXO set and undo data of {_database.Path}");
+                _database.ResetChainstate(genesisHash);
+            }
+            Load(verifyUtxoSet: !reindexing);
+            Action<Block, int>? report = null;
+            if (reindexing && progress is not null)
+            {
+                int target = BestLeaf()?.Height ?? 0;
+                progress($"reindex: connecting {target} stored blocks");
+                report = (_, height) =>
+                {
+                    if (height % ReindexProgressInterval == 0 || height == target)
+                        progress($"reindex: connected height {height} of {target}");
+                };
+                BlockConnected += report;
+            }
             ActivateBestChain();
+            if (report is not null) BlockConnected -= report;
         }
         catch
         {
@@ -498,7 +527,16 @@ public sealed class ChainState : ICoinView, IDisposable
         return new RuleViolation("bad-prevblk", $"block {entry.Hash} descends from block {failed.Hash} at height {failed.Height}, which failed to connect: {failed.Failure?.ToString() ?? "reason not recorded"}");
     }
 
-    private void Load()
+    /// <summary>A reindex reports progress every this many blocks.</summary>
+    public const int ReindexProgressInterval = 1000;
+
+    /// <summary>
+    /// At start, a UTXO set of at most this many coins is hashed in full and compared with the tip's stored commitment
+    /// (about a second per 100,000 coins); a larger one is checked only by <see cref="VerifyChain"/>.
+    /// </summary>
+    public const long StartupFullCheckMaxCoins = 250_000;
+
+    private void Load(bool verifyUtxoSet = true)
     {
         var identity = _database.ReadChainIdentity();
         var genesisHash = _parameters.Genesis.Header.Hash;
@@ -542,6 +580,97 @@ public sealed class ChainState : ICoinView, IDisposable
             throw new NodeStorageException($"{_database.Path}: the recorded tip {tipHash?.ToString() ?? "(none)"} is not a connected block of the index; the file is damaged");
         for (var entry = tip; entry is not null; entry = entry.Parent) _active.Add(entry);
         _active.Reverse();
+
+        _commitment = _database.ReadCommitment(tip.Hash)
+            ?? throw new NodeStorageException($"{_database.Path}: the tip {tip.Hash} at height {tip.Height} has no stored UTXO commitment; the file is damaged (run the node with --reindex)");
+        if (verifyUtxoSet && _database.ReadUtxoStats().Count <= StartupFullCheckMaxCoins)
+        {
+            var actual = _database.ComputeCommitment();
+            if (!actual.Equals(_commitment))
+                throw new NodeStorageException(
+                    $"{_database.Path}: the UTXO set does not match its commitment at the tip {tip.Hash} (height {tip.Height}): stored {_commitment}, computed {actual}; "
+                    + "the UTXO table was modified outside the node or the file is damaged; restore it from a backup or run the node with --reindex");
+        }
+    }
+
+    /// <summary>The UTXO set's commitment at the tip (see <see cref="UtxoCommitment"/>): its 32-byte digest.</summary>
+    public Hash256 GetUtxoCommitment()
+    {
+        lock (_lock) return _commitment.Digest();
+    }
+
+    /// <summary>
+    /// Bitcoin Core's verifychain, simplified: hashes the whole UTXO table and compares it with the tip's commitment,
+    /// then reads the last <paramref name="depth"/> active blocks (each re-hashed on read), checks that their undo data
+    /// decodes and matches them, disconnects them in memory down from the tip comparing each step with the stored
+    /// commitment of the parent, and connects them again, which must reproduce the tip's commitment. Nothing is written.
+    /// </summary>
+    /// <param name="depth">Blocks to check below the tip; 0 or less: the whole active chain.</param>
+    public VerifyChainResult VerifyChain(int depth)
+    {
+        lock (_lock)
+        {
+            var tip = _active[^1];
+            int checkedBlocks = 0;
+            VerifyChainResult Fail(string error) => new(false, checkedBlocks, $"{_database.Path}: {error}");
+            try
+            {
+                var stored = _database.ReadCommitment(tip.Hash);
+                if (stored is null || !stored.Equals(_commitment))
+                    return Fail($"the stored UTXO commitment of the tip {tip.Hash} (height {tip.Height}) is missing or differs from the node's");
+                var actual = _database.ComputeCommitment();
+                if (!actual.Equals(_commitment))
+                    return Fail($"the UTXO set does not match its commitment at the tip {tip.Hash} (height {tip.Height}): stored {_commitment}, computed {actual}; the UTXO table was modified outside the node or the file is damaged");
+
+                int lowest = depth <= 0 ? 1 : Math.Max(1, tip.Height - depth + 1);
+                var running = _commitment.Clone();
+                var steps = new List<(BlockIndexEntry Entry, List<KeyValuePair<OutPoint, Coin>> Restored, List<KeyValuePair<OutPoint, Coin>> Created)>();
+                for (int height = tip.Height; height >= lowest; height--)
+                {
+                    var entry = _active[height];
+                    var block = _database.ReadBlock(entry.Hash);
+                    if (block is null) return Fail($"block {entry.Hash} at height {height} is in the index but its data is missing");
+                    var undo = _database.ReadUndo(entry.Hash);
+                    if (undo is null) return Fail($"active block {entry.Hash} at height {height} has no undo data");
+                    CoinChanges changes;
+                    try
+                    {
+                        changes = BlockConnector.Disconnect(block, undo);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        return Fail($"the undo data of block {entry.Hash} at height {height} does not match the block ({e.Message})");
+                    }
+                    var outputs = new Dictionary<OutPoint, Coin>();
+                    foreach (var tx in block.Transactions)
+                        for (int o = 0; o < tx.Outputs.Count; o++)
+                            outputs[new OutPoint(tx.Txid, (uint)o)] = new Coin(tx.Outputs[o], height, tx.IsCoinbase);
+                    var created = changes.Removed.Select(outPoint => new KeyValuePair<OutPoint, Coin>(outPoint, outputs[outPoint])).ToList();
+                    var restored = changes.Added.ToList();
+                    running.Apply(added: restored, removed: created);
+                    if (_database.ReadCommitment(entry.Parent!.Hash) is { } parentCommitment && !parentCommitment.Equals(running))
+                        return Fail($"disconnecting block {entry.Hash} at height {height} does not give the stored UTXO commitment of its parent {entry.Parent.Hash}");
+                    steps.Add((entry, restored, created));
+                    checkedBlocks++;
+                }
+                for (int i = steps.Count - 1; i >= 0; i--)
+                {
+                    var (entry, restored, created) = steps[i];
+                    running.Apply(added: created, removed: restored);
+                    if (_database.ReadCommitment(entry.Hash) is { } own && !own.Equals(running))
+                        return Fail($"reconnecting block {entry.Hash} at height {entry.Height} does not give its stored UTXO commitment");
+                }
+                return running.Equals(_commitment) ? new VerifyChainResult(true, checkedBlocks, null) : Fail("reconnecting the checked blocks does not reproduce the tip's UTXO commitment");
+            }
+            catch (NodeStorageException e)
+            {
+                return new VerifyChainResult(false, checkedBlocks, e.Message);
+            }
+            catch (Chain.Serialization.ChainFormatException e)
+            {
+                return Fail($"stored data does not decode ({e.Message})");
+            }
+        }
     }
 
     /// <summary>
@@ -582,6 +711,7 @@ public sealed class ChainState : ICoinView, IDisposable
             BlockStatus.HeaderValid | BlockStatus.DataStored | BlockStatus.ConnectedValid, 0);
         using var batch = _database.BeginWrite();
         batch.AddBlock(record, genesis);
+        batch.PutCommitment(genesisHash, new UtxoCommitment());
         batch.SetTip(genesisHash);
         batch.SetChainIdentity(_parameters.Network.ToString(), genesisHash);
         batch.Commit();
@@ -657,14 +787,17 @@ public sealed class ChainState : ICoinView, IDisposable
         var outcome = BlockConnector.Connect(block, entry.Height, _database, _parameters, height => _active[height].GetMedianTimePast(), Signatures,
             entry.Registry);
         if (outcome.Violation is not null) return outcome.Violation;
+        var commitment = _commitment.Clone();
         using (var batch = _database.BeginWrite())
         {
-            batch.ApplyCoinChanges(outcome.Changes!);
+            batch.ApplyCoinChanges(outcome.Changes!, commitment);
             batch.PutUndo(entry.Hash, outcome.Undo!);
+            batch.PutCommitment(entry.Hash, commitment);
             batch.SetStatus(entry.Hash, entry.Status | BlockStatus.ConnectedValid);
             batch.SetTip(entry.Hash);
             batch.Commit();
         }
+        _commitment = commitment;
         entry.Status |= BlockStatus.ConnectedValid;
         _active.Add(entry);
         BlockConnected?.Invoke(block, entry.Height);
@@ -680,14 +813,18 @@ public sealed class ChainState : ICoinView, IDisposable
         var undo = _database.ReadUndo(tip.Hash)
             ?? throw new NodeStorageException($"{_database.Path}: active block {tip.Hash} at height {tip.Height} has no undo data; the file is damaged");
         var changes = BlockConnector.Disconnect(block, undo);
+        var commitment = _commitment.Clone();
         using (var batch = _database.BeginWrite())
         {
-            batch.ApplyCoinChanges(changes);
+            batch.ApplyCoinChanges(changes, commitment);
             batch.DeleteUndo(tip.Hash);
+            batch.DeleteCommitment(tip.Hash);
+            batch.PutCommitment(tip.Parent!.Hash, commitment);
             batch.SetTip(tip.Parent!.Hash);
             alsoWrite?.Invoke(batch);
             batch.Commit();
         }
+        _commitment = commitment;
         _active.RemoveAt(_active.Count - 1);
         BlockDisconnected?.Invoke(block, tip.Height);
     }

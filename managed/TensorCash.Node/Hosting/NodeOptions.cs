@@ -24,6 +24,15 @@ public sealed record NodeOptions
     /// </summary>
     public IReadOnlyList<string>? SupportModels { get; init; }
 
+    /// <summary>
+    /// Rebuild the chainstate's UTXO set, undo data and UTXO commitments from the stored blocks before starting
+    /// (<c>--reindex</c>): the best stored chain is connected again from genesis.
+    /// </summary>
+    public bool Reindex { get; init; }
+
+    /// <summary>Where start-up progress lines go (a reindex reports every 1,000 blocks); null: nowhere.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>Mined blocks signal for no model, whatever <see cref="SupportModels"/> says (tests, or opting out of admission).</summary>
     public bool SignalNone { get; init; }
 

@@ -15,5 +15,6 @@ public static class NodeRpcMethods
         NetworkRpcMethods.Register(rpc, node);
         RegistryRpcMethods.Register(rpc, node);
         UtxoRpcMethods.Register(rpc, node);
+        StorageRpcMethods.Register(rpc, node);
     }
 }

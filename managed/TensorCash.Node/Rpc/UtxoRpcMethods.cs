@@ -46,7 +46,8 @@ public static class UtxoRpcMethods
             });
 
         rpc.Register("gettxoutsetinfo", "gettxoutsetinfo",
-            "The active chain's UTXO set: {height, bestblock, txouts (unspent outputs), total_amount}.",
+            "The active chain's UTXO set: {height, bestblock, txouts (unspent outputs), total_amount, muhash (the set's MuHash3072 " +
+            "commitment, checked at startup and by verifychain)}.",
             _ =>
             {
                 // The tip and the statistics are read separately; a block connected in between is a benign race.
@@ -58,6 +59,7 @@ public static class UtxoRpcMethods
                     ["bestblock"] = tip.Hash.ToString(),
                     ["txouts"] = stats.Count,
                     ["total_amount"] = RpcJson.Amount(stats.TotalAmount),
+                    ["muhash"] = node.Chain.GetUtxoCommitment().ToString(),
                 };
             });
 

@@ -127,6 +127,7 @@ public sealed class ChainDatabase : ICoinView, IDisposable
             Execute(ChainSchema.Migrations[from]);
             return 0;
         });
+        if (from == 2 && ReadTip() is { } tip) batch.PutCommitment(tip, ComputeCommitment());
         batch.SetMeta(ChainSchema.MetaSchemaVersion, from + 1);
         batch.Commit();
     }
@@ -223,6 +224,34 @@ public sealed class ChainDatabase : ICoinView, IDisposable
     /// <summary>The undo data of a block on the active chain, or null if there is none.</summary>
     public BlockUndo? ReadUndo(Hash256 hash) => Guard($"reading the undo data of block {hash}", () =>
         ScalarByHash("SELECT data FROM undo WHERE hash = $hash", hash) is byte[] bytes ? BlockUndo.Deserialize(bytes) : null);
+
+    /// <summary>The stored UTXO commitment after block <paramref name="hash"/> was connected, or null when none is stored.</summary>
+    public UtxoCommitment? ReadCommitment(Hash256 hash) => Guard($"reading the UTXO commitment of block {hash}", () =>
+        ScalarByHash("SELECT data FROM utxo_commitments WHERE hash = $hash", hash) is byte[] bytes
+            ? UtxoCommitment.Deserialize(bytes) ?? throw new NodeStorageException($"{Path}: the stored UTXO commitment of block {hash} is not a valid commitment; the file is damaged")
+            : null);
+
+    /// <summary>The commitment of the whole UTXO table as it is on disk (a full scan).</summary>
+    public UtxoCommitment ComputeCommitment() => UtxoCommitment.Of(ReadAllCoins());
+
+    /// <summary>
+    /// Drops the UTXO set, the undo data and the commitments, and moves the tip back to <paramref name="genesis"/> with
+    /// every other block no longer connected, in one transaction: the start of a reindex, which then connects the
+    /// stored blocks again.
+    /// </summary>
+    public void ResetChainstate(Hash256 genesis)
+    {
+        using var batch = BeginWrite();
+        Guard("dropping the UTXO set for a reindex", () =>
+        {
+            Execute("DELETE FROM utxo; DELETE FROM undo; DELETE FROM utxo_commitments;");
+            Execute($"UPDATE block_index SET status = status & ~{(long)BlockStatus.ConnectedValid} WHERE height > 0");
+            return 0;
+        });
+        batch.PutCommitment(genesis, new UtxoCommitment());
+        batch.SetTip(genesis);
+        batch.Commit();
+    }
 
     /// <inheritdoc/>
     public Coin? GetCoin(OutPoint outPoint) => Guard($"reading coin {outPoint}", () =>

@@ -10,9 +10,10 @@ internal static class ChainSchema
 {
     /// <summary>
     /// The layout this node writes and reads. 1: index, blocks, undo, UTXO set, meta. 2: adds
-    /// <c>registry_actions</c> (the model registry's actions of each stored block that has any).
+    /// <c>registry_actions</c> (the model registry's actions of each stored block that has any). 3: adds
+    /// <c>utxo_commitments</c> (the <see cref="UtxoCommitment"/> of the UTXO set after each connected block).
     /// </summary>
-    public const long Version = 2;
+    public const long Version = 3;
 
     /// <summary>The oldest layout this node can upgrade from.</summary>
     public const long OldestUpgradable = 1;
@@ -61,6 +62,11 @@ internal static class ChainSchema
             data BLOB NOT NULL
         );
 
+        CREATE TABLE utxo_commitments (
+            hash BLOB PRIMARY KEY,
+            data BLOB NOT NULL
+        );
+
         CREATE TABLE utxo (
             txid     BLOB NOT NULL,
             vout     INTEGER NOT NULL,
@@ -73,7 +79,7 @@ internal static class ChainSchema
         """;
 
     /// <summary>
-    /// The upgrade from version <c>key</c> to <c>key + 1</c>. 1 → 2: the registry table, empty: a datadir written
+    /// The upgrade from version <c>key</c> to <c>key + 1</c> (its SQL part). 1 → 2: the registry table, empty: a datadir written
     /// before the registry holds no registrations (its blocks were accepted by a node that did not know them), so every
     /// stored block's registry is the genesis table carried forward by its headers' signals alone.
     /// </summary>
@@ -81,6 +87,14 @@ internal static class ChainSchema
     {
         [1] = """
             CREATE TABLE registry_actions (
+                hash BLOB PRIMARY KEY,
+                data BLOB NOT NULL
+            );
+            """,
+        // 2 -> 3: the table; ChainDatabase.Upgrade then computes the tip's commitment from the current UTXO set, in the
+        // same transaction (blocks below the tip get theirs when a disconnect reaches them).
+        [2] = """
+            CREATE TABLE utxo_commitments (
                 hash BLOB PRIMARY KEY,
                 data BLOB NOT NULL
             );

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using TensorCash.Chain.Blocks;
 using TensorCash.Chain.Ledger;
 using TensorCash.Chain.Primitives;
+using TensorCash.Chain.Transactions;
 
 namespace TensorCash.Node.Storage;
 
@@ -81,9 +82,10 @@ public sealed class ChainWriteBatch : IDisposable
     /// additions. A removal of a coin that is not there, or an addition of one that already is, means the stored UTXO
     /// set disagrees with the chain; that fails the whole batch instead of silently diverging.
     /// </summary>
-    public void ApplyCoinChanges(CoinChanges changes) => Run("updating the UTXO set", () =>
+    /// <param name="commitment">When given, updated with every coin removed (as it was stored) and added.</param>
+    public void ApplyCoinChanges(CoinChanges changes, UtxoCommitment? commitment = null) => Run("updating the UTXO set", () =>
     {
-        using (var delete = _database.Command("DELETE FROM utxo WHERE txid = $txid AND vout = $vout"))
+        using (var delete = _database.Command("DELETE FROM utxo WHERE txid = $txid AND vout = $vout RETURNING value, script, height, coinbase"))
         {
             var txid = delete.Parameters.Add("$txid", SqliteType.Blob);
             var vout = delete.Parameters.Add("$vout", SqliteType.Integer);
@@ -91,8 +93,10 @@ public sealed class ChainWriteBatch : IDisposable
             {
                 txid.Value = outPoint.Txid.ToArray();
                 vout.Value = (long)outPoint.Index;
-                if (delete.ExecuteNonQuery() != 1)
+                using var reader = delete.ExecuteReader();
+                if (!reader.Read())
                     throw new NodeStorageException($"{_database.Path}: coin {outPoint} should be unspent but is not in the UTXO set; the chainstate is inconsistent");
+                commitment?.Remove(outPoint, new Coin(new TxOut(reader.GetInt64(0), (byte[])reader[1]), reader.GetInt32(2), reader.GetInt64(3) != 0));
             }
         }
         using var insert = _database.Command(
@@ -113,7 +117,24 @@ public sealed class ChainWriteBatch : IDisposable
             coinbase.Value = coin.IsCoinbase ? 1L : 0L;
             if (insert.ExecuteNonQuery() != 1)
                 throw new NodeStorageException($"{_database.Path}: coin {outPoint} is created again while still unspent; the chainstate is inconsistent");
+            commitment?.Add(outPoint, coin);
         }
+    });
+
+    /// <summary>Stores the UTXO commitment after block <paramref name="hash"/> (replacing any).</summary>
+    public void PutCommitment(Hash256 hash, UtxoCommitment commitment) => Run($"storing the UTXO commitment of block {hash}", () =>
+    {
+        using var command = _database.Command("INSERT OR REPLACE INTO utxo_commitments (hash, data) VALUES ($hash, $data)");
+        command.Parameters.AddWithValue("$hash", hash.ToArray());
+        command.Parameters.AddWithValue("$data", commitment.Serialize());
+        command.ExecuteNonQuery();
+    });
+
+    public void DeleteCommitment(Hash256 hash) => Run($"deleting the UTXO commitment of block {hash}", () =>
+    {
+        using var command = _database.Command("DELETE FROM utxo_commitments WHERE hash = $hash");
+        command.Parameters.AddWithValue("$hash", hash.ToArray());
+        command.ExecuteNonQuery();
     });
 
     public void SetTip(Hash256 hash) => SetMeta(ChainSchema.MetaTip, hash.ToArray());

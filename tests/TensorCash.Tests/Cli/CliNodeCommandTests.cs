@@ -28,7 +28,7 @@ public class CliNodeCommandTests
         Assert.That(run.Stdout, Is.Empty);
     }
 
-    [TestCase("node", "--datadir", "--rpcport", "--mine", "--model", "--mineaddress", "--threads", "--network", "rpc.port")]
+    [TestCase("node", "--datadir", "--rpcport", "--mine", "--model", "--mineaddress", "--threads", "--network", "rpc.port", "--reindex")]
     [TestCase("cli", "METHOD", "ARGS", "--datadir", "--rpcport", "--network", "JSON", "error code")]
     public void HelpExplainsEveryOption(string command, params string[] mentions)
     {
@@ -198,6 +198,33 @@ public class CliNodeCommandTests
             var testnet = CliRun.Of("node", "--network", "testnet", "--datadir", dir, "--rpcport", "0");
             Assert.That(testnet.ExitCode, Is.EqualTo(1));
             Assert.That(testnet.Stderr, Does.Contain("holds the Regtest chain"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void AnEditedUtxoSetStopsTheNodeNamingTheFile()
+    {
+        string dir = Directory.CreateTempSubdirectory("tc-cli-").FullName;
+        try
+        {
+            var host = NodeHost.Open(new NodeOptions { Network = Network.Regtest, DataDirectory = dir, Threads = 1 });
+            host.Generate(2, Node.Hosting.MaturedChain.OpTrue);
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            string file = Path.Combine(dir, TensorCash.Node.Storage.ChainDatabase.FileName);
+            using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                raw.Open();
+                using var command = raw.CreateCommand();
+                command.CommandText = "UPDATE utxo SET value = value * 2";
+                Assert.That(command.ExecuteNonQuery(), Is.GreaterThan(0));
+            }
+            var run = CliRun.Of("node", "--network", "regtest", "--datadir", dir, "--rpcport", "0");
+            Assert.That(run.ExitCode, Is.EqualTo(1));
+            Assert.That(run.Stderr, Does.Contain(file).And.Contain("does not match its commitment").And.Contain("--reindex"));
         }
         finally
         {

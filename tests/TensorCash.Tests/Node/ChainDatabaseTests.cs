@@ -293,7 +293,7 @@ public class ChainDatabaseTests
         Assert.That(() => ChainDatabase.Open(_path), Throws.TypeOf<NodeStorageException>().With.Message.Contains("not a TensorCash chainstate"));
     }
 
-    [TestCase(3, "newer than this node supports")]
+    [TestCase(4, "newer than this node supports")]
     [TestCase(0, "older than this node supports")]
     public void AnUnknownSchemaVersionIsRefused(long version, string complaint)
     {
@@ -320,22 +320,22 @@ public class ChainDatabaseTests
             batch.AddBlock(new BlockIndexRecord(block.Header.Hash, block.Header, 0, BigInteger.One, BlockStatus.HeaderValid, 0), block);
             batch.Commit();
         }
-        // What a node before the registry wrote: no registry table, schema version 1.
+        // What a node before the registry wrote: no registry (nor commitment) table, schema version 1.
         using (var raw = new SqliteConnection($"Data Source={_path};Pooling=False"))
         {
             raw.Open();
             using var command = raw.CreateCommand();
-            command.CommandText = "DROP TABLE registry_actions; UPDATE meta SET value = 1 WHERE key = 'schema_version'";
+            command.CommandText = "DROP TABLE registry_actions; DROP TABLE utxo_commitments; UPDATE meta SET value = 1 WHERE key = 'schema_version'";
             command.ExecuteNonQuery();
         }
         using (var upgraded = ChainDatabase.Open(_path))
         {
-            Assert.That(upgraded.ReadSchemaVersion(), Is.EqualTo(2));
+            Assert.That(upgraded.ReadSchemaVersion(), Is.EqualTo(3));
             Assert.That(upgraded.ReadRegistryActions(), Is.Empty);
             Assert.That(upgraded.ReadBlockIndex().Single().Hash, Is.EqualTo(block.Header.Hash), "the stored blocks stay");
         }
         using var again = ChainDatabase.Open(_path);
-        Assert.That(again.ReadSchemaVersion(), Is.EqualTo(2), "the upgrade runs once");
+        Assert.That(again.ReadSchemaVersion(), Is.EqualTo(3), "the upgrade runs once");
     }
 
     [Test]

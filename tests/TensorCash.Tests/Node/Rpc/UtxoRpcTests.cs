@@ -63,6 +63,9 @@ public class UtxoRpcTests
         Assert.That((long)info["txouts"]!, Is.EqualTo(set.Count));
         Assert.That(info["total_amount"]!.ToJsonString(), Is.EqualTo(AmountFormat.Format(set.Sum(c => c.Value.Output.Value))));
         Assert.That(info["total_amount"]!.ToJsonString(), Does.EndWith(".00000000"));
+        Assert.That((string)info["muhash"]!, Is.EqualTo(node.Host.Chain.GetUtxoCommitment().ToString()));
+        node.Call("generatetoaddress", 1, (string)node.Call("getnewaddress")!);
+        Assert.That((string)node.Call("gettxoutsetinfo")!["muhash"]!, Is.Not.EqualTo((string)info["muhash"]!), "a new coinbase changes the set's commitment");
     }
 
     [Test]
