@@ -14,6 +14,8 @@ public static class MempoolReasons
     public const string Dust = "dust";
     /// <summary>An output script that is not a standard template (Core's "scriptpubkey").</summary>
     public const string ScriptPubKey = "scriptpubkey";
+    /// <summary>An input spends a coin whose script is no standard template (Core's AreInputsStandard).</summary>
+    public const string NonStandardInputs = "bad-txns-nonstandard-inputs";
     public const string NonFinal = "non-final";
     public const string AlreadyInPool = "txn-already-in-mempool";
     public const string Conflict = "txn-mempool-conflict";

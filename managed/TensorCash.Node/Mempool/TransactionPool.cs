@@ -297,6 +297,12 @@ public sealed class TransactionPool
         // Consensus (BIP54): before anything costly, so a transaction spending scripts packed with CHECKSIGs is refused
         // by a scan of those scripts instead of running them.
         if (SpentSigOps.Check(tx, coins) is { } spentSigOps) return spentSigOps;
+        // Core's AreInputsStandard: a coin whose script is no standard template (only a miner could have created it)
+        // is not spent through the pool, so nobody can make the pool run an arbitrary script of someone else's making.
+        if (RequireStandardOutputs)
+            for (int i = 0; i < coins.Length; i++)
+                if (!StandardnessRules.IsStandardOutputScript(coins[i].Output.ScriptPubKey))
+                    return new(MempoolReasons.NonStandardInputs, $"transaction {txid} input {i} spends {tx.Inputs[i].Prevout}, whose script is no standard template");
         if (CheckRegistry(tx, action, tip.Registry, tip.NextHeight, self: null) is { } registryRule) return registryRule;
         if (!SequenceLocks.AreSatisfied(tx, coins.Select(c => c.Height).ToArray(), tip.NextHeight, tip.MedianTimePastAtHeight))
             return new(MempoolReasons.NonBip68Final, $"transaction {txid} has a relative lock time (BIP68) not yet met for the block at height {tip.NextHeight}");

@@ -169,9 +169,13 @@ public class SighashAttackTests
             Assert.That(uncachedVerifications, Is.EqualTo(uncachedHashes));
         }
 
-        // The pool (which accepts non-standard outputs here only because they were mined) runs the scripts: NULLFAIL for
-        // the bad one, and the good one is admitted.
-        var pool = new TransactionPool(Parameters, requireStandardOutputs: true);
+        // A standard pool never runs these scripts: the coins were mined with a non-standard script, so spending them
+        // is refused up front (Core's AreInputsStandard).
+        var standard = new TransactionPool(Parameters, requireStandardOutputs: true);
+        Assert.That(chain.Offer(standard, bad).Rejection?.Reason, Is.EqualTo(MempoolReasons.NonStandardInputs));
+        // A pool that relays non-standard scripts (regtest's default) runs them: NULLFAIL for the bad one, and the good
+        // one is admitted.
+        var pool = new TransactionPool(Parameters, requireStandardOutputs: false);
         Assert.That(chain.Offer(pool, bad).Rejection?.Reason, Is.EqualTo(ScriptVerifier.Reason(ScriptError.NULLFAIL)));
         var accepted = chain.Offer(pool, good);
         Assert.That(accepted.Accepted, Is.True, accepted.Rejection?.ToString());

@@ -63,6 +63,17 @@ public class StandardOutputTests
     }
 
     [Test]
+    public void SpendingANonStandardCoinIsRefusedWhereOutputsMustBeStandard()
+    {
+        var chain = new TestChain();
+        var spend = new Transaction(1, [new TxIn(chain.Fund(1_000_000), [])], [new TxOut(100_000, ScriptTemplates.PayToPubKeyHash(new byte[20]))], 0);
+        // The fixture's coins pay OP_TRUE: no standard template.
+        var refused = chain.Offer(new TransactionPool(Parameters, requireStandardOutputs: true), spend);
+        Assert.That(refused.Rejection?.Reason, Is.EqualTo(MempoolReasons.NonStandardInputs), refused.Rejection?.ToString());
+        Assert.That(chain.Offer(new TransactionPool(Parameters, requireStandardOutputs: false), spend).Accepted, Is.True, "regtest's default relays it");
+    }
+
+    [Test]
     public void RegtestRelaysAnyOutputByDefaultOtherNetworksDoNot()
     {
         Assert.That(new TransactionPool(Parameters).RequireStandardOutputs, Is.False);
