@@ -70,13 +70,11 @@ public static class ModelCost
         int bytesPer32 = WeightDTypes.BytesPer32Weights(weightDType);
         if (bytesPer32 < 0) return 0;
 
-        UInt128 layers = (uint)descriptor.LayerCount, d = (uint)descriptor.ModelDim, vocab = (uint)descriptor.VocabSize;
-        UInt128 q = (UInt128)(uint)descriptor.HeadCount * (uint)descriptor.HeadDim;
-        UInt128 kv = (UInt128)(uint)descriptor.KvHeadCount * (uint)descriptor.HeadDim;
-        UInt128 ff = (uint)descriptor.FeedForwardDim;
+        UInt128 layers = (uint)descriptor.LayerCount, vocab = (uint)descriptor.VocabSize, q = (uint)descriptor.QueryDim;
         UInt128 salt = (uint)profile.SaltTokens, window = (uint)profile.WindowSize;
-        // Each factor is below 2^22 (limits of ModelDescriptor.Validate), q and kv below 2^32: every product below fits in 2^128.
-        UInt128 parameters = layers * (d * q + 2 * d * kv + q * d + 3 * d * ff) + d * vocab;
+        // The descriptor's limits keep P below 2^44 (at most 512 layers of 7 matrices of at most 2^32 weights, plus the
+        // LM head), so it is exact in a long and every product below fits in 2^128.
+        UInt128 parameters = (ulong)descriptor.MatrixParameterCount;
         UInt128 meanAttended = salt + window / 2 + 1;
 
         UInt128 perPosition = MatmulFlopsPerParameter * parameters + AttentionFlopsPerPosition * layers * q * meanAttended;

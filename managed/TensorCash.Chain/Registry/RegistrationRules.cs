@@ -55,6 +55,15 @@ public static class RegistrationRules
     /// <summary>Salt strings a miner could hold caches for must number at least 2^64 (security.md §6).</summary>
     public const int MinSaltSpaceBits = 64;
 
+    /// <summary>S = the fewest salt tokens with V^S ≥ 2^<see cref="MinSaltSpaceBits"/> (security.md §6), for a vocabulary of at least 2.</summary>
+    public static int MinimumSaltTokens(int vocabSize)
+    {
+        if (vocabSize < 2) throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "a vocabulary has at least 2 tokens");
+        int salt = 1;
+        for (var salts = new System.Numerics.BigInteger(vocabSize); salts < System.Numerics.BigInteger.One << MinSaltSpaceBits; salts *= vocabSize) salt++;
+        return salt;
+    }
+
     /// <summary>
     /// The security floor every pinned profile must meet (docs/protocol/security.md), so that no registrant can admit
     /// a profile that brings back an attack the genesis profile closes: the network's one window size (attempt
@@ -66,8 +75,7 @@ public static class RegistrationRules
     {
         if (profile.WindowSize != parameters.ProofWindowSize)
             return $"the window is {profile.WindowSize} tokens; every model on {parameters.Network} mines windows of {parameters.ProofWindowSize}";
-        System.Numerics.BigInteger salts = System.Numerics.BigInteger.Pow(profile.VocabSize, profile.SaltTokens);
-        if (salts < System.Numerics.BigInteger.One << MinSaltSpaceBits)
+        if (profile.SaltTokens < MinimumSaltTokens(profile.VocabSize))
             return $"{profile.SaltTokens} salt tokens over a vocabulary of {profile.VocabSize} give fewer than 2^{MinSaltSpaceBits} salts (security.md §6)";
         if (profile.CeilingQ32 >= 1UL << 32)
             return "the entropy ceiling is 1: degenerate, predictable windows could mine (security.md §5)";

@@ -74,11 +74,11 @@ public sealed class WalletService(ChainState chain, NodeMempool mempool, NodeWal
     /// </summary>
     /// <exception cref="WalletException">A bad address or amount, insufficient funds, a too large transaction.</exception>
     /// <exception cref="MempoolRejectedException">The mempool refused the signed transaction.</exception>
-    public WalletPayment Send(string address, long amount, long feeRatePerKilobyte)
+    public WalletPayment Send(string address, long amount, long feeRatePerKilobyte, IReadOnlyList<TxOut>? dataOutputs = null)
     {
         if (!Address.TryDecode(address, wallet.Parameters.Bech32Hrp, out var hash160, out var error))
             throw new WalletException(WalletError.InvalidAddress, $"invalid destination address: {error}");
-        return Send(ScriptTemplates.PayToPubKeyHash(hash160), amount, feeRatePerKilobyte);
+        return Send(ScriptTemplates.PayToPubKeyHash(hash160), amount, feeRatePerKilobyte, dataOutputs);
     }
 
     /// <summary>

@@ -15,33 +15,23 @@ namespace TensorCash.Node.Registry;
 /// </summary>
 public static class RegistrationBuilder
 {
-    /// <summary>Decode settings of the standard profile: builtin:tiny's (τ 1, top-k = K = 32, top-p 0.95, no penalty).</summary>
-    public static DecodeParameters StandardDecode { get; } = new(1u << 16, 32, 4_080_218_931, 1u << 16, 0);
-    public const int StandardEvidence = 32;
     public const int StandardPromptCap = 1024;
 
     /// <summary>
     /// The network's standard profile for a model of <paramref name="vocabSize"/> tokens and <paramref name="maxSequence"/>
-    /// positions: builtin:tiny's decode settings, the network's window, the fewest salt tokens with V^S ≥ 2^64
-    /// (security.md §6), F32 precision (the CPU engine computes in F32 whatever the weights' dtype), a prompt cap of
-    /// 1024 or what the context leaves, and the default entropy ceiling.
+    /// positions: builtin:tiny's decode settings and evidence count, the network's window, the fewest salt tokens with
+    /// V^S ≥ 2^64 (security.md §6), F32 precision (the CPU engine computes in F32 whatever the weights' dtype), a prompt
+    /// cap of 1024 or what the context leaves, and the default entropy ceiling.
     /// </summary>
     public static ProofProfile StandardProfile(int vocabSize, int maxSequence, ChainParams parameters)
     {
         int window = parameters.ProofWindowSize;
-        int salt = MinimumSalt(vocabSize);
+        var tiny = ChainParams.BuiltinTinyProfile(window);
+        int salt = RegistrationRules.MinimumSaltTokens(vocabSize);
         int cap = Math.Min(StandardPromptCap, maxSequence - salt - window);
         if (cap < 1)
             throw new ArgumentException($"a model of {maxSequence} positions has no room for a prompt, {salt} salt tokens and a {window}-token window");
-        return new ProofProfile(StandardDecode, Math.Min(StandardEvidence, vocabSize), window, PrecisionTag.F32, vocabSize, salt, cap);
-    }
-
-    /// <summary>S = the least salt length with V^S ≥ 2^64.</summary>
-    public static int MinimumSalt(int vocabSize)
-    {
-        int salt = 1;
-        for (var salts = new System.Numerics.BigInteger(vocabSize); salts < System.Numerics.BigInteger.One << RegistrationRules.MinSaltSpaceBits; salts *= vocabSize) salt++;
-        return salt;
+        return new ProofProfile(tiny.Decode, Math.Min(tiny.EvidenceCount, vocabSize), window, PrecisionTag.F32, vocabSize, salt, cap);
     }
 
     /// <exception cref="ArgumentException">The metadata or the model cannot make a valid registration; the message says why.</exception>

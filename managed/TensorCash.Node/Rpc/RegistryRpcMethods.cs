@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Registry;
-using TensorCash.Chain.Script;
-using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Transactions;
 using TensorCash.Node.Hosting;
 using TensorCash.Node.Mining;
@@ -137,11 +135,9 @@ public static class RegistryRpcMethods
 
     private static WalletPayment Send(NodeHost node, string method, string address, long amount, byte[] dataScript)
     {
-        if (!Address.TryDecode(address, node.Parameters.Bech32Hrp, out var hash160, out string error))
-            throw new InvalidOperationException($"the wallet made an address it cannot decode: {error}");
         try
         {
-            return WalletRpcMethods.Wallet(() => node.Payments.Send(ScriptTemplates.PayToPubKeyHash(hash160), amount, node.Payments.DefaultFeeRate, [new TxOut(0, dataScript)]));
+            return WalletRpcMethods.Wallet(() => node.Payments.Send(address, amount, node.Payments.DefaultFeeRate, [new TxOut(0, dataScript)]));
         }
         catch (MempoolRejectedException e)
         {
