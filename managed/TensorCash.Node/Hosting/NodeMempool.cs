@@ -12,12 +12,15 @@ namespace TensorCash.Node.Hosting;
 /// them, or no longer passes the registry after it) leave the pool; a disconnected block's transactions are offered
 /// back, checked against the chain and the model registry at its parent.
 /// <para>
-/// Locking. The chainstate raises its events holding its lock, and the handlers here take <see cref="_step"/> and
-/// then the pool's lock: the order is chain, step, pool. A transaction from outside (<see cref="Submit"/>) must not
-/// take the chain lock inside the pool lock, so it is checked against a snapshot of the coins it touches, read
-/// beforehand; <see cref="_generation"/>, which every connect and disconnect advances under the step lock, tells
-/// whether the chain moved since the snapshot was read, and if so the snapshot is read again. Block templates read
-/// the pool and then the chain, never one inside the other, and are discarded the same way when the chain moved.
+/// Locking. The chainstate raises its events holding its lock, and the handlers here take the pool's lock: the order is
+/// chain, pool. A transaction from outside (<see cref="Submit"/>) must not take the chain lock inside the pool lock, so
+/// it is checked against a snapshot of the coins it touches, read beforehand with no pool lock held. The pool's
+/// <see cref="TransactionPool.TipVersion"/>, which each connect and disconnect advances while the chain lock is held
+/// (so before any reader can see the new coins), is read before the snapshot; the pool refuses the snapshot with
+/// <see cref="MempoolReasons.TipChanged"/> if the version moved since, either before the checks or after the scripts,
+/// which run with no lock held, and then the snapshot is read again and the transaction checked again (its verified
+/// signatures are cached, so a second round costs little). Block templates read the pool and then the chain, never
+/// one inside the other, and are discarded the same way when the chain moved.
 /// </para>
 /// </summary>
 public sealed class NodeMempool
@@ -27,8 +30,6 @@ public sealed class NodeMempool
 
     private readonly ChainState _chain;
     private readonly ChainParams _parameters;
-    private readonly Lock _step = new();
-    private long _generation;
 
     public NodeMempool(ChainState chain, ChainParams parameters, TransactionPool pool)
     {
@@ -43,62 +44,45 @@ public sealed class NodeMempool
 
     private void OnBlockConnected(Block block, int height)
     {
-        lock (_step)
-        {
-            _generation++;
-            // Raised under the chain's lock with the block as the tip: its registry is the one the pool now meets.
-            Pool.BlockConnected(block.Transactions, _chain.GetRegistry(block.Header.Hash));
-        }
+        // Raised under the chain's lock with the block as the tip: its registry is the one the pool now meets.
+        Pool.BlockConnected(block.Transactions, _chain.GetRegistry(block.Header.Hash));
     }
 
     /// <summary>The chain is now at the block's parent: the block's transactions go back to the pool if they still fit there.</summary>
     private void OnBlockDisconnected(Block block, int height)
     {
-        lock (_step)
-        {
-            _generation++;
-            long parentMedianTimePast = _chain.GetMedianTimePast(block.Header.PrevBlock)!.Value;
-            Pool.BlocksDisconnected(block.Transactions, _chain, height, parentMedianTimePast, _chain.GetMedianTimePastAtHeight,
-                _chain.GetRegistry(block.Header.PrevBlock));
-        }
+        long parentMedianTimePast = _chain.GetMedianTimePast(block.Header.PrevBlock)!.Value;
+        Pool.BlocksDisconnected(block.Transactions, _chain, height, parentMedianTimePast, _chain.GetMedianTimePastAtHeight,
+            _chain.GetRegistry(block.Header.PrevBlock));
     }
 
     /// <summary>Raised after <see cref="Submit"/> added a transaction to the pool (the peer-to-peer layer relays it).</summary>
     public event Action<Transaction>? TransactionAccepted;
 
-    /// <summary>Offers a transaction to the pool, checked for the block after the current tip (sendrawtransaction, the wallet).</summary>
+    /// <summary>
+    /// Offers a transaction to the pool, checked for the block after the current tip (sendrawtransaction, the wallet,
+    /// transactions relayed by peers). Its scripts run with no lock held.
+    /// </summary>
     public MempoolAcceptResult Submit(Transaction tx)
     {
-        MempoolAcceptResult result;
-        for (int attempt = 0; attempt < MaxSnapshotAttempts; attempt++)
-        {
-            long generation;
-            lock (_step) generation = _generation;
-            var snapshot = ChainSnapshot.Read(_chain, tx);
-            lock (_step)
-            {
-                if (generation != _generation) continue;
-                result = Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt, snapshot.Registry);
-            }
-            if (result.Accepted) TransactionAccepted?.Invoke(tx); // outside the lock: the handler (relay) may take others
-            return result;
-        }
-        throw new InvalidOperationException($"transaction {tx.Txid}: the chain moved {MaxSnapshotAttempts} times while it was being checked; try again");
+        var result = OnFreshSnapshot(tx, (snapshot, version) =>
+            Pool.Accept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt, snapshot.Registry, version));
+        if (result.Accepted) TransactionAccepted?.Invoke(tx); // outside the pool's lock: the handler (relay) may take others
+        return result;
     }
 
     /// <summary>Checks a transaction as <see cref="Submit"/> does, without adding it to the pool (testmempoolaccept).</summary>
-    public MempoolAcceptResult TestAccept(Transaction tx)
+    public MempoolAcceptResult TestAccept(Transaction tx) => OnFreshSnapshot(tx, (snapshot, version) =>
+        Pool.TestAccept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt, snapshot.Registry, version));
+
+    /// <summary>Runs <paramref name="check"/> on a snapshot of the chain until it is not refused for a tip that moved.</summary>
+    private MempoolAcceptResult OnFreshSnapshot(Transaction tx, Func<ChainSnapshot, long, MempoolAcceptResult> check)
     {
         for (int attempt = 0; attempt < MaxSnapshotAttempts; attempt++)
         {
-            long generation;
-            lock (_step) generation = _generation;
-            var snapshot = ChainSnapshot.Read(_chain, tx);
-            lock (_step)
-            {
-                if (generation != _generation) continue;
-                return Pool.TestAccept(tx, snapshot.Coins, snapshot.NextHeight, snapshot.TipMedianTimePast, snapshot.MedianTimePastAt, snapshot.Registry);
-            }
+            long version = Pool.TipVersion;
+            var result = check(ChainSnapshot.Read(_chain, tx), version);
+            if (result.Rejection?.Reason != MempoolReasons.TipChanged) return result;
         }
         throw new InvalidOperationException($"transaction {tx.Txid}: the chain moved {MaxSnapshotAttempts} times while it was being checked; try again");
     }
@@ -113,8 +97,7 @@ public sealed class NodeMempool
     public BlockContent BuildContent(int height, long parentMedianTimePast, byte[] coinbaseScript, ulong extraNonce)
     {
         long subsidy = Subsidy.GetBlockSubsidy(height, _parameters);
-        long generation;
-        lock (_step) generation = _generation;
+        long generation = Pool.TipVersion;
         try
         {
             var tip = _chain.Tip;
@@ -130,10 +113,7 @@ public sealed class NodeMempool
         }
     }
 
-    private bool ChainMoved(long generation)
-    {
-        lock (_step) return generation != _generation;
-    }
+    private bool ChainMoved(long generation) => generation != Pool.TipVersion;
 
     /// <summary>
     /// What a transaction's admission reads from the chain, read with the chain's own locking before the pool lock is

@@ -28,4 +28,9 @@ public static class MempoolReasons
     public const string MinimumRelayFee = "min relay fee not met";
     public const string ChainTooLong = "too-long-mempool-chain";
     public const string PoolFull = "mempool full";
+    /// <summary>
+    /// Not a verdict on the transaction: the chain tip moved while its scripts were checked, so the checks against the
+    /// chain must be made again on the new tip (Hosting.NodeMempool does so itself). Core holds cs_main throughout and has no such reason.
+    /// </summary>
+    public const string TipChanged = "chain-tip-changed";
 }

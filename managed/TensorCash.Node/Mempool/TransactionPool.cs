@@ -29,10 +29,19 @@ namespace TensorCash.Node.Mempool;
 /// rises above the evicted rate; it halves at each connected block while the pool is under half full.
 /// </para>
 /// <para>
-/// Thread safety: one lock guards all state and every public member takes it, so calls are atomic with respect to each
-/// other. The chain view and time function passed in are called under that lock and must not call back into the pool.
-/// The caller keeps the chain view and the pool in step (it holds its chain lock across connecting a block and calling
-/// <see cref="BlockConnected"/>), as Core holds cs_main with the mempool's lock.
+/// Thread safety and admission in three steps. One lock guards all state and every public member takes it, but
+/// <see cref="Accept"/> runs the scripts (the one costly check) without it: (a) under the lock, every other check
+/// against the chain view and the pool, which gathers the coins the inputs spend; (b) with no lock held, the scripts
+/// against those coins; (c) under the lock again, the checks of (a) once more against the pool as it is now (a rival
+/// may have taken an input, a parent may have left, the fee floor may have risen), then the insertion. A script's
+/// verdict depends only on the transaction and the outputs it spends, which its outpoints fix, so it stays true
+/// whatever the pool does meanwhile; the chain view does not, so each connect and disconnect advances
+/// <see cref="TipVersion"/>, and a transaction whose tip moved between (a) and (c) is refused with
+/// <see cref="MempoolReasons.TipChanged"/> for the caller to offer it again on a fresh view (<see cref="Hosting.NodeMempool"/>
+/// does). Two submissions of one txid at once: the second waits for the first's verdict instead of running the
+/// scripts again. The chain view and time function passed in are called under the lock and must not call back into
+/// the pool. The caller keeps the chain view and the pool in step (it calls <see cref="BlockConnected"/> before any
+/// reader can see the block's coins), as Core holds cs_main with the mempool's lock.
 /// </para>
 /// </summary>
 public sealed class TransactionPool
@@ -58,6 +67,10 @@ public sealed class TransactionPool
     /// <summary>The tip context the recent rejections were decided against; a different one empties the set.</summary>
     private (int NextHeight, long MedianTimePast, ModelRegistry Registry)? _recentRejectsTip;
     private long _recentRejectHits;
+    /// <summary>Advanced by every connect and disconnect: a verdict reached on an older chain view is not inserted.</summary>
+    private long _tipVersion;
+    /// <summary>Txids between steps (a) and (c) of <see cref="Accept"/>, with the verdict a duplicate submission waits for.</summary>
+    private readonly Dictionary<Hash256, Task<MempoolAcceptResult>> _inFlight = new();
 
     /// <param name="signatures">
     /// Where signatures verified at admission are remembered, so the block template and the block that carries the
@@ -96,6 +109,18 @@ public sealed class TransactionPool
         get { lock (_lock) return _recentRejectHits; }
     }
 
+    /// <summary>
+    /// How many times the chain view the pool is kept in step with has moved (connects and disconnects). A caller that
+    /// reads its chain view after reading this and passes it to <see cref="Accept"/> learns if the view went stale.
+    /// </summary>
+    public long TipVersion
+    {
+        get { lock (_lock) return _tipVersion; }
+    }
+
+    /// <summary>Test seam: runs in step (b) of <see cref="Accept"/> and <see cref="TestAccept"/>, before the scripts, with no lock held.</summary>
+    internal Action<Transaction>? BeforeScriptChecks { get; set; }
+
     /// <summary>What a transaction is checked against: the chain tip's UTXO set and model registry, the next block's height and time context.</summary>
     private sealed record ChainTip(ICoinView Coins, int NextHeight, long MedianTimePast, Func<int, long> MedianTimePastAtHeight, ModelRegistry Registry);
 
@@ -106,15 +131,24 @@ public sealed class TransactionPool
     /// time locks measure from; without it, every confirmed coin is taken to be confirmed at the tip, which can defer a
     /// time-locked transaction that is already final but never admits one that is not (median-time-past never decreases
     /// along a chain). <paramref name="registry"/> is the model registry after the tip (null: the genesis registry, in
-    /// which nothing is registered).
+    /// which nothing is registered). <paramref name="tipVersion"/>: the <see cref="TipVersion"/> read before the chain
+    /// view was; if the pool has seen the chain move since, the result is <see cref="MempoolReasons.TipChanged"/>
+    /// (null: the view is current when step (a) runs). The scripts run with no lock held (see the class comment).
     /// </summary>
     public MempoolAcceptResult Accept(Transaction tx, ICoinView chainCoins, int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null,
-        ModelRegistry? registry = null)
+        ModelRegistry? registry = null, long? tipVersion = null)
     {
         var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
+        var txid = tx.Txid;
+        Candidate candidate;
+        long checkedAt;
+        TaskCompletionSource<MempoolAcceptResult> verdict;
+        Task<MempoolAcceptResult>? running;
+        // (a) Every check but the scripts, under the lock.
         lock (_lock)
         {
-            var txid = tx.Txid;
+            if (tipVersion is { } expected && expected != _tipVersion) return TipMoved(txid);
+            checkedAt = _tipVersion;
             var context = (tip.NextHeight, tip.MedianTimePast, tip.Registry);
             if (_recentRejectsTip is not { } seen || seen.NextHeight != context.NextHeight || seen.MedianTimePast != context.MedianTimePast
                 || !ReferenceEquals(seen.Registry, context.Registry))
@@ -127,12 +161,55 @@ public sealed class TransactionPool
                 _recentRejectHits++;
                 return new MempoolAcceptResult(txid, known, 0);
             }
-            if (Admit(tx, tip, revalidating: false) is { } violation)
+            if (_inFlight.TryGetValue(txid, out running))
             {
-                // Without the chain's history, a relative time lock was judged conservatively: not a verdict to keep.
-                if (medianTimePastAtHeight is not null || violation.Reason != MempoolReasons.NonBip68Final) RememberRejection(txid, violation);
-                return new MempoolAcceptResult(txid, violation, 0);
+                verdict = null!;
+                candidate = null!;
             }
+            else
+            {
+                if (PreCheck(tx, tip, revalidating: false, out candidate) is { } violation)
+                    return Rejected(txid, violation, remember: medianTimePastAtHeight is not null);
+                verdict = new TaskCompletionSource<MempoolAcceptResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _inFlight.Add(txid, verdict.Task);
+            }
+        }
+        if (running is not null)
+        {
+            // The same transaction is being checked by another caller: its verdict is this one's, without a second script run.
+            var first = running.GetAwaiter().GetResult();
+            return first.Accepted ? new MempoolAcceptResult(txid, new(MempoolReasons.AlreadyInPool, $"transaction {txid} is already in the pool"), 0) : first;
+        }
+
+        try
+        {
+            var result = VerifyAndInsert(candidate, tip, checkedAt, remember: medianTimePastAtHeight is not null);
+            lock (_lock) _inFlight.Remove(txid);
+            verdict.SetResult(result);
+            return result;
+        }
+        catch (Exception e)
+        {
+            lock (_lock) _inFlight.Remove(txid);
+            verdict.SetException(e);
+            throw;
+        }
+    }
+
+    /// <summary>Steps (b) and (c) of <see cref="Accept"/> for a candidate that passed step (a) at tip version <paramref name="checkedAt"/>.</summary>
+    private MempoolAcceptResult VerifyAndInsert(Candidate candidate, ChainTip tip, long checkedAt, bool remember)
+    {
+        var tx = candidate.Tx;
+        var txid = tx.Txid;
+        // (b) The scripts, with no lock held: RPC calls, block connection and other submissions go on meanwhile.
+        if (VerifyScripts(candidate) is { } script)
+            lock (_lock) return Rejected(txid, script, remember: true); // a script verdict depends on nothing but the transaction and its coins
+        // (c) The checks of (a) again against the pool as it is now, then the insertion.
+        lock (_lock)
+        {
+            if (_tipVersion != checkedAt) return TipMoved(txid);
+            if (PreCheck(tx, tip, revalidating: false, out var current) is { } violation) return Rejected(txid, violation, remember);
+            Insert(current);
             TrimToSize();
             if (!_entries.TryGetValue(txid, out var admitted))
                 return new MempoolAcceptResult(txid, new RuleViolation(MempoolReasons.PoolFull,
@@ -143,18 +220,32 @@ public sealed class TransactionPool
 
     /// <summary>
     /// Every check <see cref="Accept"/> makes, without admitting the transaction or remembering a rejection
-    /// (testmempoolaccept). An accepted result carries the fee; the pool's size cap is not applied.
+    /// (testmempoolaccept). An accepted result carries the fee; the pool's size cap is not applied. The scripts run
+    /// with no lock held, as in <see cref="Accept"/>.
     /// </summary>
     public MempoolAcceptResult TestAccept(Transaction tx, ICoinView chainCoins, int nextHeight, long medianTimePast, Func<int, long>? medianTimePastAtHeight = null,
-        ModelRegistry? registry = null)
+        ModelRegistry? registry = null, long? tipVersion = null)
     {
         var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
+        Candidate candidate;
         lock (_lock)
         {
-            long fee = 0;
-            if (Admit(tx, tip, revalidating: false, testOnly: entry => fee = entry.Fee) is { } violation) return new MempoolAcceptResult(tx.Txid, violation, 0);
-            return new MempoolAcceptResult(tx.Txid, null, fee);
+            if (tipVersion is { } expected && expected != _tipVersion) return TipMoved(tx.Txid);
+            if (PreCheck(tx, tip, revalidating: false, out candidate) is { } violation) return new MempoolAcceptResult(tx.Txid, violation, 0);
         }
+        if (VerifyScripts(candidate) is { } script) return new MempoolAcceptResult(tx.Txid, script, 0);
+        return new MempoolAcceptResult(tx.Txid, null, candidate.Fee);
+    }
+
+    private static MempoolAcceptResult TipMoved(Hash256 txid) =>
+        new(txid, new(MempoolReasons.TipChanged, $"transaction {txid}: the chain tip moved while it was being checked; offer it again"), 0);
+
+    /// <summary>A rejection, remembered when it is the transaction's own verdict (<see cref="RememberRejection"/>). Under the lock.</summary>
+    private MempoolAcceptResult Rejected(Hash256 txid, RuleViolation violation, bool remember)
+    {
+        // Without the chain's history, a relative time lock was judged conservatively: not a verdict to keep.
+        if (remember || violation.Reason != MempoolReasons.NonBip68Final) RememberRejection(txid, violation);
+        return new MempoolAcceptResult(txid, violation, 0);
     }
 
     /// <summary>
@@ -169,6 +260,7 @@ public sealed class TransactionPool
     {
         lock (_lock)
         {
+            _tipVersion++;
             ClearRecentRejects();
             var conflicts = new List<Transaction>();
             foreach (var tx in blockTransactions)
@@ -219,6 +311,7 @@ public sealed class TransactionPool
         var tip = new ChainTip(chainCoins, nextHeight, medianTimePast, medianTimePastAtHeight ?? (_ => medianTimePast), registry ?? _genesisRegistry);
         lock (_lock)
         {
+            _tipVersion++;
             ClearRecentRejects();
             // Rebuilding in dependency order (block transactions precede the pooled ones that may spend them; pooled
             // ones in admission order) re-derives every link and total from scratch.
@@ -230,7 +323,8 @@ public sealed class TransactionPool
             _evictionOrder.Clear();
             _totalBytes = 0;
             _totalFees = 0;
-            foreach (var tx in candidates) Admit(tx, tip, revalidating: true);
+            foreach (var tx in candidates)
+                if (PreCheck(tx, tip, revalidating: true, out var candidate) is null) Insert(candidate);
             TrimToSize();
             return candidates.Where(t => !_entries.ContainsKey(t.Txid)).DistinctBy(t => t.Txid).ToList();
         }
@@ -264,12 +358,18 @@ public sealed class TransactionPool
         lock (_lock) return _entries.Values.Select(e => e.Entry).OrderBy(e => e.Sequence).ToArray();
     }
 
+    /// <summary>What passed every check but the scripts: what the scripts are run on, and what inserting it takes.</summary>
+    private sealed record Candidate(Transaction Tx, Coin[] Coins, long Fee, int Size, int SigOps, RegistryAction? Action,
+        HashSet<PoolEntry> Parents, HashSet<PoolEntry> Ancestors);
+
     /// <summary>
-    /// Runs every check (Core's PreChecks, then the script checks) and inserts the transaction; null when admitted.
-    /// <paramref name="revalidating"/> (after a reorganisation) skips the fee minimums and the scripts; see <see cref="BlocksDisconnected"/>.
+    /// Every check but the scripts (Core's PreChecks and policy), against the chain view and the pool as they are now;
+    /// null with the <paramref name="candidate"/> when they pass. Under the lock. <paramref name="revalidating"/>
+    /// (after a reorganisation) skips the fee minimums; see <see cref="BlocksDisconnected"/>.
     /// </summary>
-    private RuleViolation? Admit(Transaction tx, ChainTip tip, bool revalidating, Action<MempoolEntry>? testOnly = null)
+    private RuleViolation? PreCheck(Transaction tx, ChainTip tip, bool revalidating, out Candidate candidate)
     {
+        candidate = null!;
         if (TransactionRules.CheckTransaction(tx, Parameters) is { } consensus) return consensus;
         var txid = tx.Txid;
         if (tx.IsCoinbase)
@@ -322,17 +422,18 @@ public sealed class TransactionPool
             if (ancestor.DescendantCount + 1 > MempoolPolicy.MaxDescendantCount)
                 return new(MempoolReasons.ChainTooLong, $"transaction {txid} would give pooled transaction {ancestor.Entry.Txid} {ancestor.DescendantCount + 1} descendants counting itself; the limit is {MempoolPolicy.MaxDescendantCount}");
 
-        if (!revalidating)
-            for (int i = 0; i < tx.Inputs.Count; i++)
-                if (ScriptVerifier.VerifyInput(tx, i, coins[i].Output, Signatures) is { } script)
-                    return script with { Message = $"transaction {txid} input {i}: {script.Message}" };
+        candidate = new Candidate(tx, coins, fee, size, sigOps, action, parents, ancestors);
+        return null;
+    }
 
-        if (testOnly is not null)
-        {
-            testOnly(new MempoolEntry(tx, fee, size, sigOps, Sequence: -1)); // a dry run (testmempoolaccept): the pool is not changed
-            return null;
-        }
-        Insert(new MempoolEntry(tx, fee, size, sigOps, _nextSequence++), action, parents, ancestors);
+    /// <summary>Step (b): the candidate's scripts against the coins step (a) gathered; with no lock held.</summary>
+    private RuleViolation? VerifyScripts(Candidate candidate)
+    {
+        var tx = candidate.Tx;
+        BeforeScriptChecks?.Invoke(tx);
+        for (int i = 0; i < tx.Inputs.Count; i++)
+            if (ScriptVerifier.VerifyInput(tx, i, candidate.Coins[i].Output, Signatures) is { } script)
+                return script with { Message = $"transaction {tx.Txid} input {i}: {script.Message}" };
         return null;
     }
 
@@ -372,7 +473,7 @@ public sealed class TransactionPool
         switch (violation.Reason)
         {
             case MempoolReasons.MissingInputs or MempoolReasons.AlreadyInPool or MempoolReasons.AlreadyKnown or MempoolReasons.Conflict
-                or MempoolReasons.ChainTooLong or MempoolReasons.PoolFull or MempoolReasons.PoolMinimumFee
+                or MempoolReasons.ChainTooLong or MempoolReasons.PoolFull or MempoolReasons.PoolMinimumFee or MempoolReasons.TipChanged
                 or RegistryReasons.RegDuplicate or RegistryReasons.DepositLocked:
                 return;
         }
@@ -408,8 +509,10 @@ public sealed class TransactionPool
         return false;
     }
 
-    private void Insert(MempoolEntry entry, RegistryAction? action, HashSet<PoolEntry> parents, HashSet<PoolEntry> ancestors)
+    private void Insert(Candidate candidate)
     {
+        var (action, parents, ancestors) = (candidate.Action, candidate.Parents, candidate.Ancestors);
+        var entry = new MempoolEntry(candidate.Tx, candidate.Fee, candidate.Size, candidate.SigOps, _nextSequence++);
         var added = new PoolEntry(entry, action);
         if (action is RegistrationAction registration) _registrations[registration.Registration.ModelId] = added;
         foreach (var parent in parents)
