@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using TensorCash.Chain.Crypto;
 using TensorCash.Chain.Ledger;
+using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Script;
 using TensorCash.Chain.Transactions;
 using TensorCash.Node.Mempool;
