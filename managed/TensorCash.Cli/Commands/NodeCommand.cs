@@ -85,10 +85,15 @@ public static class NodeCommand
         {
             Description = "Rebuild the chainstate's UTXO set, undo data and UTXO commitments from the stored blocks (replayed from genesis) before starting.",
         };
+        var txIndex = new Option<bool>("--txindex")
+        {
+            Description = "Keep an index of every transaction of the active chain by txid, so getrawtransaction finds any confirmed " +
+                          "transaction (built at start when enabled on an existing chain; dropped when started without it). Default: off.",
+        };
         var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
                                           "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
         {
-            mine, models, threads, replayPositions, support, mineAddress, listen, p2pPort, bind, connect, addNode, reindex,
+            mine, models, threads, replayPositions, support, mineAddress, listen, p2pPort, bind, connect, addNode, reindex, txIndex,
         };
         foreach (var option in common.All) command.Add(option);
 
@@ -109,6 +114,7 @@ public static class NodeCommand
                 ReplayPositions = parsed.GetValue(replayPositions),
                 SupportModels = parsed.GetValue(support) is { Length: > 0 } supported ? supported : null,
                 Reindex = parsed.GetValue(reindex),
+                TxIndex = parsed.GetValue(txIndex),
                 Progress = console.Progress,
             };
             int port = parsed.GetValue(common.RpcPort) ?? parameters.DefaultRpcPort;

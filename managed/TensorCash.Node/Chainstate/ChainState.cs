@@ -27,7 +27,8 @@ namespace TensorCash.Node.Chainstate;
 /// </para>
 /// <para>
 /// Thread safety: one lock serializes every public member, except that <see cref="AcceptBlock"/> runs the proof check
-/// (a replay) with the lock released. The events are raised while that lock is held, on the
+/// (a replay) and a first pass over the block's signatures (which fills the signature cache for the connection) with
+/// the lock released. The events are raised while that lock is held, on the
 /// thread that changed the tip, in the order the changes happened; handlers may read the chainstate but must not
 /// wait for another thread that uses it.
 /// </para>
@@ -67,11 +68,17 @@ public sealed class ChainState : ICoinView, IDisposable
     /// Rebuild the UTXO set, undo data and commitments from the stored blocks: drop them, then connect the best stored
     /// chain again from genesis (every block re-hashed on read and re-validated by the connect rules).
     /// </param>
-    /// <param name="progress">Progress lines of a reindex (every <see cref="ReindexProgressInterval"/> blocks), or null.</param>
+    /// <param name="progress">Progress lines of a reindex or a transaction index build (every <see cref="ReindexProgressInterval"/> blocks), or null.</param>
+    /// <param name="txIndex">
+    /// Keep the transaction index (--txindex; see <see cref="FindTransaction"/>): built now if the datadir has none that
+    /// matches the tip, then kept in the same transaction as every connect and disconnect. Without it, an index left
+    /// in the datadir is dropped.
+    /// </param>
     public ChainState(string dataDirectory, ChainParams parameters, Func<Block, int, RegisteredModel, RuleViolation?> checkProof,
-        bool reindex = false, Action<string>? progress = null)
+        bool reindex = false, Action<string>? progress = null, bool txIndex = false)
     {
         Signatures = new SignatureCache();
+        TxIndexEnabled = txIndex;
         _parameters = parameters;
         _checkProof = checkProof;
         try
@@ -97,6 +104,7 @@ public sealed class ChainState : ICoinView, IDisposable
                 _database.ResetChainstate(genesisHash);
             }
             Load(verifyUtxoSet: !reindexing);
+            PrepareTxIndex(progress);
             Action<Block, int>? report = null;
             if (reindexing && progress is not null)
             {
@@ -157,7 +165,86 @@ public sealed class ChainState : ICoinView, IDisposable
     /// <summary>Any stored block, on the active chain or not.</summary>
     public Block? GetBlock(Hash256 hash)
     {
-        lock (_lock) return _index.ContainsKey(hash) ? _database.ReadBlock(hash) : null;
+        lock (_lock)
+        {
+            if (!_index.ContainsKey(hash)) return null;
+            _blockReads++;
+            return _database.ReadBlock(hash);
+        }
+    }
+
+    private long _blockReads;
+
+    /// <summary>Blocks read through <see cref="GetBlock"/> (a test seam: lookups that must not read blocks).</summary>
+    internal long BlockReads
+    {
+        get { lock (_lock) return _blockReads; }
+    }
+
+    /// <summary>Whether this chainstate keeps the transaction index (--txindex).</summary>
+    public bool TxIndexEnabled { get; }
+
+    /// <summary>
+    /// Where the active chain holds transaction <paramref name="txid"/>: its block's hash, height and its position in
+    /// the block, from the transaction index; null when it is not in the active chain (or the index is off). One
+    /// key lookup; no block is read. The genesis block's coinbase is not indexed (as in Bitcoin Core, it is no
+    /// ordinary transaction: its output cannot be spent).
+    /// </summary>
+    public (Hash256 Block, int Height, int Position)? FindTransaction(Hash256 txid)
+    {
+        if (!TxIndexEnabled) return null;
+        lock (_lock)
+        {
+            if (_database.ReadTxIndex(txid) is not { } found) return null;
+            if (!_index.TryGetValue(found.Block, out var entry) || entry.Height >= _active.Count || _active[entry.Height] != entry)
+                throw new NodeStorageException($"{_database.Path}: the transaction index places {txid} in block {found.Block}, which is not on the active chain; the index is damaged (restart without --txindex, then with it, to rebuild it)");
+            return (found.Block, entry.Height, found.Position);
+        }
+    }
+
+    /// <summary>The transaction index's state (getindexinfo): null when it is off; else the height it matches (always the tip's: it is kept in the tip's transactions).</summary>
+    public int? TxIndexHeight
+    {
+        get
+        {
+            if (!TxIndexEnabled) return null;
+            lock (_lock) return _active.Count - 1;
+        }
+    }
+
+    /// <summary>
+    /// At start: without --txindex, drops an index left in the datadir. With it, keeps an index that matches the tip
+    /// (its recorded tip is the tip) and otherwise builds it from the active chain's blocks, in one transaction, with
+    /// progress lines every <see cref="ReindexProgressInterval"/> blocks.
+    /// </summary>
+    private void PrepareTxIndex(Action<string>? progress)
+    {
+        bool present = _database.HasTxIndex();
+        if (!TxIndexEnabled)
+        {
+            if (present)
+            {
+                progress?.Invoke("txindex: not enabled; dropping the transaction index left in the datadir");
+                _database.DropTxIndex();
+            }
+            return;
+        }
+        var tip = _active[^1];
+        if (present && _database.ReadTxIndexTip() == tip.Hash) return;
+        progress?.Invoke(present
+            ? $"txindex: the transaction index does not match the tip (height {tip.Height}); building it again"
+            : $"txindex: building the transaction index for {tip.Height} blocks");
+        using var batch = _database.BeginWrite();
+        batch.DropTxIndex();
+        batch.CreateTxIndex();
+        for (int height = 1; height <= tip.Height; height++)
+        {
+            var entry = _active[height];
+            batch.IndexTransactions(entry.Hash, ReadStoredBlock(entry));
+            if (height % ReindexProgressInterval == 0 || height == tip.Height) progress?.Invoke($"txindex: indexed height {height} of {tip.Height}");
+        }
+        batch.SetTxIndexTip(tip.Hash);
+        batch.Commit();
     }
 
     public BlockHeader? GetHeader(Hash256 hash)
@@ -239,15 +326,25 @@ public sealed class ChainState : ICoinView, IDisposable
         var header = block.Header;
         var hash = header.Hash;
         Validated validated;
+        IReadOnlyList<InputScriptCheck> scriptChecks;
         lock (_lock)
         {
             if (CheckPlace(block, out var parentEntry) is { } rejected) return rejected;
             var (ok, violation) = Validate(block, parentEntry, adjustedNow);
             if (violation is not null) return new BlockAcceptResult(hash, BlockAcceptStatus.Rejected, violation);
             validated = ok!;
+            scriptChecks = parentEntry == _active[^1] ? GatherScriptChecks(block) : [];
         }
 
         var proofViolation = _checkProof(block, validated.Height, validated.Model);
+        // The block's signatures, verified with the lock released so that its connection below, under the lock, finds
+        // them in the signature cache. This only warms the cache: the verdict is the connection's, on the UTXO set as it
+        // is then. The coins were read under the lock and an outpoint names one immutable output, so each check is the
+        // one the connection will make (or the coin will be gone and the block fail its input checks anyway). A failing
+        // script is not cached and runs again under the lock: a cost only a block that paid its proof-of-work and
+        // passed its proof can impose, at most twice. Blocks off the tip (a side branch, a re-organisation) are not
+        // warmed: which coins they spend is known only once the chain is switched, under the lock.
+        if (proofViolation is null && scriptChecks.Count > 0) InputScriptChecks.FirstFailure(scriptChecks, Signatures);
 
         lock (_lock)
         {
@@ -282,6 +379,28 @@ public sealed class ChainState : ICoinView, IDisposable
             bool active = entry.Height < _active.Count && _active[entry.Height] == entry;
             return new BlockAcceptResult(hash, active ? BlockAcceptStatus.ActiveChain : BlockAcceptStatus.SideChain, null);
         }
+    }
+
+    /// <summary>
+    /// The script check of every input of a block that extends the tip whose coin is in the UTXO set or made earlier in
+    /// the block (the others fail the connection's input checks). Under the lock.
+    /// </summary>
+    private List<InputScriptCheck> GatherScriptChecks(Block block)
+    {
+        var checks = new List<InputScriptCheck>();
+        var created = new Dictionary<OutPoint, TxOut>();
+        foreach (var tx in block.Transactions)
+        {
+            if (!tx.IsCoinbase)
+                for (int i = 0; i < tx.Inputs.Count; i++)
+                {
+                    var prevout = tx.Inputs[i].Prevout;
+                    var spent = created.TryGetValue(prevout, out var made) ? made : _database.GetCoin(prevout)?.Output;
+                    if (spent is not null) checks.Add(new InputScriptCheck(tx, i, spent));
+                }
+            for (int o = 0; o < tx.Outputs.Count; o++) created.TryAdd(new OutPoint(tx.Txid, (uint)o), tx.Outputs[o]);
+        }
+        return checks;
     }
 
     /// <summary>What the rules before the proof found for a block: its height, model, registry actions and the registry after it.</summary>
@@ -510,6 +629,44 @@ public sealed class ChainState : ICoinView, IDisposable
             {
                 MarkFailed(entry, violation);
             }
+            ActivateBestChain(start: start);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Bitcoin Core's ReconsiderBlock (ResetBlockFailureFlags, then ActivateBestChain): clears the failed marks of a
+    /// stored block, of its descendants and of its ancestors, whatever set them (invalidateblock, a fraud proof, or a
+    /// failed connection), then moves the tip to the best chain, which may be the one through this block again.
+    /// Connecting re-runs the ledger rules, so a block that failed them fails again and is marked again with its
+    /// descendants. The proof is not replayed: a block marked by a fraud proof comes back until the proof is sent again.
+    /// </summary>
+    /// <returns>False when the block is not stored.</returns>
+    public bool ReconsiderBlock(Hash256 hash)
+    {
+        lock (_lock)
+        {
+            if (!_index.TryGetValue(hash, out var entry)) return false;
+            var start = _active[^1];
+            var cleared = WithDescendants(entry);
+            for (var ancestor = entry.Parent; ancestor is not null; ancestor = ancestor.Parent) cleared.Add(ancestor);
+            cleared.RemoveAll(e => !e.IsFailed);
+            if (cleared.Count == 0) return true;
+            using (var batch = _database.BeginWrite())
+            {
+                foreach (var e in cleared) batch.SetStatus(e.Hash, e.Status & ~BlockStatus.FailedMask);
+                batch.Commit();
+            }
+            foreach (var e in cleared)
+            {
+                e.Status &= ~BlockStatus.FailedMask;
+                e.Failure = null;
+            }
+            // The candidates for the best chain, from scratch, as at start.
+            _leaves.Clear();
+            foreach (var e in _index.Values)
+                if (!e.IsFailed && e.Children.All(child => child.IsFailed))
+                    _leaves.Add(e);
             ActivateBestChain(start: start);
             return true;
         }
@@ -795,6 +952,11 @@ public sealed class ChainState : ICoinView, IDisposable
             batch.PutCommitment(entry.Hash, commitment);
             batch.SetStatus(entry.Hash, entry.Status | BlockStatus.ConnectedValid);
             batch.SetTip(entry.Hash);
+            if (TxIndexEnabled)
+            {
+                batch.IndexTransactions(entry.Hash, block);
+                batch.SetTxIndexTip(entry.Hash);
+            }
             batch.Commit();
         }
         _commitment = commitment;
@@ -821,6 +983,11 @@ public sealed class ChainState : ICoinView, IDisposable
             batch.DeleteCommitment(tip.Hash);
             batch.PutCommitment(tip.Parent!.Hash, commitment);
             batch.SetTip(tip.Parent!.Hash);
+            if (TxIndexEnabled)
+            {
+                batch.UnindexTransactions(tip.Hash, block);
+                batch.SetTxIndexTip(tip.Parent!.Hash);
+            }
             alsoWrite?.Invoke(batch);
             batch.Commit();
         }

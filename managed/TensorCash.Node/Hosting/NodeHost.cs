@@ -138,7 +138,7 @@ public sealed class NodeHost : IAsyncDisposable
         try
         {
             var verifier = new BlockProofVerifier(parameters, options.VerifyWithoutModels ? [] : models, options.ReplayPositions);
-            chain = new ChainState(dataDirectory, parameters, verifier.Verify, options.Reindex, options.Progress);
+            chain = new ChainState(dataDirectory, parameters, verifier.Verify, options.Reindex, options.Progress, options.TxIndex);
             string walletPath = WalletFile.PathIn(dataDirectory, DefaultWalletName);
             wallet = File.Exists(walletPath) ? NodeWallet.Open(walletPath, parameters) : NodeWallet.Create(walletPath, parameters);
             // A miner signals for a pending model only if it holds it AND the weight audit passes (registry.md §5): hollow

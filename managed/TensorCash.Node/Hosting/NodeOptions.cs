@@ -30,6 +30,13 @@ public sealed record NodeOptions
     /// </summary>
     public bool Reindex { get; init; }
 
+    /// <summary>
+    /// Keep the transaction index (<c>--txindex</c>, off by default as in bitcoind): txid to block and position for every
+    /// transaction of the active chain, so getrawtransaction finds any confirmed transaction. Built at start when the
+    /// datadir has none (or an out-of-date one); dropped at start when this is off.
+    /// </summary>
+    public bool TxIndex { get; init; }
+
     /// <summary>Where start-up progress lines go (a reindex reports every 1,000 blocks); null: nowhere.</summary>
     public Action<string>? Progress { get; init; }
 

@@ -8,7 +8,7 @@ using TensorCash.Node.Mempool;
 
 namespace TensorCash.Node.Rpc;
 
-/// <summary>getrawtransaction and sendrawtransaction, as in bitcoind without a transaction index.</summary>
+/// <summary>getrawtransaction, sendrawtransaction and getindexinfo, as in bitcoind with or without -txindex.</summary>
 public static class RawTransactionRpcMethods
 {
     /// <summary>
@@ -20,8 +20,9 @@ public static class RawTransactionRpcMethods
     public static void Register(RpcDispatcher rpc, NodeHost node)
     {
         rpc.Register("getrawtransaction", "getrawtransaction \"txid\" ( verbose \"blockhash\" )",
-            $"A transaction from the mempool, from block blockhash when given, or else from the last {SearchDepthBlocks} blocks of the " +
-            "active chain (there is no transaction index). verbose 0/false (default): the serialized transaction as hex; " +
+            "A transaction from the mempool, from block blockhash when given, or else from the active chain: with --txindex any " +
+            $"confirmed transaction (one index lookup), without it only those in the last {SearchDepthBlocks} blocks. " +
+            "verbose 0/false (default): the serialized transaction as hex; " +
             "1/true or 2: the decoded transaction with hex, and blockhash, confirmations and time when it is in a block.",
             p =>
             {
@@ -41,6 +42,18 @@ public static class RawTransactionRpcMethods
                     result["time"] = block.Header.Time;
                     result["blocktime"] = block.Header.Time;
                 }
+                return result;
+            });
+
+        rpc.Register("getindexinfo", "getindexinfo ( \"index_name\" )",
+            "The optional indexes and their state: {\"txindex\": {\"synced\": true, \"best_block_height\": N}} when the node runs " +
+            "with --txindex (the index is kept in the same database transaction as the tip, so it is always synced), {} without. " +
+            "index_name: only that index (an unknown name gives {}).",
+            p =>
+            {
+                var result = new JsonObject();
+                if (node.Chain.TxIndexHeight is { } height && (!p.Has(0) || p.String(0, "index_name") == "txindex"))
+                    result["txindex"] = new JsonObject { ["synced"] = true, ["best_block_height"] = height };
                 return result;
             });
 
@@ -81,6 +94,14 @@ public static class RawTransactionRpcMethods
                 $"getrawtransaction: No such transaction found in the provided block ({hash})"), block);
         }
         if (node.Mempool.Pool.GetEntry(txid) is { } entry) return (entry.Transaction, null);
+        if (node.Chain.TxIndexEnabled)
+        {
+            // Read the block at the indexed place; a reorganisation between the lookup and the read is a miss, as Core's is.
+            if (node.Chain.FindTransaction(txid) is { } place && node.Chain.GetBlock(place.Block) is { } indexed
+                && place.Position < indexed.Transactions.Count && indexed.Transactions[place.Position].Txid == txid)
+                return (indexed.Transactions[place.Position], indexed);
+            throw new RpcException(RpcErrorCode.InvalidAddressOrKey, "getrawtransaction: No such mempool or blockchain transaction");
+        }
         var tip = node.Chain.Tip;
         for (int height = tip.Height; height >= 0 && height > tip.Height - SearchDepthBlocks; height--)
         {
@@ -88,6 +109,6 @@ public static class RawTransactionRpcMethods
             if (block.Transactions.FirstOrDefault(t => t.Txid == txid) is { } tx) return (tx, block);
         }
         throw new RpcException(RpcErrorCode.InvalidAddressOrKey,
-            $"getrawtransaction: No such mempool transaction, nor in the last {SearchDepthBlocks} blocks; there is no transaction index, so give the blockhash of an older block");
+            $"getrawtransaction: No such mempool transaction, nor in the last {SearchDepthBlocks} blocks; there is no transaction index (start the node with --txindex), so give the blockhash of an older block");
     }
 }

@@ -128,7 +128,7 @@ public static class UtxoRpcMethods
 
         rpc.Register("invalidateblock", "invalidateblock \"blockhash\"",
             "Marks a stored block and its descendants invalid (reason \"" + InvalidatedReason + "\") and moves the tip to the " +
-            "best chain that remains. There is no reconsiderblock yet: the mark lasts (a fresh datadir or a re-sync undoes it).",
+            "best chain that remains. reconsiderblock undoes it.",
             p =>
             {
                 var hash = p.Hash(0, "blockhash");
@@ -136,6 +136,19 @@ public static class UtxoRpcMethods
                     throw new RpcException(RpcErrorCode.InvalidParameter, "invalidateblock: the genesis block cannot be invalidated");
                 if (!node.Chain.InvalidateBlock(hash, new RuleViolation(InvalidatedReason, $"block {hash} was marked invalid by invalidateblock")))
                     throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"invalidateblock: Block not found ({hash})");
+                return null;
+            });
+
+        rpc.Register("reconsiderblock", "reconsiderblock \"blockhash\"",
+            "Removes the invalid marks of a stored block, its ancestors and its descendants, whatever set them, and moves the tip " +
+            "to the best chain, which may be the one through this block again (as in Bitcoin Core). Connecting re-runs the " +
+            "ledger rules, so a block that is invalid for a consensus reason is marked invalid again; the proof is not replayed, " +
+            "so a block marked by a fraud proof stays valid until the proof is submitted again.",
+            p =>
+            {
+                var hash = p.Hash(0, "blockhash");
+                if (!node.Chain.ReconsiderBlock(hash))
+                    throw new RpcException(RpcErrorCode.InvalidAddressOrKey, $"reconsiderblock: Block not found ({hash})");
                 return null;
             });
 

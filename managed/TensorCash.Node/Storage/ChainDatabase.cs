@@ -253,6 +253,31 @@ public sealed class ChainDatabase : ICoinView, IDisposable
         batch.Commit();
     }
 
+    /// <summary>Whether the transaction index table exists (the node ran with --txindex).</summary>
+    public bool HasTxIndex() => Guard("looking for the transaction index", () =>
+        (long)Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'tx_index'")! > 0);
+
+    /// <summary>The active tip the transaction index matches, or null when it has none recorded.</summary>
+    public Hash256? ReadTxIndexTip() => Guard("reading the transaction index's tip", () =>
+        ReadMeta(ChainSchema.MetaTxIndexTip) is byte[] bytes ? DecodeHash(bytes, "transaction index tip") : (Hash256?)null);
+
+    /// <summary>The active block holding transaction <paramref name="txid"/> and its position there, from the index; null when not indexed.</summary>
+    public (Hash256 Block, int Position)? ReadTxIndex(Hash256 txid) => Guard($"looking up transaction {txid} in the transaction index", () =>
+    {
+        using var command = Command("SELECT block_hash, position FROM tx_index WHERE txid = $txid");
+        command.Parameters.AddWithValue("$txid", txid.ToArray());
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (DecodeHash((byte[])reader[0], "transaction index block hash"), reader.GetInt32(1)) : ((Hash256, int)?)null;
+    });
+
+    /// <summary>Drops the transaction index and its tip, in one transaction (a node started without --txindex).</summary>
+    public void DropTxIndex()
+    {
+        using var batch = BeginWrite();
+        batch.DropTxIndex();
+        batch.Commit();
+    }
+
     /// <inheritdoc/>
     public Coin? GetCoin(OutPoint outPoint) => Guard($"reading coin {outPoint}", () =>
     {

@@ -25,6 +25,24 @@ internal static class ChainSchema
     public const string MetaGenesis = "genesis";
     public const string MetaNetwork = "network";
     public const string MetaTip = "tip";
+    /// <summary>The active tip the transaction index matches; it moves in the same transaction as the tip.</summary>
+    public const string MetaTxIndexTip = "txindex_tip";
+
+    /// <summary>
+    /// The optional transaction index (<c>--txindex</c>): txid to the active block holding it and its position there.
+    /// Not part of <see cref="Version"/>: it exists only while a node runs with the index, and <see cref="MetaTxIndexTip"/>
+    /// says which tip it matches, so a node that ran without the index (or an older node, which leaves the table alone)
+    /// is detected at the next start with it, and the index is built again.
+    /// </summary>
+    public const string CreateTxIndex = """
+        CREATE TABLE tx_index (
+            txid       BLOB PRIMARY KEY,
+            block_hash BLOB NOT NULL,
+            position   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    public const string DropTxIndex = $"DROP TABLE IF EXISTS tx_index; DELETE FROM meta WHERE key = '{MetaTxIndexTip}';";
 
     /// <summary>
     /// Small rows that are looked up by key (index, UTXO, meta) are WITHOUT ROWID tables clustered on their key;

@@ -139,6 +139,51 @@ public sealed class ChainWriteBatch : IDisposable
 
     public void SetTip(Hash256 hash) => SetMeta(ChainSchema.MetaTip, hash.ToArray());
 
+    /// <summary>Drops the transaction index table and its tip, if there are any.</summary>
+    public void DropTxIndex() => Run("dropping the transaction index", () =>
+    {
+        using var command = _database.Command(ChainSchema.DropTxIndex);
+        command.ExecuteNonQuery();
+    });
+
+    /// <summary>Creates the (empty) transaction index table.</summary>
+    public void CreateTxIndex() => Run("creating the transaction index", () =>
+    {
+        using var command = _database.Command(ChainSchema.CreateTxIndex);
+        command.ExecuteNonQuery();
+    });
+
+    /// <summary>Indexes every transaction of <paramref name="block"/> (connected as <paramref name="hash"/>) by txid, with its position.</summary>
+    public void IndexTransactions(Hash256 hash, Block block) => Run($"indexing the transactions of block {hash}", () =>
+    {
+        using var command = _database.Command("INSERT OR REPLACE INTO tx_index (txid, block_hash, position) VALUES ($txid, $block, $position)");
+        var txid = command.Parameters.Add("$txid", SqliteType.Blob);
+        command.Parameters.AddWithValue("$block", hash.ToArray());
+        var position = command.Parameters.Add("$position", SqliteType.Integer);
+        for (int i = 0; i < block.Transactions.Count; i++)
+        {
+            txid.Value = block.Transactions[i].Txid.ToArray();
+            position.Value = i;
+            command.ExecuteNonQuery();
+        }
+    });
+
+    /// <summary>Removes the index rows of <paramref name="block"/>'s transactions that point at it (it was disconnected).</summary>
+    public void UnindexTransactions(Hash256 hash, Block block) => Run($"removing the transactions of block {hash} from the transaction index", () =>
+    {
+        using var command = _database.Command("DELETE FROM tx_index WHERE txid = $txid AND block_hash = $block");
+        var txid = command.Parameters.Add("$txid", SqliteType.Blob);
+        command.Parameters.AddWithValue("$block", hash.ToArray());
+        foreach (var tx in block.Transactions)
+        {
+            txid.Value = tx.Txid.ToArray();
+            command.ExecuteNonQuery();
+        }
+    });
+
+    /// <summary>Records the active tip the transaction index now matches.</summary>
+    public void SetTxIndexTip(Hash256 hash) => SetMeta(ChainSchema.MetaTxIndexTip, hash.ToArray());
+
     /// <summary>Records which chain the database belongs to, so a datadir is never reused for another network.</summary>
     public void SetChainIdentity(string network, Hash256 genesis)
     {

@@ -6,7 +6,7 @@ using TensorCash.Tests.Node.Hosting;
 
 namespace TensorCash.Tests.Node.Rpc;
 
-/// <summary>gettxout, gettxoutsetinfo, getmempoolentry, testmempoolaccept, decoderawtransaction, decodescript, invalidateblock, estimatesmartfee.</summary>
+/// <summary>gettxout, gettxoutsetinfo, getmempoolentry, testmempoolaccept, decoderawtransaction, decodescript, invalidateblock, reconsiderblock, estimatesmartfee.</summary>
 public class UtxoRpcTests
 {
     private const long Fee = 10_000;
@@ -170,6 +170,27 @@ public class UtxoRpcTests
         Assert.That(node.Fails("invalidateblock", new string('2', 64)).Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey));
         Assert.That(node.Fails("invalidateblock", node.Host.Parameters.Genesis.Header.Hash.ToString()).Code, Is.EqualTo(RpcErrorCode.InvalidParameter));
         Assert.That(node.Fails("invalidateblock", "12").Code, Is.EqualTo(RpcErrorCode.InvalidParameter));
+    }
+
+    [Test]
+    public async Task ReconsiderBlockUndoesInvalidateBlock()
+    {
+        await using var node = MaturedChain.Open();
+        var tip = node.Host.Chain.Tip;
+        string invalidated = node.Host.Chain.GetBlockHash(tip.Height - 2)!.Value.ToString();
+        Assert.That(node.Call("invalidateblock", invalidated), Is.Null);
+        Assert.That((int)node.Call("getblockcount")!, Is.EqualTo(tip.Height - 3));
+        Assert.That((string)node.Call("getblockheader", tip.Hash.ToString())!["status"]!, Is.EqualTo("invalid"));
+
+        Assert.That(node.Call("reconsiderblock", invalidated), Is.Null);
+        Assert.That((string)node.Call("getbestblockhash")!, Is.EqualTo(tip.Hash.ToString()));
+        Assert.That((string)node.Call("getblockheader", tip.Hash.ToString())!["status"]!, Is.EqualTo("active"));
+        Assert.That(node.Call("reconsiderblock", invalidated), Is.Null, "again: nothing left to do");
+
+        var unknown = node.Fails("reconsiderblock", new string('3', 64));
+        Assert.That(unknown.Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey));
+        Assert.That(unknown.Message, Does.Contain("Block not found"));
+        Assert.That(node.Fails("reconsiderblock", "12").Code, Is.EqualTo(RpcErrorCode.InvalidParameter));
     }
 
     [Test]
