@@ -113,4 +113,44 @@ public class RawTransactionRpcTests
         Assert.That(node.Fails("getrawtransaction", new string('0', 64), 0, "x").Code, Is.EqualTo(RpcErrorCode.InvalidParameter));
         Assert.That(node.Fails("getrawtransaction").Code, Is.EqualTo(RpcErrorCode.InvalidParams));
     }
+
+    [Test]
+    public async Task WithTxIndexAnyConfirmedTransactionIsFoundAndAMissReadsNoBlock()
+    {
+        await using var node = MaturedChain.Open(new TensorCash.Node.Hosting.NodeOptions { Network = TensorCash.Chain.Consensus.Network.Regtest, TxIndex = true });
+        var tip = node.Host.Chain.Tip;
+        var deep = CoinbaseOf(node, 1).Txid; // 103 blocks deep: beyond the bounded scan
+        var info = node.Call("getindexinfo")!;
+        Assert.That(info.ToJsonString(), Is.EqualTo($"{{\"txindex\":{{\"synced\":true,\"best_block_height\":{tip.Height}}}}}"));
+        Assert.That(node.Call("getindexinfo", "txindex")!.ToJsonString(), Is.EqualTo(info.ToJsonString()));
+        Assert.That(node.Call("getindexinfo", "coinstatsindex")!.ToJsonString(), Is.EqualTo("{}"));
+
+        var found = node.Call("getrawtransaction", deep.ToString(), true)!;
+        Assert.That((string)found["txid"]!, Is.EqualTo(deep.ToString()));
+        Assert.That((string)found["blockhash"]!, Is.EqualTo(node.Host.Chain.GetBlockHash(1)!.Value.ToString()));
+        Assert.That((int)found["confirmations"]!, Is.EqualTo(tip.Height));
+
+        long reads = node.Host.Chain.BlockReads;
+        var miss = node.Fails("getrawtransaction", new string('7', 64));
+        Assert.That(miss.Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey));
+        Assert.That(miss.Message, Does.Contain("No such mempool or blockchain transaction"));
+        Assert.That(node.Host.Chain.BlockReads, Is.EqualTo(reads), "a miss is one index lookup: no block is read");
+
+        node.Host.Generate(1, MaturedChain.OpTrue);
+        Assert.That((int)node.Call("getindexinfo")!["txindex"]!["best_block_height"]!, Is.EqualTo(tip.Height + 1));
+    }
+
+    [Test]
+    public async Task WithoutTxIndexADeepTransactionNeedsItsBlockHashAndAMissScansTheBoundedDepth()
+    {
+        await using var node = MaturedChain.Open();
+        Assert.That(node.Call("getindexinfo")!.ToJsonString(), Is.EqualTo("{}"));
+        var deep = CoinbaseOf(node, 1).Txid;
+        var error = node.Fails("getrawtransaction", deep.ToString());
+        Assert.That(error.Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey));
+        Assert.That(error.Message, Does.Contain("--txindex"));
+        long reads = node.Host.Chain.BlockReads;
+        node.Fails("getrawtransaction", new string('7', 64));
+        Assert.That(node.Host.Chain.BlockReads - reads, Is.EqualTo(RawTransactionRpcMethods.SearchDepthBlocks), "the seam counts the scan's block reads");
+    }
 }
