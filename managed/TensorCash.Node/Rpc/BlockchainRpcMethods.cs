@@ -51,14 +51,14 @@ public static class BlockchainRpcMethods
             "The mempool: transaction count, bytes, total fees, size cap, and the fee rates (coins per 1000 bytes) a newcomer must pay.",
             _ => MempoolInfo(node));
         rpc.Register("getrawmempool", "getrawmempool ( verbose )",
-            "The txids in the mempool, oldest first; with verbose=true an object keyed by txid with vsize, fee (coins) and " +
-            "the entry's sequence number.", p =>
+            "The txids in the mempool, oldest first; with verbose=true an object keyed by txid whose values are getmempoolentry's " +
+            "objects (vsize, size, fee, fees {base}, sequence, depends, spentby).", p =>
             {
                 var entries = node.Mempool.Pool.Snapshot().OrderBy(e => e.Sequence).ToList();
                 if (!p.Boolean(0, "verbose", false)) return new JsonArray(entries.Select(e => (JsonNode)e.Txid.ToString()).ToArray());
                 var result = new JsonObject();
-                foreach (var entry in entries)
-                    result[entry.Txid.ToString()] = new JsonObject { ["vsize"] = entry.Size, ["fee"] = RpcJson.Amount(entry.Fee), ["sequence"] = entry.Sequence };
+                var objects = UtxoRpcMethods.MempoolEntryObjects(entries, entries);
+                for (int i = 0; i < entries.Count; i++) result[entries[i].Txid.ToString()] = objects[i];
                 return result;
             });
         rpc.Register("getblock", "getblock \"blockhash\" ( verbosity )",

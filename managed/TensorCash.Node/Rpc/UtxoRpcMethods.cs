@@ -71,19 +71,7 @@ public static class UtxoRpcMethods
                 var entries = node.Mempool.Pool.Snapshot();
                 var entry = entries.FirstOrDefault(e => e.Txid == txid)
                     ?? throw new RpcException(RpcErrorCode.InvalidAddressOrKey, "getmempoolentry: Transaction not in mempool");
-                var pooled = entries.Select(e => e.Txid).ToHashSet();
-                var depends = entry.Transaction.Inputs.Select(i => i.Prevout.Txid).Where(pooled.Contains).Distinct();
-                var spentBy = entries.Where(e => e.Transaction.Inputs.Any(i => i.Prevout.Txid == txid)).Select(e => e.Txid);
-                return new JsonObject
-                {
-                    ["vsize"] = entry.Size,
-                    ["size"] = entry.Size,
-                    ["fee"] = RpcJson.Amount(entry.Fee),
-                    ["fees"] = new JsonObject { ["base"] = RpcJson.Amount(entry.Fee) },
-                    ["sequence"] = entry.Sequence,
-                    ["depends"] = new JsonArray(depends.Select(t => (JsonNode)t.ToString()).ToArray()),
-                    ["spentby"] = new JsonArray(spentBy.Select(t => (JsonNode)t.ToString()).ToArray()),
-                };
+                return MempoolEntryObjects(entries, [entry])[0];
             });
 
         rpc.Register("testmempoolaccept", "testmempoolaccept [\"rawtx\",...]",
@@ -240,5 +228,29 @@ public static class UtxoRpcMethods
             else parts.Add(Enum.IsDefined(opcode) ? opcode.ToString() : "OP_UNKNOWN");
         }
         return string.Join(' ', parts);
+    }
+
+    /// <summary>
+    /// Bitcoin Core's mempool entry object (getmempoolentry, getrawmempool verbose) for each of <paramref name="selected"/>:
+    /// vsize, size, fee, fees {base}, sequence, depends (pooled parents), spentby (pooled children), with the links
+    /// found in one pass over <paramref name="entries"/> (the whole pool).
+    /// </summary>
+    internal static IReadOnlyList<JsonObject> MempoolEntryObjects(IReadOnlyList<MempoolEntry> entries, IReadOnlyList<MempoolEntry> selected)
+    {
+        var pooled = entries.Select(e => e.Txid).ToHashSet();
+        var children = new Dictionary<Hash256, List<Hash256>>();
+        foreach (var child in entries)
+            foreach (var parent in child.Transaction.Inputs.Select(i => i.Prevout.Txid).Where(pooled.Contains).Distinct())
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(child.Txid);
+        return selected.Select(entry => new JsonObject
+        {
+            ["vsize"] = entry.Size,
+            ["size"] = entry.Size,
+            ["fee"] = RpcJson.Amount(entry.Fee),
+            ["fees"] = new JsonObject { ["base"] = RpcJson.Amount(entry.Fee) },
+            ["sequence"] = entry.Sequence,
+            ["depends"] = new JsonArray(entry.Transaction.Inputs.Select(i => i.Prevout.Txid).Where(pooled.Contains).Distinct().Select(t => (JsonNode)t.ToString()).ToArray()),
+            ["spentby"] = new JsonArray(children.GetValueOrDefault(entry.Txid, []).Select(t => (JsonNode)t.ToString()).ToArray()),
+        }).ToList();
     }
 }

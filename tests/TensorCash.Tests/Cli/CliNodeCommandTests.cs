@@ -28,7 +28,7 @@ public class CliNodeCommandTests
         Assert.That(run.Stdout, Is.Empty);
     }
 
-    [TestCase("node", "--datadir", "--rpcport", "--mine", "--model", "--mineaddress", "--threads", "--network", "rpc.port", "--reindex")]
+    [TestCase("node", "--datadir", "--rpcport", "--mine", "--model", "--mineaddress", "--threads", "--network", "rpc.port", "--reindex", "--txindex")]
     [TestCase("cli", "METHOD", "ARGS", "--datadir", "--rpcport", "--network", "JSON", "error code")]
     public void HelpExplainsEveryOption(string command, params string[] mentions)
     {

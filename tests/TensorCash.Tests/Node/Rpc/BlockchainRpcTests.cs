@@ -143,4 +143,34 @@ public class BlockchainRpcTests
         Assert.That(info["minrelaytxfee"]!.ToJsonString(), Is.EqualTo("0.00001000"));
         Assert.That((long)info["maxmempool"]!, Is.EqualTo(300_000_000));
     }
+
+    /// <summary>The fields Bitcoin Core's getblockheader, getchaintips and getrawmempool return, with Core's names.</summary>
+    [Test]
+    public async Task HeaderTipsAndMempoolQueriesHaveCoresNamesAndShapes()
+    {
+        await using var node = MaturedChain.Open();
+        var tip = node.Host.Chain.Tip;
+        var header = node.Call("getblockheader", tip.Hash.ToString())!.AsObject();
+        Assert.That(header.Select(kv => kv.Key), Is.SupersetOf(new[]
+        {
+            "hash", "confirmations", "height", "version", "versionHex", "merkleroot", "time", "mediantime", "nonce", "bits",
+            "difficulty", "chainwork", "previousblockhash",
+        }));
+        Assert.That((int)header["confirmations"]!, Is.EqualTo(1));
+        Assert.That((int)header["height"]!, Is.EqualTo(tip.Height));
+        Assert.That(header.ContainsKey("nextblockhash"), Is.False, "the tip has no next block");
+        var parent = node.Call("getblockheader", (string)header["previousblockhash"]!)!;
+        Assert.That((string)parent["nextblockhash"]!, Is.EqualTo(tip.Hash.ToString()));
+        Assert.That((string)node.Call("getblockheader", tip.Hash.ToString(), false)!, Is.EqualTo(Convert.ToHexStringLower(tip.Header.Serialize())));
+        Assert.That(node.Fails("getblockheader", new string('4', 64)).Code, Is.EqualTo(RpcErrorCode.InvalidAddressOrKey));
+
+        var tips = node.Call("getchaintips")!.AsArray();
+        Assert.That(tips.Count, Is.EqualTo(1));
+        Assert.That(tips[0]!.AsObject().Select(kv => kv.Key), Is.EquivalentTo(new[] { "height", "hash", "branchlen", "status" }));
+        Assert.That((string)tips[0]!["status"]!, Is.EqualTo("active"));
+        Assert.That((int)tips[0]!["branchlen"]!, Is.EqualTo(0));
+
+        Assert.That(node.Call("getrawmempool")!.AsArray(), Is.Empty);
+        Assert.That(node.Call("getrawmempool", true)!.AsObject(), Is.Empty);
+    }
 }

@@ -85,6 +85,12 @@ public class UtxoRpcTests
         Assert.That(entry["spentby"]!.AsArray().Select(t => (string)t!), Is.EqualTo(new[] { child.Txid.ToString() }));
         var childEntry = node.Call("getmempoolentry", child.Txid.ToString())!;
         Assert.That(childEntry["depends"]!.AsArray().Select(t => (string)t!), Is.EqualTo(new[] { parent.Txid.ToString() }));
+
+        // getrawmempool verbose: Core's shape, an object keyed by txid holding the getmempoolentry objects.
+        var verbose = node.Call("getrawmempool", true)!.AsObject();
+        Assert.That(verbose.Select(kv => kv.Key), Is.EqualTo(new[] { parent.Txid.ToString(), child.Txid.ToString() }));
+        Assert.That(verbose[parent.Txid.ToString()]!.ToJsonString(), Is.EqualTo(entry.ToJsonString()));
+        Assert.That(verbose[child.Txid.ToString()]!.ToJsonString(), Is.EqualTo(childEntry.ToJsonString()));
     }
 
     [Test]
