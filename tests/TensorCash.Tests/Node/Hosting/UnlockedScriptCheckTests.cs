@@ -141,4 +141,45 @@ public class UnlockedScriptCheckTests
         Assert.That(scriptRuns, Is.EqualTo(1));
         Assert.That(pool.Count, Is.EqualTo(1));
     }
+
+    [Test, CancelAfter(60_000)]
+    public async Task RivalSpendsSubmittedAtOnceAdmitExactlyOnePerCoinAndTheNextBlockIsValid()
+    {
+        await using var node = MaturedChain.Open();
+        var pool = node.Host.Mempool.Pool;
+        var coins = new[] { Coinbase(node, 1), Coinbase(node, 2) };
+        var rivals = coins.SelectMany(coin => Enumerable.Range(0, 8).Select(i => Spend(coin, 49_00000000 - i * 10_000))).ToList();
+        // A slow script step widens the window in which several rivals have passed step (a) and none is inserted yet.
+        int overlapping = 0, mostOverlapping = 0;
+        pool.BeforeScriptChecks = _ =>
+        {
+            int now = Interlocked.Increment(ref overlapping);
+            InterlockedMax(ref mostOverlapping, now);
+            Thread.Sleep(50);
+            Interlocked.Decrement(ref overlapping);
+        };
+        using var start = new ManualResetEventSlim();
+        var submissions = rivals.Select(tx => Task.Factory.StartNew(() =>
+        {
+            start.Wait();
+            return node.Host.Mempool.Submit(tx);
+        }, TaskCreationOptions.LongRunning)).ToList();
+        start.Set();
+        var results = await Task.WhenAll(submissions);
+
+        Assert.That(mostOverlapping, Is.GreaterThan(1), "several script steps ran at once");
+        Assert.That(results.Count(r => r.Accepted), Is.EqualTo(coins.Length), string.Join("; ", results.Select(r => r.Rejection?.Reason)));
+        Assert.That(results.Where(r => !r.Accepted).Select(r => r.Rejection!.Reason), Has.All.EqualTo(MempoolReasons.Conflict));
+        var pooled = pool.Snapshot();
+        Assert.That(pooled.Select(e => e.Transaction.Inputs[0].Prevout), Is.EquivalentTo(coins), "one spend of each coin");
+        var tip = node.Host.Chain.Tip;
+        var content = node.Host.BuildContent(tip.Height + 1, node.Host.Chain.GetMedianTimePast(tip.Hash)!.Value, MaturedChain.OpTrue, 0);
+        Assert.That(content.Transactions.Count, Is.EqualTo(1 + coins.Length), "the template (checked by connecting it) takes both");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+    }
 }
