@@ -33,6 +33,57 @@ internal static class KnownDifferences
         SingleWithoutOutput,
     }
 
+    /// <summary>
+    /// Where NBitcoin 10.0.21 itself departs from Bitcoin Core, so it cannot serve as the oracle; TensorCash follows Core
+    /// in each (checked by Core's own vectors, <c>CoreScriptVectorTests</c>). Not TensorCash rules.
+    /// </summary>
+    public enum OracleDeviation
+    {
+        None,
+        /// <summary>NBitcoin runs OP_NOP1 (0xb0) as OP_CHECKLOCKTIMEVERIFY when CLTV is on; in Core it is a plain NOP.</summary>
+        Nop1ExecutedAsCheckLockTimeVerify,
+        /// <summary>A scriptSig ending inside a push: Core's IsPushOnly is false (SIG_PUSHONLY), NBitcoin's is true (then BAD_OPCODE).</summary>
+        TruncatedScriptSigIsNotPushOnly,
+        /// <summary>OP_RESERVED (0x50) in a scriptSig: push-only for Core (opcode &lt;= OP_16; it then fails as BAD_OPCODE), not for NBitcoin (SIG_PUSHONLY).</summary>
+        ReservedIsPushOnly,
+        /// <summary>A push running past the end inside an unexecuted branch: Core fails reading it (BAD_OPCODE), NBitcoin only when executed.</summary>
+        TruncatedPushInUnexecutedBranch,
+    }
+
+    /// <summary>Scripts NBitcoin would misread (<see cref="OracleDeviation.Nop1ExecutedAsCheckLockTimeVerify"/>): any OP_NOP1 instruction.</summary>
+    public static OracleDeviation BeforeAskingNBitcoin(ReadOnlySpan<byte> scriptSig, ReadOnlySpan<byte> scriptPubKey) =>
+        HasInstruction(scriptSig, Opcode.OP_NOP1) || HasInstruction(scriptPubKey, Opcode.OP_NOP1) ? OracleDeviation.Nop1ExecutedAsCheckLockTimeVerify : OracleDeviation.None;
+
+    /// <summary>An error-class disagreement that is NBitcoin's departure from Core rather than ours.</summary>
+    public static OracleDeviation AfterAskingNBitcoin(ScriptResult ours, NBitcoin.ScriptError theirs, ReadOnlySpan<byte> scriptSig)
+    {
+        if (ours.Error == ScriptError.SIG_PUSHONLY && theirs == NBitcoin.ScriptError.BadOpCode && !ParsesToTheEnd(scriptSig))
+            return OracleDeviation.TruncatedScriptSigIsNotPushOnly;
+        if (ours.Error == ScriptError.BAD_OPCODE && theirs == NBitcoin.ScriptError.SigPushOnly && HasInstruction(scriptSig, Opcode.OP_RESERVED)
+            && ours.Detail.EndsWith("of scriptSig", StringComparison.Ordinal))
+            return OracleDeviation.ReservedIsPushOnly;
+        // NBitcoin agrees (BAD_OPCODE) wherever the push is executed, so a disagreement here means an unexecuted one.
+        if (ours.Error == ScriptError.BAD_OPCODE && theirs != NBitcoin.ScriptError.BadOpCode && ours.Detail.Contains("ends inside the push", StringComparison.Ordinal))
+            return OracleDeviation.TruncatedPushInUnexecutedBranch;
+        return OracleDeviation.None;
+    }
+
+    private static bool HasInstruction(ReadOnlySpan<byte> script, Opcode wanted)
+    {
+        var reader = new ScriptReader(script);
+        while (!reader.AtEnd && reader.TryRead(out var opcode, out _))
+            if (opcode == wanted) return true;
+        return false;
+    }
+
+    public static bool ParsesToTheEnd(ReadOnlySpan<byte> script)
+    {
+        var reader = new ScriptReader(script);
+        while (!reader.AtEnd)
+            if (!reader.TryRead(out _, out _)) return false;
+        return true;
+    }
+
     /// <summary>Bitcoin's legacy signature hash for SINGLE without an output: the 256-bit number 1.</summary>
     public static readonly Hash256 BitcoinSingleBugHash = new([1, .. new byte[31]]);
 

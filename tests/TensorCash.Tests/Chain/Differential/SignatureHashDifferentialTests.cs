@@ -72,7 +72,7 @@ public class SignatureHashDifferentialTests
             var difference = KnownDifferences.OfSignatureHash(tx, input, script, hashType);
             // NBitcoin throws on some scripts that end inside a push (see ATruncatedPushInTheScriptCodeChangesNoVerdict),
             // so it is asked only about scripts that parse to the end.
-            if (!ParsesToTheEnd(script))
+            if (!KnownDifferences.ParsesToTheEnd(script))
             {
                 lock (excluded) oracleCannotAnswer++;
                 return;
@@ -114,14 +114,6 @@ public class SignatureHashDifferentialTests
         Assert.That(ScriptInterpreter.Verify(scriptSig, script, new TransactionSignatureChecker(tx, 0)).Error, Is.EqualTo(ScriptError.BAD_OPCODE));
         Assert.That(NBitcoinOracle.VerifyScript(NBitcoinOracle.ToNBitcoin(tx), 0, scriptSig, script, NBitcoinOracle.TensorCashFlags, cleanStack: true),
             Is.Not.EqualTo(NBitcoin.ScriptError.OK));
-    }
-
-    private static bool ParsesToTheEnd(byte[] script)
-    {
-        var reader = new ScriptReader(script);
-        while (!reader.AtEnd)
-            if (!reader.TryRead(out _, out _)) return false;
-        return true;
     }
 
     /// <summary>Bytes biased towards OP_CODESEPARATOR, pushes of every form (some truncated) and signature opcodes.</summary>
