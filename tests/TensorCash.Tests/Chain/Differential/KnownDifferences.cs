@@ -31,6 +31,8 @@ internal static class KnownDifferences
         UncompressedPublicKey,
         /// <summary>A defined SINGLE signature on an input with no output at its index: SIG_HASHTYPE here, a signature over 1 in Bitcoin.</summary>
         SingleWithoutOutput,
+        /// <summary>A signature also pushed by the scriptPubKey: Bitcoin deletes it from the scriptCode (FindAndDelete), we do not.</summary>
+        SignatureInScriptCode,
     }
 
     /// <summary>
@@ -66,6 +68,15 @@ internal static class KnownDifferences
         if (ours.Error == ScriptError.BAD_OPCODE && theirs != NBitcoin.ScriptError.BadOpCode && ours.Detail.Contains("ends inside the push", StringComparison.Ordinal))
             return OracleDeviation.TruncatedPushInUnexecutedBranch;
         return OracleDeviation.None;
+    }
+
+    private static List<byte[]> Pushes(ReadOnlySpan<byte> script)
+    {
+        var pushes = new List<byte[]>();
+        var reader = new ScriptReader(script);
+        while (!reader.AtEnd && reader.TryRead(out var opcode, out var data))
+            if (opcode <= Opcode.OP_PUSHDATA4) pushes.Add(data.ToArray());
+        return pushes;
     }
 
     private static bool HasInstruction(ReadOnlySpan<byte> script, Opcode wanted)
@@ -123,10 +134,15 @@ internal static class KnownDifferences
     /// check that the rule's condition really holds (the IF argument, the key, the transaction's outputs), so a bug that
     /// merely reports the same error elsewhere is not excused.
     /// </summary>
-    public static Script OfScript(ScriptResult ours, Transaction tx, int inputIndex)
+    public static Script OfScript(ScriptResult ours, Transaction tx, int inputIndex, ReadOnlySpan<byte> scriptSig, ReadOnlySpan<byte> scriptPubKey)
     {
         switch (ours.Error)
         {
+            case ScriptError.NULLFAIL:
+            {
+                var signatures = Pushes(scriptSig).Where(p => p.Length >= 9).ToList();
+                return Pushes(scriptPubKey).Any(p => signatures.Any(s => s.AsSpan().SequenceEqual(p))) ? Script.SignatureInScriptCode : Script.None;
+            }
             case ScriptError.MINIMALIF:
             {
                 var match = Regex.Match(ours.Detail, "condition 0x([0-9A-F]*)$");
