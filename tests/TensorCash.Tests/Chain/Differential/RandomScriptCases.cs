@@ -57,11 +57,10 @@ internal sealed class RandomScriptCases
 
     private Case Build()
     {
-        var skeleton = RandomTransactions.Next(_random, maxInputs: 3, maxOutputs: 3, maxScript: 8);
-        var inputs = skeleton.Inputs.Count > 0 ? skeleton.Inputs : [new Ours.TxIn(new Ours.OutPoint(RandomTransactions.RandomHash(_random), 0), [], RandomTransactions.RandomUInt(_random))];
-        int version = _random.Next(3) == 0 ? skeleton.Version : _random.Next(1, 3);
-        _tx = new Ours.Transaction(version, inputs, skeleton.Outputs, skeleton.LockTime);
-        _input = _random.Next(inputs.Count);
+        var skeleton = RandomTransactions.Next(_random, maxInputs: 3, maxOutputs: 3, maxScript: 8, minInputs: 1);
+        int version = _random.Next(3) == 0 ? skeleton.Version : _random.Next(1, 3); // CSV needs version >= 2
+        _tx = new Ours.Transaction(version, skeleton.Inputs, skeleton.Outputs, skeleton.LockTime);
+        _input = _random.Next(skeleton.Inputs.Count);
 
         if (_random.Next(4) == 0) Template();
         else

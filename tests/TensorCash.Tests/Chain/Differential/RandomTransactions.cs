@@ -6,13 +6,13 @@ namespace TensorCash.Tests.Chain.Differential;
 /// <summary>
 /// Random transactions for the differential properties, drawn from one seed so a failure replays from the seed alone.
 /// Field values cover the whole encodable range (negative versions and amounts, every lock time and sequence), counts
-/// include 0, and script lengths cross the CompactSize boundaries (252/253, 65535/65536 is out of the 10,000 cap).
+/// include 0 (unless a minimum is asked for), and script lengths cross CompactSize's one-to-three-byte boundary (252/253).
 /// </summary>
 internal static class RandomTransactions
 {
-    public static Transaction Next(Random random, int maxInputs = 4, int maxOutputs = 4, int maxScript = 300)
+    public static Transaction Next(Random random, int maxInputs = 4, int maxOutputs = 4, int maxScript = 300, int minInputs = 0)
     {
-        var inputs = new TxIn[random.Next(maxInputs + 1)];
+        var inputs = new TxIn[random.Next(minInputs, maxInputs + 1)];
         for (int i = 0; i < inputs.Length; i++)
             inputs[i] = new TxIn(new OutPoint(RandomHash(random), RandomUInt(random)), RandomBytes(random, ScriptLength(random, maxScript)), RandomUInt(random));
         var outputs = new TxOut[random.Next(maxOutputs + 1)];

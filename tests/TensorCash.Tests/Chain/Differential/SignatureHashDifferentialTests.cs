@@ -61,8 +61,7 @@ public class SignatureHashDifferentialTests
         Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
         {
             var random = new Random(seed);
-            var tx = RandomTransactions.Next(random, maxScript: 40) is var t && t.Inputs.Count > 0 ? t
-                : new Transaction(t.Version, [new TxIn(new OutPoint(RandomTransactions.RandomHash(random), 0), [])], t.Outputs, t.LockTime);
+            var tx = RandomTransactions.Next(random, maxScript: 40, minInputs: 1);
             int input = random.Next(tx.Inputs.Count);
             byte[] script = RandomScriptCode(random);
             int hashType = RandomHashType(random);
