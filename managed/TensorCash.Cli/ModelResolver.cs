@@ -1,4 +1,5 @@
 using TensorCash.Engine.Builtin;
+using TensorCash.Engine.ChatTemplates;
 using TensorCash.Engine.Formats;
 using TensorCash.Engine.Formats.Gguf;
 using TensorCash.Engine.Model;
@@ -52,4 +53,17 @@ public static class ModelResolver
     public static ITokenizer LoadTokenizer(string spec, int? modelVocabSize = null) =>
         TryLoadTokenizer(spec, modelVocabSize)
         ?? throw new UsageException($"{spec}: this model has no tokenizer (no tokenizer.json, no embedded GGUF vocabulary); pass token ids with --tokens");
+
+    /// <summary>
+    /// The model's chat template: GGUF's tokenizer.chat_template when the tokenizer is the file's own, else the
+    /// chat_template of the tokenizer_config.json in the model directory (or beside the .gguf file).
+    /// </summary>
+    public static ChatTemplate LoadChatTemplate(string spec, ITokenizer tokenizer)
+    {
+        ChatTemplate? template = null;
+        if (tokenizer is GgufTokenizer gguf) template = ChatTemplate.FromGguf(gguf);
+        else if (!BuiltinModels.IsBuiltin(spec))
+            template = ChatTemplate.FromTokenizerConfig(Directory.Exists(spec) ? spec : Path.GetDirectoryName(Path.GetFullPath(spec))!);
+        return template ?? throw new UsageException($"{spec}: the model has no chat template (tokenizer.chat_template or tokenizer_config.json chat_template); use --prompt");
+    }
 }
