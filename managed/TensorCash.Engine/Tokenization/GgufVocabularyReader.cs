@@ -142,11 +142,11 @@ public static class GgufVocabularyReader
             preTokenizer = LlamaCppPreTokenizer.TryCreate(pre)
                 ?? throw Bad("tokenizer.ggml.pre", $"'{pre}' is not supported (supported: {string.Join(", ", LlamaCppPreTokenizer.Names)})");
 
-        int? Id(string key)
+        // Absent: llama.cpp's default applies. -1 (signed, or wrapped to 0xFFFFFFFF): "no such token".
+        int? Id(string key, int? fallback)
         {
-            if (!metadata.TryGetValue(key, out var v)) return null;
+            if (!metadata.TryGetValue(key, out var v)) return fallback is { } f && f < n ? f : null;
             long? id = v.AsInteger();
-            // llama.cpp writes -1 (as a signed or wrapped unsigned value) for "no such token".
             if (id is -1 or 0xFFFFFFFF) return null;
             if (id is not { } value || value < 0 || value >= n) throw Bad(key, $"{v} is not a token id in [0, {n})");
             return (int)value;
@@ -159,16 +159,15 @@ public static class GgufVocabularyReader
 
         bool spm = model == GgufTokenizerModel.SentencePiece;
         // llama.cpp's defaults when the ids are absent: SentencePiece <s>=1, </s>=2, <unk>=0; gpt2 BOS = EOS = 11.
-        int? Default(int id) => id < n ? id : null;
-        int? bos = Id("tokenizer.ggml.bos_token_id") ?? Default(spm ? 1 : 11);
-        int? eos = Id("tokenizer.ggml.eos_token_id") ?? Default(spm ? 2 : 11);
+        int? bos = Id("tokenizer.ggml.bos_token_id", spm ? 1 : 11);
+        int? eos = Id("tokenizer.ggml.eos_token_id", spm ? 2 : 11);
         bool addBos = Flag("tokenizer.ggml.add_bos_token", spm || preTokenizer!.AddsBosByDefault);
         bool addEos = Flag("tokenizer.ggml.add_eos_token", false);
         if (addBos && bos is null) throw Bad("tokenizer.ggml.add_bos_token", "is true but there is no BOS token");
         if (addEos && eos is null) throw Bad("tokenizer.ggml.add_eos_token", "is true but there is no EOS token");
 
         return new GgufVocabularyData(source, model, pre, tokens, attributes, scores, merges, bos, eos,
-            Id("tokenizer.ggml.unknown_token_id") ?? (spm ? 0 : null), Id("tokenizer.ggml.padding_token_id"),
+            Id("tokenizer.ggml.unknown_token_id", spm ? 0 : null), Id("tokenizer.ggml.padding_token_id", null),
             addBos, addEos, spm && Flag("tokenizer.ggml.add_space_prefix", true), String(metadata, "tokenizer.chat_template", source));
     }
 
