@@ -50,7 +50,8 @@ public sealed class GgufTokenizer : ITokenizer
         if (data.Model == GgufTokenizerModel.SentencePiece) _spm = new SentencePieceMerger(_tokenToId, data.Scores, data.Source);
         else
         {
-            _preTokenizer = LlamaCppPreTokenizer.TryCreate(data.PreTokenizer)!;
+            _preTokenizer = LlamaCppPreTokenizer.TryCreate(data.PreTokenizer)
+                ?? throw new TokenizerFormatException(data.Source, "tokenizer.ggml.pre", $"'{data.PreTokenizer}' is not supported");
             _bpe = new ByteLevelMerger(_tokenToId, data.Merges, _preTokenizer.IgnoreMerges);
         }
     }
