@@ -1,5 +1,7 @@
 using System.CommandLine;
+using TensorCash.Engine.ChatTemplates;
 using TensorCash.Engine.Model;
+using TensorCash.Engine.Tokenization;
 
 namespace TensorCash.Cli;
 
@@ -36,7 +38,7 @@ public sealed partial class CliConsole(TextWriter stdout, TextWriter stderr)
             Error(command, "cancelled");
             return Task.FromResult(ExitCodes.Failure);
         }
-        catch (Exception ex) when (ex is ModelFormatException or IOException or UnauthorizedAccessException or ArgumentException
+        catch (Exception ex) when (ex is ModelFormatException or TokenizerFormatException or ChatTemplateException or IOException or UnauthorizedAccessException or ArgumentException
                                        or InvalidOperationException or NotSupportedException or OutOfMemoryException)
         {
             Error(command, ex.Message);

@@ -1,5 +1,7 @@
 using TensorCash.Engine.Builtin;
+using TensorCash.Engine.ChatTemplates;
 using TensorCash.Engine.Formats;
+using TensorCash.Engine.Formats.Gguf;
 using TensorCash.Engine.Model;
 using TensorCash.Engine.Tokenization;
 
@@ -20,24 +22,48 @@ public static class ModelResolver
     public static ModelWeights LoadWeights(string spec) => ModelLoader.Load(spec);
 
     /// <summary>
-    /// The tokenizer that belongs to the model: the byte tokenizer for builtin models, tokenizer.json for a
-    /// Hugging Face directory or beside a .gguf file. GGUF's embedded vocabulary is not read (yet): without a
-    /// tokenizer.json the user passes --tokens.
+    /// The tokenizer that belongs to the model, or null when it has none: the byte tokenizer for builtin models,
+    /// tokenizer.json for a Hugging Face directory; for a .gguf file a tokenizer.json beside it when there is one
+    /// (an explicit override), else the vocabulary the file embeds (tokenizer.ggml.*), run as llama.cpp runs it.
     /// </summary>
-    public static ITokenizer LoadTokenizer(string spec, ModelWeights weights)
+    public static ITokenizer? TryLoadTokenizer(string spec, int? modelVocabSize = null)
     {
         if (BuiltinModels.IsBuiltin(spec)) return new ByteTokenizer();
         string? path = ModelLoader.TokenizerJsonPath(spec);
+        bool gguf = File.Exists(spec) && spec.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
         if (path is null && File.Exists(spec))
         {
             string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spec))!, "tokenizer.json");
             if (File.Exists(beside)) path = beside;
         }
-        if (path is null)
-            throw new UsageException($"{spec}: no tokenizer.json found for this model; pass token ids with --tokens instead of --prompt");
-        var tokenizer = TokenizerLoader.Load(path);
-        if (tokenizer.VocabSize > weights.Config.VocabSize)
-            throw new UsageException($"{path}: tokenizer has {tokenizer.VocabSize} tokens but the model's vocabulary is {weights.Config.VocabSize}");
+        ITokenizer? tokenizer = null;
+        if (path is not null) tokenizer = TokenizerLoader.Load(path);
+        else if (gguf)
+        {
+            using var file = GgufFile.Open(spec);
+            if (GgufVocabularyReader.HasTokenizer(file.Metadata)) tokenizer = GgufTokenizer.FromFile(file);
+            path = spec;
+        }
+        if (tokenizer is not null && modelVocabSize is { } size && tokenizer.VocabSize > size)
+            throw new UsageException($"{path}: tokenizer has {tokenizer.VocabSize} tokens but the model's vocabulary is {size}");
         return tokenizer;
+    }
+
+    /// <summary>Like <see cref="TryLoadTokenizer"/>, but a model without a tokenizer is a usage error.</summary>
+    public static ITokenizer LoadTokenizer(string spec, int? modelVocabSize = null) =>
+        TryLoadTokenizer(spec, modelVocabSize)
+        ?? throw new UsageException($"{spec}: this model has no tokenizer (no tokenizer.json, no embedded GGUF vocabulary); pass token ids with --tokens");
+
+    /// <summary>
+    /// The model's chat template: GGUF's tokenizer.chat_template when the tokenizer is the file's own, else the
+    /// chat_template of the tokenizer_config.json in the model directory (or beside the .gguf file).
+    /// </summary>
+    public static ChatTemplate LoadChatTemplate(string spec, ITokenizer tokenizer)
+    {
+        ChatTemplate? template = null;
+        if (tokenizer is GgufTokenizer gguf) template = ChatTemplate.FromGguf(gguf);
+        else if (!BuiltinModels.IsBuiltin(spec))
+            template = ChatTemplate.FromTokenizerConfig(Directory.Exists(spec) ? spec : Path.GetDirectoryName(Path.GetFullPath(spec))!);
+        return template ?? throw new UsageException($"{spec}: the model has no chat template (tokenizer.chat_template or tokenizer_config.json chat_template); use --prompt");
     }
 }

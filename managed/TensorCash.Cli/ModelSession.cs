@@ -20,14 +20,23 @@ public sealed class ModelSession : IDisposable
     public Transformer Transformer { get; }
     public ModelConfig Config => Weights.Config;
 
-    public static ModelSession Open(string spec, int threads, bool withTokenizer, CliConsole console)
+    public static ModelSession Open(string spec, int threads, bool withTokenizer, CliConsole console) =>
+        Open(spec, threads, withTokenizer ? TokenizerUse.Required : TokenizerUse.None, console);
+
+    /// <summary>Opens the model; the tokenizer is loaded as <paramref name="tokenizerUse"/> says (Optional: null when the model has none).</summary>
+    public static ModelSession Open(string spec, int threads, TokenizerUse tokenizerUse, CliConsole console)
     {
         ModelResolver.EnsureExists(spec);
         long start = Stopwatch.GetTimestamp();
         var weights = ModelResolver.LoadWeights(spec);
         try
         {
-            var tokenizer = withTokenizer ? ModelResolver.LoadTokenizer(spec, weights) : null;
+            var tokenizer = tokenizerUse switch
+            {
+                TokenizerUse.Required => ModelResolver.LoadTokenizer(spec, weights.Config.VocabSize),
+                TokenizerUse.Optional => ModelResolver.TryLoadTokenizer(spec, weights.Config.VocabSize),
+                _ => null,
+            };
             var transformer = Transformer.Create(weights, threads);
             var c = weights.Config;
             console.Progress($"loaded {weights.Source}: {c.Architecture}, {c.LayerCount} layers, d_model {c.ModelDim}, vocab {c.VocabSize}, " +
@@ -57,4 +66,13 @@ public sealed class ModelSession : IDisposable
         Transformer.Dispose();
         Weights.Dispose();
     }
+}
+
+/// <summary>Whether a command needs the model's tokenizer.</summary>
+public enum TokenizerUse
+{
+    None,
+    /// <summary>Loaded when the model has one (e.g. generate --tokens prints text if it can, ids otherwise).</summary>
+    Optional,
+    Required,
 }

@@ -19,6 +19,7 @@ public static class Program
         var root = new RootCommand("TensorCash: verifiable LLM inference on the CPU. Run 'tensorcash COMMAND --help' for a command's options.");
         root.Add(GenerateCommand.Create(console));
         root.Add(LogitsCommand.Create(console));
+        root.Add(TokenizeCommand.Create(console));
         root.Add(ModelCommand.Create(console));
         root.Add(BenchCommand.Create(console));
         root.Add(ProveCommand.Create(console));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using TensorCash.Engine.ChatTemplates;
 using TensorCash.Engine.Generation;
 using TensorCash.Engine.Tokenization;
 
@@ -12,7 +13,18 @@ public static class GenerateCommand
     {
         var model = CommonOptions.Model();
         var prompt = new Option<string>("--prompt", "-p") { Description = "Prompt text, encoded with the model's tokenizer (BOS added). Use this or --tokens." };
-        var tokens = CommonOptions.Tokens("Prompt as comma-separated token ids, used as given. Use this or --prompt.");
+        var tokens = CommonOptions.Tokens("Prompt as comma-separated token ids, used as given; works without a tokenizer (the output is then ids).");
+        var chat = new Option<string>("--chat")
+        {
+            Description = "A user message, turned into the prompt by the model's chat template (tokenizer_config.json chat_template or GGUF tokenizer.chat_template), which then opens the assistant's turn.",
+            HelpName = "TEXT",
+        };
+        var system = new Option<string>("--system") { Description = "A system message placed before --chat's user message.", HelpName = "TEXT" };
+        var messages = new Option<string>("--messages")
+        {
+            Description = "A whole conversation for the chat template: a JSON file holding an array of {\"role\": ..., \"content\": ...} objects (OpenAI chat format).",
+            HelpName = "FILE",
+        };
         var maxTokens = CommonOptions.AtLeast(new Option<int>("--max-tokens", "-n")
         {
             Description = "Stop after this many generated tokens (generation also stops at the end-of-sequence token).",
@@ -36,12 +48,13 @@ public static class GenerateCommand
 
         var command = new Command("generate", "Generate a continuation of a prompt and stream it to stdout as it is produced. Progress goes to stderr.")
         {
-            model, prompt, tokens, maxTokens, temperature, topK, topP, penalty, seed, threads, prefillChunk, emit, stats,
+            model, prompt, tokens, chat, system, messages, maxTokens, temperature, topK, topP, penalty, seed, threads, prefillChunk, emit, stats,
         };
         command.Validators.Add(result =>
         {
-            if ((result.GetResult(prompt) is null) == (result.GetResult(tokens) is null))
-                result.AddError("give exactly one of --prompt TEXT or --tokens ID,ID,...");
+            int inputs = new Option[] { prompt, tokens, chat, messages }.Count(o => result.GetResult(o) is not null);
+            if (inputs != 1) result.AddError("give exactly one of --prompt TEXT, --tokens ID,ID,..., --chat TEXT or --messages FILE");
+            if (result.GetResult(system) is not null && result.GetResult(chat) is null) result.AddError("--system goes with --chat");
         });
         // Each sampling value is checked by the engine's own rule, alone against otherwise valid settings.
         Check(temperature, v => new SamplingOptions { Temperature = v });
@@ -61,18 +74,36 @@ public static class GenerateCommand
             int threadCount = parsed.GetValue(threads);
             int limit = parsed.GetValue(maxTokens);
 
-            using var session = ModelSession.Open(parsed.GetRequiredValue(model), threadCount, withTokenizer: true, console);
-            var tokenizer = session.Tokenizer!;
-            int[] promptIds = parsed.GetResult(tokens) is null
-                ? tokenizer.Encode(parsed.GetRequiredValue(prompt), addSpecialTokens: true)
-                : parsed.GetRequiredValue(tokens);
+            string spec = parsed.GetRequiredValue(model);
+            bool idsGiven = parsed.GetResult(tokens) is not null;
+            using var session = ModelSession.Open(spec, threadCount, idsGiven ? TokenizerUse.Optional : TokenizerUse.Required, console);
+            var tokenizer = session.Tokenizer;
+            int[] promptIds;
+            if (idsGiven) promptIds = parsed.GetRequiredValue(tokens);
+            else if (parsed.GetResult(prompt) is not null) promptIds = tokenizer!.Encode(parsed.GetRequiredValue(prompt), addSpecialTokens: true);
+            else
+            {
+                var template = ModelResolver.LoadChatTemplate(spec, tokenizer!);
+                string text = parsed.GetResult(chat) is not null
+                    ? template.Render(ChatMessages(parsed.GetValue(system), parsed.GetRequiredValue(chat)), addGenerationPrompt: true)
+                    : RenderMessagesFile(template, parsed.GetRequiredValue(messages));
+                console.Progress($"chat prompt: {text.Length} characters from the model's chat template");
+                // As transformers' apply_chat_template: the template writes BOS and the other special tokens itself.
+                promptIds = tokenizer!.Encode(text, addSpecialTokens: false);
+            }
+            bool emitIds = parsed.GetValue(emit) == "ids";
+            if (tokenizer is null && !emitIds)
+            {
+                console.Progress("the model has no tokenizer: printing token ids");
+                emitIds = true;
+            }
             session.CheckTokens(promptIds, limit - 1);
             if (!seeded && sampling.Temperature > 0) console.Progress($"sampling seed {seedValue} (pass --seed to reproduce)");
 
-            var stopTokens = tokenizer.EosTokenId is { } eos ? new HashSet<int> { eos } : null;
+            var stopTokens = tokenizer?.EosTokenId is { } eos ? new HashSet<int> { eos } : null;
             var request = new GenerationRequest(promptIds, new StandardSampler(sampling), limit, stopTokens);
             var generator = new Generator(session.Transformer, parsed.GetValue(prefillChunk));
-            var sink = new OutputSink(console.Out, parsed.GetValue(emit) == "ids" ? null : new IncrementalDetokenizer(tokenizer));
+            var sink = new OutputSink(console.Out, emitIds ? null : new IncrementalDetokenizer(tokenizer!));
 
             var result = generator.Generate(request, sink.Write, cancellation);
             sink.Finish();
@@ -91,6 +122,30 @@ public static class GenerateCommand
             return result.FinishReason == FinishReason.Cancelled ? ExitCodes.Failure : ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static List<ChatMessage> ChatMessages(string? system, string user) =>
+        system is null ? [new("user", user)] : [new("system", system), new("user", user)];
+
+    private static string RenderMessagesFile(ChatTemplate template, string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"--messages {path}: no such file");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"--messages {path}: not valid JSON ({e.Message})");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Array || doc.RootElement.EnumerateArray().Any(m =>
+                    m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("role", out var r) || r.ValueKind != JsonValueKind.String))
+                throw new UsageException($"--messages {path}: expected a JSON array of objects with a string \"role\"");
+            return template.Render(doc.RootElement, addGenerationPrompt: true);
+        }
     }
 
     private static void Check<T>(Option<T> option, Func<T, SamplingOptions> withValue) =>

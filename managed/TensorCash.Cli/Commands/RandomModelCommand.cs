@@ -3,6 +3,8 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
 using TensorCash.Engine.Builtin;
+using TensorCash.Engine.Formats.Gguf;
+using TensorCash.Engine.Tokenization;
 using TensorCash.Engine.Model;
 
 namespace TensorCash.Cli.Commands;
@@ -66,15 +68,35 @@ public static class RandomModelCommand
             CustomParser = ParseRopeScaling,
         };
         var tied = new Option<bool>("--tied") { Description = "Tie the output head to the token embedding (no separate lm_head tensor)." };
+        var tokenizer = new Option<string?>("--tokenizer")
+        {
+            Description = "Embed this Hugging Face tokenizer (tokenizer.json[.gz] or its directory) as the GGUF vocabulary, converted as llama.cpp's converter lays it out; --vocab defaults to its size. GGUF only.",
+            HelpName = "PATH",
+        };
 
         var command = new Command("random",
             "Write a deterministic random model (for tests, benchmarks and the llama.cpp fixtures): GGUF if --out ends in .gguf, else a Hugging Face safetensors directory.")
         {
-            output, arch, layers, modelDim, heads, kvHeads, headDim, ff, vocab, context, ropeTheta, rmsEps, dtype, seed, ropeScaling, tied,
+            output, arch, layers, modelDim, heads, kvHeads, headDim, ff, vocab, context, ropeTheta, rmsEps, dtype, seed, ropeScaling, tied, tokenizer,
         };
         command.SetAction(console.Guard((parsed, _) =>
         {
             string path = parsed.GetRequiredValue(output);
+            GgufVocabulary? vocabulary = null;
+            if (parsed.GetValue(tokenizer) is { } tokenizerPath)
+            {
+                if (!RandomModelFiles.IsGgufPath(path)) throw new UsageException("--tokenizer applies to GGUF output only (--out must end in .gguf)");
+                try
+                {
+                    vocabulary = HfToGgufVocabulary.Convert(tokenizerPath);
+                }
+                catch (TokenizerFormatException e)
+                {
+                    throw new UsageException($"--tokenizer: {e.Message}");
+                }
+                if (parsed.GetResult(vocab) is { Implicit: false } && parsed.GetValue(vocab) != vocabulary.Tokens.Length)
+                    throw new UsageException($"--vocab {parsed.GetValue(vocab)} differs from the {vocabulary.Tokens.Length} tokens of --tokenizer {tokenizerPath}");
+            }
             var spec = new RandomModelSpec
             {
                 Architecture = Architectures[parsed.GetRequiredValue(arch)],
@@ -84,7 +106,7 @@ public static class RandomModelCommand
                 KvHeads = parsed.GetValue(kvHeads),
                 HeadDim = parsed.GetResult(headDim) is null ? 0 : parsed.GetValue(headDim),
                 FeedForwardDim = parsed.GetValue(ff),
-                VocabSize = parsed.GetValue(vocab),
+                VocabSize = vocabulary?.Tokens.Length ?? parsed.GetValue(vocab),
                 MaxSequenceLength = parsed.GetValue(context),
                 RopeTheta = parsed.GetValue(ropeTheta),
                 RopeScaling = parsed.GetValue(ropeScaling),
@@ -98,7 +120,7 @@ public static class RandomModelCommand
             else if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent && !Directory.Exists(parent))
                 throw new UsageException($"--out {path}: directory '{parent}' does not exist");
 
-            RandomModelFiles.Write(spec, type, path);
+            RandomModelFiles.Write(spec, type, path, vocabulary: vocabulary);
             var config = spec.ToConfig();
             console.Out.WriteLine($"wrote {path}: {config.Architecture.ToString().ToLowerInvariant()} {parsed.GetRequiredValue(dtype)}, " +
                                   $"{config.LayerCount} layers, d_model {config.ModelDim}, heads {config.HeadCount}/{config.KvHeadCount}x{config.HeadDim}, " +

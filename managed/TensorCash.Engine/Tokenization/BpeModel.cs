@@ -196,7 +196,7 @@ internal sealed class BpeModel
         return symbols;
     }
 
-    private static (string Left, string Right) ParseMerge(TokenizerJson m)
+    internal static (string Left, string Right) ParseMerge(TokenizerJson m)
     {
         if (m.Kind == System.Text.Json.JsonValueKind.Array)
         {

@@ -21,11 +21,27 @@ public static class TokenizerLoader
     /// <exception cref="TokenizerFormatException">Missing, unreadable or malformed file, or an unsupported model type.</exception>
     public static BpeTokenizer Load(string path)
     {
+        var (root, config) = ReadFiles(path);
+        return Build(root, config);
+    }
+
+    /// <summary>The parsed tokenizer.json and, when one lies beside it, tokenizer_config.json.</summary>
+    internal static (TokenizerJson Root, TokenizerJson? Config) ReadFiles(string path)
+    {
         string file = ResolveTokenizerFile(path);
         var root = ReadJson(file);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(file));
         string? configFile = dir is null ? null : ConfigFileNames.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
-        return Build(root, configFile is null ? null : ReadJson(configFile));
+        return (root, configFile is null ? null : ReadJson(configFile));
+    }
+
+    /// <summary>A tokenizer_config.json (plain or gzip) found at <paramref name="path"/> or in the directory it names; null when there is none.</summary>
+    internal static TokenizerJson? ReadConfig(string path)
+    {
+        string? file = File.Exists(path) ? path
+            : Directory.Exists(path) ? ConfigFileNames.Select(n => Path.Combine(path, n)).FirstOrDefault(File.Exists)
+            : null;
+        return file is null ? null : ReadJson(file);
     }
 
     /// <summary>Builds a tokenizer from tokenizer.json text; <paramref name="sourceName"/> names it in errors.</summary>
