@@ -14,7 +14,7 @@ namespace TensorCash.Toolkit.Vrf;
 /// millisecond).
 /// </para>
 /// <para>
-/// Not constant-time: BigInteger's operations and the double-and-add ladder take time that depends on the scalar.
+/// Not constant-time: BigInteger's operations and the doubling-and-addition loop take time that depends on the scalar.
 /// A prover's secret key could leak through timing to an observer on the same machine. See docs/protocol/poi-toolkit.md.
 /// </para>
 /// </summary>
@@ -73,7 +73,7 @@ internal readonly struct EdwardsPoint
 
     public EdwardsPoint Negate() => new(Mod(-_x), _y, _z, Mod(-_t));
 
-    /// <summary>scalar * this by left-to-right double-and-add; the scalar is any non-negative integer (not reduced).</summary>
+    /// <summary>scalar * this by left-to-right doubling and addition; the scalar is any non-negative integer (not reduced).</summary>
     public EdwardsPoint Multiply(BigInteger scalar)
     {
         if (scalar.Sign < 0) throw new ArgumentOutOfRangeException(nameof(scalar), "scalar must be non-negative");
