@@ -14,7 +14,7 @@ public enum ClaimRejectReason
 {
     /// <summary>The key is not in the registered set (a key made after the beacon could be ground).</summary>
     UnregisteredKey = 1,
-    /// <summary>A second claim for a key that already claimed.</summary>
+    /// <summary>A second valid claim for a key that already has a seat in the ranking.</summary>
     DuplicateClaim,
     /// <summary>The VRF proof does not verify for this key and alpha (VrfReason says why).</summary>
     InvalidProof,
@@ -46,10 +46,13 @@ public static class Committee
     public const int MaxRegisteredVerifiers = 100_000;
     public const int MaxCommitteeSize = 1024;
 
+    /// <summary>Claims examined per selection (duplicates and invalid ones included); each costs one VRF verification.</summary>
+    public const int MaxClaims = 2 * MaxRegisteredVerifiers;
+
     public static CommitteeSelection Select(ReadOnlySpan<byte> alpha, IReadOnlyList<RegisteredVerifier> registered, IReadOnlyList<CommitteeClaim> claims, int size)
     {
         if (registered.Count > MaxRegisteredVerifiers) throw new ArgumentException($"{registered.Count} registered verifiers exceed the limit of {MaxRegisteredVerifiers}");
-        if (claims.Count > registered.Count) throw new ArgumentException($"{claims.Count} claims for {registered.Count} registered verifiers");
+        if (claims.Count > MaxClaims) throw new ArgumentException($"{claims.Count} claims exceed the limit of {MaxClaims}");
         if (size is < 1 or > MaxCommitteeSize) throw new ArgumentOutOfRangeException(nameof(size), $"committee size {size} is outside 1..{MaxCommitteeSize}");
         var weights = new Dictionary<string, ulong>();
         foreach (var v in registered)
@@ -64,14 +67,17 @@ public static class Committee
         foreach (var claim in claims)
         {
             var key = Convert.ToHexStringLower(claim.VrfPublicKey);
-            if (!weights.TryGetValue(key, out var weight)) rejected.Add(new(claim.VrfPublicKey, ClaimRejectReason.UnregisteredKey, VrfRejectReason.None));
-            else if (!claimed.Add(key)) rejected.Add(new(claim.VrfPublicKey, ClaimRejectReason.DuplicateClaim, VrfRejectReason.None));
-            else
+            if (!weights.TryGetValue(key, out var weight))
             {
-                var verification = EcVrf.Verify(claim.VrfPublicKey, alpha, claim.Proof);
-                if (!verification.IsValid) rejected.Add(new(claim.VrfPublicKey, ClaimRejectReason.InvalidProof, verification.Reason));
-                else seats.Add(new CommitteeSeat(claim.VrfPublicKey, weight, TicketOf(verification.Output!)));
+                rejected.Add(new(claim.VrfPublicKey, ClaimRejectReason.UnregisteredKey, VrfRejectReason.None));
+                continue;
             }
+            // The proof is checked before the key counts as claimed: otherwise anyone could lock an honest verifier
+            // out by sending a bogus claim under its key first.
+            var verification = EcVrf.Verify(claim.VrfPublicKey, alpha, claim.Proof);
+            if (!verification.IsValid) rejected.Add(new(claim.VrfPublicKey, ClaimRejectReason.InvalidProof, verification.Reason));
+            else if (!claimed.Add(key)) rejected.Add(new(claim.VrfPublicKey, ClaimRejectReason.DuplicateClaim, VrfRejectReason.None));
+            else seats.Add(new CommitteeSeat(claim.VrfPublicKey, weight, TicketOf(verification.Output!)));
         }
         seats.Sort(CompareSeats);
         return new CommitteeSelection(seats.Take(size).ToArray(), rejected);

@@ -144,6 +144,11 @@ public class SelectionTests
         var twice = Committee.Select(alpha, [.. registered, new RegisteredVerifier(new byte[32], 1)], [.. honest, honest[0]], 2);
         Assert.That(twice.Rejected.Single().Reason, Is.EqualTo(ClaimRejectReason.DuplicateClaim));
 
+        // A bogus claim sent under an honest verifier's key first does not lock that verifier out.
+        var frontRun = Committee.Select(alpha, registered, [honest[1] with { Proof = honest[2].Proof }, .. honest], 4);
+        Assert.That(frontRun.Members, Has.Count.EqualTo(4));
+        Assert.That(frontRun.Rejected.Single().Reason, Is.EqualTo(ClaimRejectReason.InvalidProof));
+
         // Withholding removes only the withholder: the others keep their relative order.
         var full = Committee.Select(alpha, registered, honest, 4).Members.Select(m => Convert.ToHexString(m.VrfPublicKey)).ToList();
         var without = Committee.Select(alpha, registered, honest.Skip(1).ToArray(), 3).Members.Select(m => Convert.ToHexString(m.VrfPublicKey)).ToList();
