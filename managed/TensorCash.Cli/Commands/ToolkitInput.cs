@@ -25,9 +25,8 @@ internal static class ToolkitInput
     public static byte[] KeyFile(string path, string flag, int size)
     {
         if (!File.Exists(path)) throw new UsageException($"{flag} {path}: no such file");
-        var text = File.ReadAllText(path);
-        if (text.Length > 4 * size + 16) throw new UsageException($"{flag} {path}: not a key file (expected {2 * size} hex digits)");
-        return Hex(text, $"{flag} {path}", size);
+        if (new FileInfo(path).Length > 4 * size + 16) throw new UsageException($"{flag} {path}: not a key file (expected {2 * size} hex digits)");
+        return Hex(File.ReadAllText(path), $"{flag} {path}", size);
     }
 
     /// <summary>Writes a new secret key file readable by its owner only; refuses to overwrite an existing one.</summary>
