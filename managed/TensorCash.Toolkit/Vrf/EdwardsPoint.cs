@@ -10,8 +10,7 @@ namespace TensorCash.Toolkit.Vrf;
 /// arbitrary points. The served libraries do not expose these publicly: BouncyCastle.Cryptography's Rfc8032.Ed25519
 /// offers key generation, signing and verification with its point types private, and NSec.Cryptography wraps
 /// libsodium's signatures and key exchange but not its crypto_core_ed25519 point functions. So the curve is written
-/// here over System.Numerics.BigInteger, for clarity rather than speed (a scalar multiplication costs about a
-/// millisecond).
+/// here over System.Numerics.BigInteger, for clarity rather than speed (a prove or a verify takes some 15-30 ms).
 /// </para>
 /// <para>
 /// Not constant-time: BigInteger's operations and the doubling-and-addition loop take time that depends on the scalar.
