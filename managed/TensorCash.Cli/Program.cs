@@ -27,6 +27,8 @@ public static class Program
         root.Add(NodeCommand.Create(console));
         root.Add(CliCommand.Create(console));
         root.Add(DemoCommand.Create(console));
+        root.Add(VrfCommand.Create(console));
+        root.Add(ReceiptCommand.Create(console));
 
         ParseResult parsed;
         try

@@ -32,17 +32,22 @@ public static class ProveCommand
                           "alternately this many times each, then print both decode rates. 0 = off.",
             DefaultValueFactory = _ => 0,
         }, 0);
+        var receipt = new Option<string>("--receipt") { Description = "Also write the job's receipt here (software TEST attestation; see 'tensorcash receipt').", HelpName = "FILE" };
+        var nodeKey = new Option<string>("--node-key") { Description = "The node's secp256k1 secret key file (64 hex digits) that signs the receipt. Default: a fresh test key.", HelpName = "FILE" };
+        var payerKey = new Option<string>("--payer-key") { Description = "The payer's secp256k1 secret key file that co-signs the receipt. Default: a fresh test key.", HelpName = "FILE" };
 
         var command = new Command("prove", "Generate with proof of inference: draws bound to the chain, top-K evidence, Merkle windows. " +
                                            "Writes the transcript to --out and prints each window's proof commitment, nonce and eligibility.")
         {
-            model, prompt, tokens, window, salt, temperature, topK, topP, penalty, evidence, threads, output, baseline,
+            model, prompt, tokens, window, salt, temperature, topK, topP, penalty, evidence, threads, output, baseline, receipt, nodeKey, payerKey,
         };
         foreach (var option in proof.All) command.Add(option);
         command.Validators.Add(result =>
         {
             if ((result.GetResult(prompt) is null) == (result.GetResult(tokens) is null))
                 result.AddError("give exactly one of --prompt TEXT or --tokens ID,ID,...");
+            if (result.GetResult(receipt) is null && (result.GetResult(nodeKey) is not null || result.GetResult(payerKey) is not null))
+                result.AddError("--node-key and --payer-key sign a receipt; give --receipt FILE too");
         });
 
         command.SetAction(console.Guard((parsed, cancellation) =>
@@ -101,6 +106,8 @@ public static class ProveCommand
             var bytes = TranscriptCodec.Encode(result.Transcript);
             File.WriteAllBytes(outPath, bytes);
             PrintSummary(console.Out, outPath, bytes.Length, result);
+            if (parsed.GetValue(receipt) is { } receiptPath)
+                ProveReceipt.Write(console, receiptPath, request, result, identity, parsed.GetValue(nodeKey), parsed.GetValue(payerKey));
             return ExitCodes.Success;
         }));
         return command;
