@@ -85,7 +85,7 @@ enum {
     TC_ISA_AUTO = 0,
     TC_ISA_SCALAR = 1,
     TC_ISA_AVX2 = 2,   /* AVX2 + FMA + F16C */
-    TC_ISA_AVX512 = 3  /* AVX-512F/BW/VL/DQ */
+    TC_ISA_AVX512 = 3  /* AVX-512F/BW/VL/DQ (+ the AVX2 set); opt-in: AUTO picks it only with TENSORCASH_ISA=avx512 */
 };
 
 /* A 2-D row-major weight matrix [rows, cols]; for linear layers rows = out features and

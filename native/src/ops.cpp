@@ -78,8 +78,9 @@ extern "C" TC_API int tc_op_rmsnorm(const float* x, int32_t m, int32_t d, const 
 extern "C" TC_API int tc_op_dot(const float* x, const float* y, int32_t n, float* out) {
     return tc::guard("tc_op_dot", [&] {
         tc::require_default_fp_env();
-        TC_REQUIRE_ARG(x && y && out, "x, y and out must not be NULL");
+        TC_REQUIRE_ARG(out, "out must not be NULL");
         TC_REQUIRE_ARG(n >= 0, "n must be >= 0, got %d", n);
+        TC_REQUIRE_ARG((x && y) || n == 0, "x and y must not be NULL");
         *out = tc::active_kernels().dot(x, y, n);
     });
 }
