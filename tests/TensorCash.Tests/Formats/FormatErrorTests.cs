@@ -160,6 +160,17 @@ public class FormatErrorTests
         Fails(_gguf, _gguf, "blk.0.attn_v.weight", "overflow");
     }
 
+    /// <summary>A checkpoint reached through a symbolic link is the file it points at, not a 40-byte "truncated" one.</summary>
+    [Test]
+    public void GgufThroughASymbolicLinkLoads()
+    {
+        WriteGguf();
+        string link = Path.Combine(_dir, "link.gguf");
+        File.CreateSymbolicLink(link, _gguf);
+        using var file = GgufFile.Open(link);
+        Assert.That(file.Find("blk.0.attn_v.weight"), Is.Not.Null);
+    }
+
     [Test]
     public void UnsupportedArchitectureHf()
     {
