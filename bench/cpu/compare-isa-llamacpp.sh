@@ -22,6 +22,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -n "$model" ]] || { echo "compare-isa-llamacpp.sh: --model is required" >&2; exit 2; }
+model="$(realpath "$model")"  # bench.mjs runs in bench/llamacpp
 tc="$repo/managed/TensorCash.Cli/bin/Release/net10.0/tensorcash"
 [[ -x "$tc" ]] || { echo "compare-isa-llamacpp.sh: build the CLI first (dotnet build -c Release)" >&2; exit 2; }
 work="$(mktemp -d)"
