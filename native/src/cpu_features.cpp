@@ -1,7 +1,12 @@
 // Run-time ISA detection (cpuid + xgetbv) and the process-wide choice of kernel table.
-// AVX-512 kernels are not built (the development machine cannot run them), so TC_ISA_AVX512 is never
-// reported as supported and tc_isa_set(TC_ISA_AVX512) fails with TC_ERR_UNSUPPORTED.
+// AVX-512 is opt-in: it is reported as supported where the CPU has AVX-512 F/BW/VL/DQ (plus what the AVX2 table
+// needs) and the OS saves opmask and zmm state, but TC_ISA_AUTO picks AVX2 unless the environment variable
+// TENSORCASH_ISA=avx512 asks for it (or a caller sets it with tc_isa_set). Its kernels are bitwise equal to the
+// scalar and AVX2 ones by construction and by test (tests/.../Native/IsaInvarianceTests.cs), verified on one
+// microarchitecture (AMD Zen 4) so far; the default waits for more hardware.
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 
 #include "errors.h"
 #include "kernels.h"
@@ -26,7 +31,11 @@ int32_t detect_supported() {
     if ((xcr0_lo & 0x6u) != 0x6u) return mask;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return mask;
     const bool avx2 = b & (1u << 5);
-    if (avx2 && fma && f16c) mask |= 1 << TC_ISA_AVX2;
+    if (!(avx2 && fma && f16c)) return mask;
+    mask |= 1 << TC_ISA_AVX2;
+    const bool avx512f = b & (1u << 16), avx512dq = b & (1u << 17), avx512bw = b & (1u << 30), avx512vl = b & (1u << 31);
+    // The OS must also save opmask and both zmm halves (XCR0 bits 5, 6, 7) or AVX-512 instructions fault.
+    if (avx512f && avx512dq && avx512bw && avx512vl && (xcr0_lo & 0xe6u) == 0xe6u) mask |= 1 << TC_ISA_AVX512;
 #endif
     return mask;
 }
@@ -39,12 +48,27 @@ int32_t supported() {
 const Kernels* table_for(int32_t isa) {
 #if defined(TC_X86)
     if (isa == TC_ISA_AVX2) return &avx2_kernels();
+    if (isa == TC_ISA_AVX512) return &avx512_kernels();
 #endif
     (void)isa;
     return &scalar_kernels();
 }
 
-int32_t best_isa() { return (supported() & (1 << TC_ISA_AVX2)) ? TC_ISA_AVX2 : TC_ISA_SCALAR; }
+// TENSORCASH_ISA = scalar | avx2 | avx512 | auto (unset: auto): the table AUTO stands for, when supported.
+int32_t requested_isa() {
+    const char* value = std::getenv("TENSORCASH_ISA");
+    if (!value) return TC_ISA_AUTO;
+    if (std::strcmp(value, "scalar") == 0) return TC_ISA_SCALAR;
+    if (std::strcmp(value, "avx2") == 0) return TC_ISA_AVX2;
+    if (std::strcmp(value, "avx512") == 0) return TC_ISA_AVX512;
+    return TC_ISA_AUTO;
+}
+
+int32_t best_isa() {
+    const int32_t requested = requested_isa();
+    if (requested != TC_ISA_AUTO && (supported() & (1 << requested))) return requested;
+    return (supported() & (1 << TC_ISA_AVX2)) ? TC_ISA_AVX2 : TC_ISA_SCALAR;
+}
 
 std::atomic<const Kernels*> g_active{nullptr};
 

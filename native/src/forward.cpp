@@ -8,7 +8,10 @@
 #include <cstring>
 #include <vector>
 
+#include "checked_size.h"
 #include "errors.h"
+#include "exclusive_use.h"
+#include "fp_env.h"
 #include "kernels.h"
 #include "kv_cache.h"
 #include "matmul_driver.h"
@@ -84,6 +87,10 @@ void validate(const tc_model* model, const tc_batch_item* items, int32_t n_items
                    it.n_tokens, kv->capacity);
         caches.push_back(it.kv);
     }
+    int64_t total_tokens = 0;
+    for (int i = 0; i < n_items; ++i) total_tokens += items[i].n_tokens;
+    // Attention runs one task per (row, head); the count must fit the pool's int task index.
+    checked_mul_int(total_tokens, model->cfg.n_heads, "the batch's attention task count (tokens * n_heads)");
     std::sort(caches.begin(), caches.end());
     TC_REQUIRE_ARG(std::adjacent_find(caches.begin(), caches.end()) == caches.end(),
                    "the same kv cache appears in more than one item");
@@ -220,6 +227,10 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
 
 extern "C" TC_API int tc_forward(tc_model* model, tc_threadpool* pool, const tc_batch_item* items, int32_t n_items) {
     return tc::guard("tc_forward", [&] {
+        tc::require_default_fp_env();
+        TC_REQUIRE_ARG(model, "model is NULL");
+        const tc::ExclusiveUse model_use(&model->in_use, "model");
+        const tc::ExclusiveUse pool_use(pool ? &pool->in_use : nullptr, "thread pool");
         tc::validate(model, items, n_items);
         tc::run(model, pool, items, n_items);
     });

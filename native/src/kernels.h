@@ -42,6 +42,7 @@ struct Kernels {
 const Kernels& scalar_kernels();
 #if defined(TC_X86)
 const Kernels& avx2_kernels();
+const Kernels& avx512_kernels();
 #endif
 
 // The table currently selected (process-wide).

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "checked_size.h"
 #include "errors.h"
 #include "model.h"
 
@@ -16,7 +17,7 @@ namespace {
 
 float* reserve_floats(size_t n) {
     void* p = nullptr;
-    if (posix_memalign(&p, 64, n * sizeof(float)) != 0) throw std::bad_alloc();
+    if (posix_memalign(&p, 64, tc::checked_mul(n, sizeof(float), "the kv cache's byte count")) != 0) throw std::bad_alloc();
     return static_cast<float*>(p);
 }
 
@@ -31,7 +32,10 @@ extern "C" TC_API tc_kv_cache* tc_kv_create(const tc_model* model, int32_t capac
                        "capacity_tokens must be in 1..%d (max_seq_len), got %d", c.max_seq_len, capacity_tokens);
         auto owned = new tc_kv_cache{model->id, c.n_layers, c.n_kv_heads, c.head_dim, capacity_tokens, 0, nullptr, nullptr};
         try {
-            const size_t n = static_cast<size_t>(c.n_layers) * c.n_kv_heads * capacity_tokens * c.head_dim;
+            // Every product checked: a wrapped count would allocate a few bytes and report the full capacity.
+            size_t n = tc::checked_mul(static_cast<size_t>(c.n_layers), static_cast<size_t>(c.n_kv_heads), "the kv cache's size");
+            n = tc::checked_mul(n, static_cast<size_t>(capacity_tokens), "the kv cache's size");
+            n = tc::checked_mul(n, static_cast<size_t>(c.head_dim), "the kv cache's size");
             owned->k = reserve_floats(n);
             owned->v = reserve_floats(n);
         } catch (...) {

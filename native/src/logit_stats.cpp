@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "errors.h"
+#include "fp_env.h"
 #include "kernels.h"
 #include "scalar/scalar_math.h"
 
@@ -36,6 +37,7 @@ float canonical(double value) {
 extern "C" TC_API int tc_logit_statistics(const float* logits, int32_t n, int32_t sampled, const uint8_t* negate,
                                           float* out) {
     return tc::guard("tc_logit_statistics", [&] {
+        tc::require_default_fp_env();
         TC_REQUIRE_ARG(logits && negate && out, "logits, negate and out must not be NULL");
         TC_REQUIRE_ARG(n >= 1, "n must be >= 1, got %d", n);
         TC_REQUIRE_ARG(sampled >= 0 && sampled < n, "sampled entry %d is outside [0, %d)", sampled, n);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "checked_size.h"
 #include "errors.h"
 #include "scalar/scalar_math.h"
 
@@ -27,6 +28,7 @@ size_t row_bytes_of(int32_t dtype, int32_t cols) {
 void check_tensor(const tc_tensor& t, const std::string& name, int rows, int cols) {
     TC_REQUIRE_ARG(t.data, "%s: data is NULL", name.c_str());
     TC_REQUIRE_ARG(t.dtype >= TC_DTYPE_F32 && t.dtype <= TC_DTYPE_Q8_0, "%s: unknown dtype %d", name.c_str(), t.dtype);
+    TC_REQUIRE_ARG(t.reserved == 0, "%s: reserved must be 0, got %d", name.c_str(), t.reserved);
     TC_REQUIRE_ARG(t.rows == rows && t.cols == cols, "%s: expected shape [%d, %d], got [%d, %d]", name.c_str(), rows,
                    cols, t.rows, t.cols);
     TC_REQUIRE_ARG(t.dtype != TC_DTYPE_Q8_0 || cols % kQ8BlockElems == 0,
@@ -55,6 +57,10 @@ void check_config(const tc_model_config& c) {
     TC_REQUIRE_ARG(c.n_heads >= 1 && c.n_kv_heads >= 1 && c.n_heads % c.n_kv_heads == 0,
                    "n_heads (%d) must be a positive multiple of n_kv_heads (%d)", c.n_heads, c.n_kv_heads);
     TC_REQUIRE_ARG(c.head_dim >= 2 && c.head_dim % 2 == 0, "head_dim must be even and >= 2, got %d", c.head_dim);
+    // The projection widths are int in the kernels and the forward's row strides.
+    checked_mul_int(c.n_heads, c.head_dim, "n_heads * head_dim");
+    checked_mul_int(c.n_kv_heads, c.head_dim, "n_kv_heads * head_dim");
+    TC_REQUIRE_ARG(c.reserved == 0, "config reserved must be 0, got %d", c.reserved);
     TC_REQUIRE_ARG(c.d_ff >= 1, "d_ff must be >= 1, got %d", c.d_ff);
     TC_REQUIRE_ARG(c.vocab_size >= 1, "vocab_size must be >= 1, got %d", c.vocab_size);
     TC_REQUIRE_ARG(c.max_seq_len >= 1, "max_seq_len must be >= 1, got %d", c.max_seq_len);

@@ -1,6 +1,7 @@
 // The model object behind tc_model*: validated config, weight views (never copied except the small
 // norm/bias vectors, which are widened to fp32 once), the RoPE table and the forward scratch buffers.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct Scratch {
 }  // namespace tc
 
 struct tc_model {
+    std::atomic<bool> in_use{false};  // one tc_forward at a time: the scratch below is per call (exclusive_use.h)
     uint64_t id;  // lets a kv cache check it belongs to this model without dereferencing a dead pointer
     tc::ModelConfig cfg;
     std::vector<double> rope_inv_freq;

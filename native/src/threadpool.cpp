@@ -6,11 +6,13 @@
 #endif
 
 #include "errors.h"
+#include "fp_env.h"
 
 namespace tc {
 namespace {
 
-// ~20-50 microseconds of spinning before sleeping: covers the gap between consecutive ops of a forward.
+// Spinning before sleeping covers the gap between consecutive ops of a forward. Measured cost (threadpool.h): 336 us
+// on a Xeon, 490 us on an AMD EPYC Zen 4 for the 20,000 PAUSEs.
 constexpr int kSpinIterations = 20000;
 
 inline void cpu_relax() {
@@ -76,6 +78,9 @@ void ThreadPool::work(uint32_t generation, int thread) {
 }
 
 void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
+    TC_REQUIRE(n_tasks >= 0 && n_tasks <= kMaxTasks, TC_ERR_INTERNAL, "thread pool: %d tasks, one call takes 0..%d",
+               n_tasks, kMaxTasks);
+    if (n_tasks == 0) return;
     const uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
     fn_.store(fn, std::memory_order_relaxed);
     ctx_.store(ctx, std::memory_order_relaxed);
@@ -97,6 +102,9 @@ void ThreadPool::run(int n_tasks, TaskFn fn, void* ctx) {
 }
 
 void ThreadPool::worker_main(int thread) {
+    // A new thread inherits its creator's MXCSR; the callers' environment is checked at entry (fp_env.h), the
+    // workers computing on their behalf start from the default one.
+    set_default_fp_env();
     uint32_t seen = 0;
     for (;;) {
         uint32_t gen = generation_.load(std::memory_order_acquire);

@@ -1,5 +1,6 @@
 // Stand-alone matmul throughput probe (not part of the library or the test suite):
 //   cmake --build build/cmake-Release --target tc_matmul_bench && build/cmake-Release/native/tc_matmul_bench
+//   (TENSORCASH_ISA=avx2 or =avx512 picks the table AUTO stands for, so the two can be timed one after the other)
 // Reports GEMV GB/s (weights streamed per second) and GEMM GFLOP/s for F32/BF16 weights at 1 and 2 threads,
 // and first checks that the AVX2 result equals the scalar result bit for bit on the same data.
 #include <algorithm>

@@ -17,7 +17,7 @@ public static partial class NativeLibrary
     internal const string Lib = "tensorcash_native";
 
     /// <summary>The TC_ABI_VERSION these bindings mirror; a library reporting another one has other struct layouts.</summary>
-    public const int ExpectedAbiVersion = 2;
+    public const int ExpectedAbiVersion = 3;
 
     /// <summary>Number of entries tc_abi_layout writes (see tensorcash.h for their order).</summary>
     public const int AbiLayoutEntryCount = 46;
@@ -51,6 +51,7 @@ public static partial class NativeLibrary
         if (version != ExpectedAbiVersion)
             throw new NativeException(NativeStatus.Unsupported,
                 $"libtensorcash_native reports ABI version {version}, these bindings need {ExpectedAbiVersion}: the native library is stale or from another build (rebuild with `dotnet build`)");
+        ApplyIsaFromEnvironment();
         return version;
     });
 
@@ -70,6 +71,41 @@ public static partial class NativeLibrary
     {
         get => (NativeIsa)tc_isa_active();
         set => NativeStatus.Check(tc_isa_set((int)value), "tc_isa_set");
+    }
+
+    /// <summary>The environment variable that picks the kernel table for the whole process (scalar, avx2, avx512, auto).</summary>
+    public const string IsaEnvironmentVariable = "TENSORCASH_ISA";
+
+    /// <summary>"scalar", "avx2", "avx512" or "auto" (case-insensitive); null for anything else.</summary>
+    public static NativeIsa? ParseIsa(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "auto" => NativeIsa.Auto,
+        "scalar" => NativeIsa.Scalar,
+        "avx2" => NativeIsa.Avx2,
+        "avx512" => NativeIsa.Avx512,
+        _ => null,
+    };
+
+    public static string IsaName(NativeIsa isa) => isa.ToString().ToLowerInvariant();
+
+    /// <summary>Every ISA this CPU and build can run, by name.</summary>
+    public static string SupportedIsaNames() =>
+        string.Join(", ", new[] { NativeIsa.Scalar, NativeIsa.Avx2, NativeIsa.Avx512 }.Where(IsSupported).Select(IsaName));
+
+    /// <summary>
+    /// TENSORCASH_ISA opts in to a kernel table (AVX-512 is never picked automatically yet). The native library reads it
+    /// too, but silently falls back when the value is unknown or unsupported; here that is an error with the reason.
+    /// </summary>
+    private static void ApplyIsaFromEnvironment()
+    {
+        string? value = Environment.GetEnvironmentVariable(IsaEnvironmentVariable);
+        if (string.IsNullOrEmpty(value)) return;
+        NativeIsa isa = ParseIsa(value)
+            ?? throw new NativeException(NativeStatus.InvalidArgument, $"{IsaEnvironmentVariable}={value}: expected scalar, avx2, avx512 or auto");
+        if (isa != NativeIsa.Auto && !IsSupported(isa))
+            throw new NativeException(NativeStatus.Unsupported,
+                $"{IsaEnvironmentVariable}={value}: this CPU or build cannot run it (supported: {SupportedIsaNames()})");
+        ActiveIsa = isa;
     }
 
     /// <summary>sizeof/offsetof of every ABI struct as the native compiler laid them out.</summary>

@@ -33,9 +33,11 @@ public static unsafe partial class NativeOps
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         Require(x.Length == y.Length, nameof(y), $"length {y.Length} differs from x's {x.Length}");
+        float result;
         fixed (float* px = x)
         fixed (float* py = y)
-            return tc_op_dot(px, py, x.Length);
+            NativeStatus.Check(tc_op_dot(px, py, x.Length, &result), "tc_op_dot");
+        return result;
     }
 
     public static void SwiGlu(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
@@ -109,7 +111,7 @@ public static unsafe partial class NativeOps
     private static partial int tc_op_rmsnorm(float* x, int m, int d, TcTensor* w, float eps, float* y);
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_dot")]
-    private static partial float tc_op_dot(float* x, float* y, int n);
+    private static partial int tc_op_dot(float* x, float* y, int n, float* output);
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_swiglu")]
     private static partial int tc_op_swiglu(float* gate, float* up, int n, float* y);

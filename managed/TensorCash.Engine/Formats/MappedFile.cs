@@ -33,7 +33,10 @@ public sealed unsafe class MappedFile : IDisposable
         long length;
         try
         {
-            length = new FileInfo(path).Length;
+            // The length of what the mapping will read: FileInfo.Length of a symbolic link is the link's own size
+            // (a few dozen bytes), which made a linked checkpoint look truncated.
+            var info = new FileInfo(path);
+            length = (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

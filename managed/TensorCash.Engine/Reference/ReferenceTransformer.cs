@@ -6,7 +6,7 @@ namespace TensorCash.Engine.Reference;
 
 /// <summary>
 /// A plain float64 forward pass over <see cref="ModelWeights"/>, written for clarity rather than speed.
-/// It shares nothing with the native backend except the RoPE frequencies, so agreement between the two
+/// It shares nothing with the native backend, not even the RoPE frequencies (<see cref="ReferenceRope"/> derives its own), so agreement between the two
 /// (to fp32 accuracy) is independent evidence that the native kernels compute the model. Every operation is a fixed
 /// sequence of IEEE binary64 operations (<see cref="ReferenceMath"/>, <see cref="DeterministicMath"/>; no libm), so the
 /// result is the same on every machine and at every thread count: the weight audit's probes rely on that. Weight
@@ -27,9 +27,12 @@ public sealed class ReferenceTransformer
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _weights = weights;
         _config = weights.Config;
-        _invFreq = RopeFrequencies.Compute(_config);
+        _invFreq = InverseFrequenciesFor(_config);
         _threads = threads;
     }
+
+    /// <summary>The RoPE inverse frequencies the reference rotates by: its own (<see cref="ReferenceRope"/>), not the backend's.</summary>
+    public static double[] InverseFrequenciesFor(ModelConfig config) => ReferenceRope.InverseFrequencies(config);
 
     /// <summary>Logits [tokens.Length, VocabSize] for every position of the full sequence.</summary>
     public double[,] Forward(ReadOnlySpan<int> tokens) => Forward(tokens, null);

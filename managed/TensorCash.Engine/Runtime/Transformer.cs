@@ -12,6 +12,7 @@ public sealed class Transformer : IDisposable
 {
     private readonly NativeModel _model;
     private readonly NativeThreadPool _pool;
+    private readonly Lock _forwardLock = new();
 
     private Transformer(ModelConfig config, NativeModel model, NativeThreadPool pool)
     {
@@ -154,8 +155,11 @@ public sealed class Transformer : IDisposable
                     RowCount = rows ? r.Rows.Length : 0,
                 };
             }
+            // The native model and pool serve one call at a time and refuse a concurrent second one; callers of this
+            // Transformer on several threads are queued here instead.
             fixed (TcBatchItem* p = items)
-                _model.Forward(_pool, p, n);
+                lock (_forwardLock)
+                    _model.Forward(_pool, p, n);
         }
         finally
         {

@@ -19,14 +19,20 @@ static inline float reduce_lanes16(float* a) {
     return a[0] + a[1];
 }
 
-// Zero padding of the tail is implicit: fma(0, 0, acc) == acc for every acc the lanes can hold
-// (they start at +0 and an fma with a +0 addend never yields -0).
+// The tail block is zero-padded and every one of its 16 lanes takes its FMA, padding included: fma(+0, +0, acc) is
+// not a no-op, it turns a lane holding -0 (a sum of underflowed negative products) into +0 (round to nearest:
+// -0 + +0 = +0). Skipping the padded lanes would keep that -0 and give other bits than the SIMD kernels, whose
+// padded lanes take the FMA like the others (masked zeroing loads in AVX-512, a zeroed buffer in AVX2).
 static inline float dot16_scalar(const float* x, const float* y, int n) {
     float acc[16] = {0};
     int k = 0;
     for (; k + 16 <= n; k += 16)
         for (int l = 0; l < 16; ++l) acc[l] = std::fma(x[k + l], y[k + l], acc[l]);
-    for (int l = 0; k + l < n; ++l) acc[l] = std::fma(x[k + l], y[k + l], acc[l]);
+    if (k < n)
+        for (int l = 0; l < 16; ++l) {
+            const bool real = k + l < n;
+            acc[l] = std::fma(real ? x[k + l] : 0.0f, real ? y[k + l] : 0.0f, acc[l]);
+        }
     return reduce_lanes16(acc);
 }
 

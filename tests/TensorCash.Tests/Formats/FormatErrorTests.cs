@@ -127,6 +127,50 @@ public class FormatErrorTests
         Fails(_gguf, _gguf, "blk.0.attn_v.weight", "unsupported dtype Q4_0");
     }
 
+    /// <summary>Two tensors sharing bytes: a writer bug or a crafted file; safetensors refuses it, so must GGUF.</summary>
+    [Test]
+    public void OverlappingGgufTensorData()
+    {
+        WriteGguf();
+        long kOffsetField = GgufTypeFieldOffset(_gguf, "blk.0.attn_k.weight", 2) + 4;
+        long vOffsetField = GgufTypeFieldOffset(_gguf, "blk.0.attn_v.weight", 2) + 4;
+        var bytes = File.ReadAllBytes(_gguf);
+        Patch(_gguf, vOffsetField, bytes.AsSpan((int)kOffsetField, 8));  // V now starts where K does
+        var e = Fails(_gguf, _gguf, "overlap");
+        Assert.That(e.Message, Does.Contain("blk.0.attn_k.weight").Or.Contain("blk.0.attn_v.weight"));
+        Assert.Throws<ModelFormatException>(() => GgufFile.Open(_gguf).Dispose(), "refused when the file is opened");
+    }
+
+    /// <summary>ne = [2^31, 2^31] of F32: 2^62 elements fit a long, their 2^64 bytes do not.</summary>
+    [Test]
+    public void GgufTensorByteCountOverflow()
+    {
+        WriteGguf();
+        long typeField = GgufTypeFieldOffset(_gguf, "blk.0.attn_v.weight", 2);
+        var dims = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(dims, 1UL << 31);
+        BinaryPrimitives.WriteUInt64LittleEndian(dims.AsSpan(8), 1UL << 31);
+        Patch(_gguf, typeField - 16, dims);
+        var e = Assert.Throws<ModelFormatException>(() =>
+        {
+            using var file = GgufFile.Open(_gguf);
+            file.Find("blk.0.attn_v.weight");
+        })!;
+        Assert.That(e.Message, Does.Contain(_gguf).And.Contain("blk.0.attn_v.weight").And.Contain("overflow"));
+        Fails(_gguf, _gguf, "blk.0.attn_v.weight", "overflow");
+    }
+
+    /// <summary>A checkpoint reached through a symbolic link is the file it points at, not a 40-byte "truncated" one.</summary>
+    [Test]
+    public void GgufThroughASymbolicLinkLoads()
+    {
+        WriteGguf();
+        string link = Path.Combine(_dir, "link.gguf");
+        File.CreateSymbolicLink(link, _gguf);
+        using var file = GgufFile.Open(link);
+        Assert.That(file.Find("blk.0.attn_v.weight"), Is.Not.Null);
+    }
+
     [Test]
     public void UnsupportedArchitectureHf()
     {

@@ -21,7 +21,61 @@ public class KernelTests
             float[] x = rng.Floats(n, 10), y = rng.Floats(n, 10);
             float expected = Dot16.Compute(x, y);
             foreach (var (isa, result) in IsaScope.OnEach(() => NativeOps.Dot(x, y)))
-                Assert.That(BitConverter.SingleToInt32Bits(result), Is.EqualTo(BitConverter.SingleToInt32Bits(expected)), $"n={n} isa={isa}");
+                BitAssert.Equal(expected, result, $"n={n} isa={isa}");
+        }
+    }
+
+    /// <summary>
+    /// The zero-padded tail: lanes past n add fma(+0, +0, lane), which turns a lane holding -0 (an underflowed negative
+    /// product) into +0. With n = 17 every lane but 0 is such a lane, so the sum is +0, not -0, on every ISA.
+    /// </summary>
+    [Test]
+    public void ZeroPaddedTailTurnsAnUnderflowedMinusZeroLaneIntoPlusZero()
+    {
+        float[] x = Enumerable.Repeat(-1e-30f, 17).ToArray(), y = Enumerable.Repeat(1e-30f, 17).ToArray();
+        Assert.That(BitConverter.SingleToInt32Bits(Dot16.Compute(x, y)), Is.EqualTo(0), "the header's definition gives +0");
+        foreach (var (isa, result) in IsaScope.OnEach(() => NativeOps.Dot(x, y)))
+            Assert.That(BitConverter.SingleToInt32Bits(result), Is.EqualTo(0), $"isa={isa}: 0x{BitConverter.SingleToInt32Bits(result):x8}");
+        // Whole blocks have no padding: the -0 lanes survive.
+        float[] x16 = x[..16], y16 = y[..16];
+        foreach (var (isa, result) in IsaScope.OnEach(() => NativeOps.Dot(x16, y16)))
+            Assert.That(BitConverter.SingleToInt32Bits(result), Is.EqualTo(int.MinValue), $"isa={isa}, n=16");
+    }
+
+    [Test]
+    public void DotOfUnderflowingInputsIsBitwiseTheHeaderDefinitionOnEveryIsa()
+    {
+        var rng = new TestRng(19);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int n = rng.Next(1, 70);
+            float[] x = BitAssert.Underflowing(rng, n), y = trial % 2 == 0 ? BitAssert.Underflowing(rng, n) : rng.Floats(n, 1e-20f);
+            float expected = Dot16.Compute(x, y);
+            foreach (var (isa, result) in IsaScope.OnEach(() => NativeOps.Dot(x, y)))
+                BitAssert.Equal(expected, result, $"trial {trial} n={n} isa={isa}");
+        }
+    }
+
+    /// <summary>Every matmul tile and tail path against the header's DOT16 on underflowing tokens, per dtype (weights widened exactly).</summary>
+    [TestCaseSource(nameof(AllDTypes))]
+    public void MatMulOfUnderflowingInputsIsTheHeaderDefinitionOnEveryIsa(TensorDType dtype)
+    {
+        var rng = new TestRng(20 + (ulong)dtype);
+        using var pool = NativeThreadPool.Create(2);
+        for (int trial = 0; trial < 6; trial++)
+        {
+            int rows = rng.Next(1, 40), m = rng.Next(1, 9);
+            int cols = dtype == TensorDType.Q8_0 ? 32 * rng.Next(1, 4) : rng.Next(1, 90);
+            float[] x = BitAssert.Underflowing(rng, m * cols), w = rng.Floats(rows * cols, 1e-25f);
+            using var wb = new NativeBuffer(TestTensors.Encode(w, dtype));
+            TcTensor wt = TestTensors.Native(wb, dtype, rows, cols);
+            float[] wf = ReferenceTransformer.Decode(TestTensors.View("w", wb, dtype, rows, cols)).Select(v => (float)v).ToArray();
+            var expected = new float[m * rows];
+            for (int t = 0; t < m; t++)
+                for (int r = 0; r < rows; r++) expected[t * rows + r] = Dot16.Compute(x.AsSpan(t * cols, cols), wf.AsSpan(r * cols, cols));
+            foreach (NativeIsa isa in IsaScope.Supported())
+                using (new IsaScope(isa))
+                    BitAssert.Equal(expected, MatMul(pool, x, m, wt), $"{dtype} isa={isa} m={m} rows={rows} cols={cols}");
         }
     }
 
@@ -65,7 +119,27 @@ public class KernelTests
             NativeOps.SwiGlu(g, u, s);
             return e.Concat(s).ToArray();
         });
-        foreach (var (isa, r) in results) Assert.That(r, Is.EqualTo(results[0].Result).AsCollection, $"isa={isa}");
+        foreach (var (isa, r) in results) BitAssert.Equal(results[0].Result, r, $"isa={isa}");
+    }
+
+    /// <summary>Inputs whose results underflow or are signed zeros: where a value comparison would hide a -0/+0 split.</summary>
+    [Test]
+    public void ElementwiseOpsOfUnderflowingInputsAreBitwiseEqualAcrossIsas()
+    {
+        var rng = new TestRng(18);
+        float[] tiny = BitAssert.Underflowing(rng, 203);
+        float[] x = tiny.Concat([-0f, 0f, -87.3f, -87.4f, -103f, -150f, float.Epsilon, -float.Epsilon]).ToArray();
+        float[] g = BitAssert.Underflowing(rng, x.Length), u = BitAssert.Underflowing(rng, x.Length);
+        var results = IsaScope.OnEach(() =>
+        {
+            var e = new float[x.Length];
+            var s = new float[x.Length];
+            NativeOps.Exp(x, e);
+            NativeOps.SwiGlu(g, u, s);
+            return e.Concat(s).ToArray();
+        });
+        Assert.That(results[0].Result.Skip(x.Length).Any(v => BitConverter.SingleToInt32Bits(v) == int.MinValue), "some SwiGLU outputs are -0");
+        foreach (var (isa, r) in results) BitAssert.Equal(results[0].Result, r, $"isa={isa}");
     }
 
     [Test]
@@ -135,10 +209,10 @@ public class KernelTests
                 using (new IsaScope(isa))
                 {
                     string what = $"{dtype} isa={isa} m={m} rows={rows} cols={cols}";
-                    Assert.That(MatMul(pool2, x, m, wt), Is.EqualTo(reference).AsCollection, what + " threads=2");
-                    Assert.That(MatMul(pool3, x, m, wt), Is.EqualTo(reference).AsCollection, what + " threads=3");
+                    BitAssert.Equal(reference, MatMul(pool2, x, m, wt), what + " threads=2");
+                    BitAssert.Equal(reference, MatMul(pool3, x, m, wt), what + " threads=3");
                     for (int t = 0; t < m; t++)  // each token alone gives its row of the batched result
-                        Assert.That(MatMul(null, x.AsSpan(t * cols, cols).ToArray(), 1, wt), Is.EqualTo(reference.AsSpan(t * rows, rows).ToArray()).AsCollection, what + $" token {t} alone");
+                        BitAssert.Equal(reference.AsSpan(t * rows, rows), MatMul(null, x.AsSpan(t * cols, cols).ToArray(), 1, wt), what + $" token {t} alone");
                 }
         }
     }
@@ -150,7 +224,7 @@ public class KernelTests
         const int nq = 3, nkv = 9, heads = 4, kvHeads = 2, hd = 20;
         float[] q = rng.Floats(nq * heads * hd), k = rng.Floats(nkv * kvHeads * hd), v = rng.Floats(nkv * kvHeads * hd);
         var results = IsaScope.OnEach(() => { var o = new float[nq * heads * hd]; NativeOps.Attention(null, q, nq, k, v, nkv, heads, kvHeads, hd, o); return o; });
-        foreach (var (isa, r) in results) Assert.That(r, Is.EqualTo(results[0].Result).AsCollection, $"isa={isa}");
+        foreach (var (isa, r) in results) BitAssert.Equal(results[0].Result, r, $"isa={isa}");
 
         float[] output = results[0].Result;
         for (int t = 0; t < nq; t++)

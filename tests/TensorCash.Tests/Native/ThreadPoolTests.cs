@@ -24,7 +24,7 @@ public class ThreadPoolTests
             var y = new float[rows];
             NativeOps.MatMul(null, x, 1, wt, null, expected);
             NativeOps.MatMul(pool, x, 1, wt, null, y);
-            if (!y.AsSpan().SequenceEqual(expected)) Assert.Fail($"dispatch {i} differs from the single-threaded result");
+            if (!BitAssert.Same(y, expected)) Assert.Fail($"dispatch {i} differs from the single-threaded result");
         }
     }
 
@@ -55,7 +55,7 @@ public class ThreadPoolTests
                     int k = i & 1;
                     var y = new float[rowCounts[k]];
                     NativeOps.MatMul(pool, x, 1, tensors[k], null, y);
-                    if (!y.AsSpan().SequenceEqual(expected[k])) return $"dispatch {i} differs";
+                    if (!BitAssert.Same(y, expected[k])) return $"dispatch {i} differs";
                 }
                 return null;
             });
@@ -66,5 +66,49 @@ public class ThreadPoolTests
         {
             foreach (var b in buffers) b.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A pool serves one call at a time. Two threads sharing one pool: whenever their calls overlap the later one must be
+    /// refused with an error, and every call that does run must give exactly the single-threaded result.
+    /// </summary>
+    [Test]
+    public void ASecondConcurrentCallerIsRefusedAndTheFirstIsUntouched()
+    {
+        var rng = new TestRng(44);
+        const int rows = 256, cols = 1024, m = 6;
+        float[] w = rng.Floats(rows * cols), x = rng.Floats(m * cols);
+        using var wb = new NativeBuffer(TestTensors.Encode(w, TensorDType.F32));
+        TcTensor wt = TestTensors.Native(wb, TensorDType.F32, rows, cols);
+        var expected = new float[m * rows];
+        NativeOps.MatMul(null, x, m, wt, null, expected);
+        using var pool = NativeThreadPool.Create(2);
+        int refused = 0, ran = 0;
+        string? wrong = null;
+        using var start = new Barrier(2);
+        void Caller()
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 300; i++)
+            {
+                var y = new float[m * rows];
+                try
+                {
+                    NativeOps.MatMul(pool, x, m, wt, null, y);
+                    Interlocked.Increment(ref ran);
+                    if (!BitAssert.Same(y, expected)) wrong = $"call {i} differs from the single-threaded result";
+                }
+                catch (NativeException e) when (e.Message.Contains("thread pool is already serving another call"))
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }
+        var threads = new[] { new Thread(Caller) { IsBackground = true }, new Thread(Caller) { IsBackground = true } };
+        foreach (Thread t in threads) t.Start();
+        foreach (Thread t in threads) Assert.That(t.Join(TimeSpan.FromSeconds(120)), Is.True, "thread pool hung");
+        Assert.That(wrong, Is.Null);
+        Assert.That(refused, Is.GreaterThan(0), "overlapping calls were not refused");
+        Assert.That(ran, Is.GreaterThan(0));
     }
 }

@@ -261,7 +261,7 @@ public class ReplayAttackTests
         int[] tokens = first.Steps.Select(s => s.Token).ToArray();
         var reused = ForwardRunner.Prefill(_proofs.Tiny.Transformer, [.. TinyProofs.Prompt, .. salt1, .. tokens[..^1]]);
         var fresh = ForwardRunner.Prefill(_proofs.Tiny.Transformer, [.. TinyProofs.Prompt, .. salt2, .. tokens[..^1]]);
-        bool SameRow(int row) => reused.AsSpan(row * vocab, vocab).SequenceEqual(fresh.AsSpan(row * vocab, vocab));
+        bool SameRow(int row) => Native.BitAssert.Same(reused.AsSpan(row * vocab, vocab), fresh.AsSpan(row * vocab, vocab));
 
         Assert.That(Enumerable.Range(0, m).All(SameRow), Is.True, "the prompt's positions are the same computation (and reusable)");
         var sameWindowRows = Enumerable.Range(0, W).Where(t => SameRow(m + saltLength - 1 + t)).ToList();

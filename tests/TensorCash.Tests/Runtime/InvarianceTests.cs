@@ -25,12 +25,12 @@ public class InvarianceTests
         for (int threads = 1; threads <= 4; threads++)
         {
             using Transformer model = Transformer.Create(weights, threads);
-            Assert.That(ForwardRunner.Prefill(model, tokens), Is.EqualTo(expected).AsCollection, $"prefill, threads={threads}");
-            Assert.That(ForwardRunner.TokenByToken(model, tokens), Is.EqualTo(expected).AsCollection, $"token by token, threads={threads}");
+            BitAssert.Equal(expected, ForwardRunner.Prefill(model, tokens), $"prefill, threads={threads}");
+            BitAssert.Equal(expected, ForwardRunner.TokenByToken(model, tokens), $"token by token, threads={threads}");
             for (int trial = 0; trial < 3; trial++)
             {
                 List<int> chunks = ForwardRunner.RandomChunks(rng, tokens.Length);
-                Assert.That(ForwardRunner.Chunked(model, tokens, chunks), Is.EqualTo(expected).AsCollection, $"chunks [{string.Join(",", chunks)}], threads={threads}");
+                BitAssert.Equal(expected, ForwardRunner.Chunked(model, tokens, chunks), $"chunks [{string.Join(",", chunks)}], threads={threads}");
             }
         }
     }
@@ -70,7 +70,7 @@ public class InvarianceTests
             {
                 foreach (Sequence s in sequences) s.Dispose();
             }
-            for (int i = 0; i < n; i++) Assert.That(batched[i], Is.EqualTo(solo[i]).AsCollection, $"trial {trial}, sequence {i} of {n}");
+            for (int i = 0; i < n; i++) BitAssert.Equal(solo[i], batched[i], $"trial {trial}, sequence {i} of {n}");
         }
     }
 
@@ -82,7 +82,7 @@ public class InvarianceTests
         int[] tokens = new TestRng(24).Tokens(17, Spec.Vocab);
         var results = IsaScope.OnEach(() => ForwardRunner.Chunked(model, tokens, [5, 1, 11]));
         Assert.That(results.Select(r => r.Isa), Does.Contain(NativeIsa.Scalar));
-        foreach (var (isa, logits) in results) Assert.That(logits, Is.EqualTo(results[0].Result).AsCollection, $"isa={isa}");
+        foreach (var (isa, logits) in results) BitAssert.Equal(results[0].Result, logits, $"isa={isa}");
     }
 
     [Test]
@@ -99,7 +99,7 @@ public class InvarianceTests
         Assert.That(seq.Length, Is.EqualTo(5));
         var replay = new float[7 * vocab];
         model.Forward([new ForwardRequest(seq, tokens.AsMemory(5), LogitsMode.All, replay)]);
-        Assert.That(replay, Is.EqualTo(first.AsSpan(5 * vocab).ToArray()).AsCollection);
+        BitAssert.Equal(first.AsSpan(5 * vocab).ToArray(), replay, "bits");
     }
 
     [Test]
@@ -116,8 +116,8 @@ public class InvarianceTests
             new ForwardRequest(a, tokens, LogitsMode.All, all, allHidden),
             new ForwardRequest(b, tokens, LogitsMode.Last, last, lastHidden),
         ]);
-        Assert.That(last, Is.EqualTo(all.AsSpan((tokens.Length - 1) * vocab).ToArray()).AsCollection);
-        Assert.That(lastHidden, Is.EqualTo(allHidden.AsSpan((tokens.Length - 1) * d).ToArray()).AsCollection);
+        BitAssert.Equal(all.AsSpan((tokens.Length - 1) * vocab).ToArray(), last, "bits");
+        BitAssert.Equal(allHidden.AsSpan((tokens.Length - 1) * d).ToArray(), lastHidden, "bits");
         Assert.That(lastHidden.Any(h => h != 0), "hidden state was written");
     }
 
@@ -152,10 +152,10 @@ public class InvarianceTests
         ]);
         for (int j = 0; j < wanted.Length; j++)
         {
-            Assert.That(Row(rowsLogits, j, vocab), Is.EqualTo(Row(expected, wanted[j], vocab)).AsCollection, $"logits of row {wanted[j]}");
-            Assert.That(Row(rowsHidden, j, d), Is.EqualTo(Row(expectedHidden, wanted[j], d)).AsCollection, $"hidden of row {wanted[j]}");
+            BitAssert.Equal(Row(expected, wanted[j], vocab), Row(rowsLogits, j, vocab), $"logits of row {wanted[j]}");
+            BitAssert.Equal(Row(expectedHidden, wanted[j], d), Row(rowsHidden, j, d), $"hidden of row {wanted[j]}");
         }
-        Assert.That(allLogits, Is.EqualTo(expected.AsSpan(0, 11 * vocab).ToArray()).AsCollection, "All-mode batch-mate");
+        BitAssert.Equal(expected.AsSpan(0, 11 * vocab).ToArray(), allLogits, "All-mode batch-mate");
 
         // Each cache continues to the end; the continuation's logits depend on every cached key and value.
         foreach (Sequence seq in new[] { rows, none, empty, all })
@@ -163,7 +163,7 @@ public class InvarianceTests
             int at = seq.Length;
             var rest = new float[(tokens.Length - at) * vocab];
             model.Forward([new ForwardRequest(seq, tokens.AsMemory(at), LogitsMode.All, rest)]);
-            Assert.That(rest, Is.EqualTo(expected.AsSpan(at * vocab).ToArray()).AsCollection, $"continuation after {at} cached tokens");
+            BitAssert.Equal(expected.AsSpan(at * vocab).ToArray(), rest, $"continuation after {at} cached tokens");
         }
     }
 }

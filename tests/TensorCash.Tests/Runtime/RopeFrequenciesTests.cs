@@ -45,4 +45,21 @@ public class RopeFrequenciesTests
         var bad = new Llama3RopeScaling(Factor: 8, LowFreqFactor: 4, HighFreqFactor: 1, OriginalMaxPositionEmbeddings: 8192);
         Assert.That(() => RopeFrequencies.Compute(Config(16, 10000, bad)), Throws.ArgumentException.With.Message.Contains("llama3"));
     }
+
+    /// <summary>
+    /// The frequencies feed every logit that consensus replays, so their bits are pinned: a platform whose arithmetic (or a
+    /// change to DeterministicMath.Pow or the rescaling) gives other bits fails here rather than in a block.
+    /// </summary>
+    [Test]
+    public void BitsArePinned()
+    {
+        double[] plain = RopeFrequencies.Compute(Config(64, 10000));
+        double[] scaled = RopeFrequencies.Compute(Config(128, 500000, new Llama3RopeScaling(8, 1, 4, 8192)));
+        ulong[] actual = [.. new[] { 1, 7, 31 }.Select(i => BitConverter.DoubleToUInt64Bits(plain[i])),
+                          .. new[] { 1, 20, 40, 47, 63 }.Select(i => BitConverter.DoubleToUInt64Bits(scaled[i]))];
+        // Recorded 2026-12-03 (x86-64 Linux, .NET 10); plain[1] = 10000^(-1/32) = 0.74989..., plain[31] = 1.33e-4.
+        ulong[] expected = [0x3fe7ff2224115d9a, 0x3fc111aedafb9a9d, 0x3f217a8e301c4436,
+                            0x3fea115829457fbe, 0x3f90f53852389081, 0x3f01f91ef20d667d, 0x3ee11d41f32c72e4, 0x3e94985fec80a8cb];
+        Assert.That(string.Join(", ", actual.Select(b => $"0x{b:x16}")), Is.EqualTo(string.Join(", ", expected.Select(b => $"0x{b:x16}"))));
+    }
 }

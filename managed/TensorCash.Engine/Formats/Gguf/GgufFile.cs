@@ -26,6 +26,7 @@ public sealed unsafe class GgufFile : IDisposable
         Tensors = header.Tensors;
         _tensors = header.Tensors.ToDictionary(t => t.Name);
         _dataStart = header.DataStart;
+        CheckNoOverlap();
     }
 
     public static GgufFile Open(string path)
@@ -50,21 +51,50 @@ public sealed unsafe class GgufFile : IDisposable
         if (!_tensors.TryGetValue(name, out var info)) return null;
         var dtype = GgmlType.ToDType(info.Type)
             ?? throw new ModelFormatException(Path, name, $"unsupported dtype {GgmlType.Name(info.Type)} (supported: F32, F16, BF16, Q8_0)");
-        long elements;
-        try
-        {
-            elements = info.Dims.Aggregate(1L, (a, d) => checked(a * (long)d));
-        }
-        catch (OverflowException)
-        {
-            throw new ModelFormatException(Path, name, "element count overflows");
-        }
-        long size = DTypeSizes.ByteCount(dtype, elements, (long)info.Dims[0])
-            ?? throw new ModelFormatException(Path, name, $"row length {info.Dims[0]} is not a multiple of the {DTypeSizes.Q8BlockElements}-element Q8_0 block");
+        long size = ByteSize(info, dtype);
         long dataLength = _file.Length - _dataStart;
         if (info.Offset > (ulong)dataLength || (long)info.Offset + size > dataLength)
             throw new ModelFormatException(Path, name, $"data [{info.Offset}, {info.Offset + (ulong)size}) out of range of the {dataLength}-byte data section (truncated?)");
         return new TensorView(name, dtype, info.HfShape, (nint)(_file.Base + _dataStart + (long)info.Offset), size);
+    }
+
+    /// <summary>The tensor's size in bytes; every product checked, an overflow is a format error like any other.</summary>
+    private long ByteSize(GgufTensorInfo info, TensorDType dtype)
+    {
+        try
+        {
+            long elements = info.Dims.Aggregate(1L, (a, d) => checked(a * checked((long)d)));
+            return DTypeSizes.ByteCount(dtype, elements, checked((long)info.Dims[0]))
+                ?? throw new ModelFormatException(Path, info.Name, $"row length {info.Dims[0]} is not a multiple of the {DTypeSizes.Q8BlockElements}-element Q8_0 block");
+        }
+        catch (OverflowException)
+        {
+            throw new ModelFormatException(Path, info.Name, $"shape [{string.Join(", ", info.Dims)}] of {dtype}: element or byte count overflows");
+        }
+    }
+
+    /// <summary>
+    /// No two tensors may share bytes (safetensors refuses it too): a writer bug or a crafted file, and a weight that
+    /// aliases another would make two different commitments describe the same memory. Tensors of a dtype this engine
+    /// cannot load are skipped (their size is unknown here, and they are never read).
+    /// </summary>
+    private void CheckNoOverlap()
+    {
+        var extents = new List<(ulong Begin, ulong End, string Name)>();
+        foreach (GgufTensorInfo info in Tensors)
+        {
+            if (GgmlType.ToDType(info.Type) is not { } dtype) continue;
+            long size = ByteSize(info, dtype);
+            if (size == 0) continue;
+            if (info.Offset > ulong.MaxValue - (ulong)size)
+                throw new ModelFormatException(Path, info.Name, $"data offset {info.Offset} + {size} bytes overflows");
+            extents.Add((info.Offset, info.Offset + (ulong)size, info.Name));
+        }
+        extents.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        for (int i = 1; i < extents.Count; i++)
+            if (extents[i].Begin < extents[i - 1].End)
+                throw new ModelFormatException(Path, extents[i].Name,
+                    $"data [{extents[i].Begin}, {extents[i].End}) overlaps that of tensor '{extents[i - 1].Name}' [{extents[i - 1].Begin}, {extents[i - 1].End}) (corrupt header)");
     }
 
     /// <summary>A tensor's values as fp32 (small tensors only, e.g. rope_freqs).</summary>
