@@ -30,8 +30,8 @@ public class ChainDatabaseTests
     private static Block SampleBlock(byte seed)
     {
         var coinbase = new Transaction(1, [new TxIn(OutPoint.Null, [0x51, seed])], [new TxOut(50, [0x51])], 0);
-        var header = new BlockHeader(1, Hashes.Sha256d([seed]), coinbase.Txid, 1_700_000_000u + seed, 0x207fffff, 0x207fffff, Hash256.Zero, Hash256.Zero, seed);
-        return new Block(header, [coinbase], [1, 2, seed]);
+        var header = new BlockHeader(1, Hashes.Sha256d([seed]), coinbase.Txid, 1_700_000_000u + seed, 0x207fffff, 0x207fffff, Hash256.Zero, Hash256.Zero, 0, Hash256.Zero, seed);
+        return new Block(header, [], [coinbase], [1, 2, seed]);
     }
 
     private static KeyValuePair<OutPoint, Coin> SampleCoin(int seed) =>

@@ -172,7 +172,7 @@ public class HostilePeerTests
     {
         var (_, corrupted) = _net.ForgeNextBlock();
         await using var attacker = await _net.ConnectedAttackerAsync();
-        await attacker.SendAsync(new HeadersMessage([new ProofCarryingHeader(corrupted.Header, corrupted.Proof)]));
+        await attacker.SendAsync(new HeadersMessage([ProofCarryingHeader.Of(corrupted)]));
         await _net.AssertDisconnectedAndBannedAsync(attacker);
         Assert.That(_net.VictimNetwork.Peers.Sync.IsKnown(corrupted.Header.Hash), Is.False, "the header did not enter the header tree");
         await _net.AssertHonestPeerKeepsSyncingAsync();
@@ -183,7 +183,7 @@ public class HostilePeerTests
     {
         await using var attacker = await _net.ConnectedAttackerAsync();
         var genesis = ChainParams.Regtest.Genesis.Header;
-        HeadersMessage Unconnecting() => new([new ProofCarryingHeader(genesis with { PrevBlock = RandomHash() }, [])]);
+        HeadersMessage Unconnecting() => new([new ProofCarryingHeader(genesis with { PrevBlock = RandomHash() }, [], [])]);
 
         for (int i = 0; i < ProtocolLimits.MaxUnconnectingHeadersMessages; i++) await attacker.SendAsync(Unconnecting());
         var answers = await attacker.SyncAsync(TimeSpan.FromSeconds(5));
