@@ -26,6 +26,7 @@ public static class Program
         root.Add(NodeCommand.Create(console));
         root.Add(CliCommand.Create(console));
         root.Add(DemoCommand.Create(console));
+        root.Add(VdfCommand.Create(console));
 
         ParseResult parsed;
         try

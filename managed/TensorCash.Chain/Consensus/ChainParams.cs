@@ -140,11 +140,12 @@ public sealed class ChainParams
 
     // The VDF per network (docs/protocol/vdf.md, "Parameters"; figures in bench/results/vdf.md). Public networks: a
     // 1024-bit discriminant and T = 2^15 squarings, about a tenth of the 120 s spacing on one core with this managed
-    // implementation. Regtest: 256 bits and T = 2^9, milliseconds, so a proof is not trivial (T > 256 makes
-    // ⌊2^T/ℓ⌋ > 1) and the demo stays quick.
+    // implementation. Regtest: 128 bits (no security, only speed: a fresh node in the multi-process tests verifies
+    // hundreds of headers) and T = 2^9, milliseconds, so a proof is not trivial (T > 256 makes ⌊2^T/ℓ⌋ > 1) and the
+    // demo stays quick.
     private const int PublicVdfBits = 1024;
     private const uint PublicVdfTicks = 1 << 15;
-    private const int RegtestVdfBits = 256;
+    private const int RegtestVdfBits = 128;
     private const uint RegtestVdfTicks = 1 << 9;
 
     /// <summary>2^251 - 2^232 (compact 0x2007ffff): at the easiest, a block takes 32 reference windows on average.</summary>

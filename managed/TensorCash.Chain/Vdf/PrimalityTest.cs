@@ -19,11 +19,8 @@ public static class PrimalityTest
     public static bool IsProbablePrime(BigInteger n)
     {
         if (n < 2) return false;
-        foreach (int p in SmallPrimes)
-        {
-            if (n == p) return true;
-            if ((n % p).IsZero) return false;
-        }
+        if (n < TrialDivisionBound) return Array.BinarySearch(SmallPrimes, (int)n) >= 0;
+        if (HasSmallFactor(n)) return false;
         var nMinusOne = n - 1;
         int s = 0;
         var d = nMinusOne;
@@ -48,6 +45,27 @@ public static class PrimalityTest
             x = BigInteger.ModPow(x, 2, n);
             if (x == nMinusOne) return true;
             if (x.IsOne) return false;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a prime below the bound divides n (n above the bound): remainders by Horner's rule over n's 32-bit
+    /// words in machine integers, since a BigInteger remainder per prime costs more than the rest of the test.
+    /// </summary>
+    private static bool HasSmallFactor(BigInteger n)
+    {
+        int byteCount = n.GetByteCount(isUnsigned: true);
+        Span<byte> bytes = byteCount <= 1024 ? stackalloc byte[(byteCount + 3) / 4 * 4] : new byte[(byteCount + 3) / 4 * 4];
+        n.TryWriteBytes(bytes[(bytes.Length - byteCount)..], out _, isUnsigned: true, isBigEndian: true);
+        int words = bytes.Length / 4;
+        Span<uint> limbs = words <= 256 ? stackalloc uint[words] : new uint[words];
+        for (int i = 0; i < words; i++) limbs[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.Slice(4 * i, 4));
+        foreach (int p in SmallPrimes)
+        {
+            ulong remainder = 0;
+            foreach (uint limb in limbs) remainder = ((remainder << 32) | limb) % (uint)p;
+            if (remainder == 0) return true;
         }
         return false;
     }

@@ -231,7 +231,7 @@ public class ChainDatabaseTests
     [TestCase("UPDATE blocks SET data = x'0102'", "does not decode")]
     [TestCase("UPDATE block_index SET header = 'text'", "wrong type")]
     [TestCase("UPDATE block_index SET header = (SELECT data FROM blocks LIMIT 1)", "does not decode")]
-    [TestCase("UPDATE block_index SET header = zeroblob(148)", "hashes to")]
+    [TestCase("UPDATE block_index SET header = zeroblob(184)", "hashes to")]
     [TestCase("UPDATE block_index SET chain_work = x'01'", "chain work value is 1 bytes")]
     [TestCase("UPDATE meta SET value = x'00' WHERE key = 'tip'", "tip is 1 bytes")]
     // One flipped byte in the stored header (nTime, offset 68) and one in the coinbase's output value: both are caught

@@ -180,9 +180,11 @@ public class BlockProofTests
     [Test]
     public void ProofUnderAnotherBindingIsBadProofBinding()
     {
-        // The header prefix changed after mining (a new time), or the proof is presented at another height: B or T differ.
+        // The header prefix changed after mining (a new time), or the header names another VDF output v or tick count T:
+        // B, v or T differ from what the draws were bound to.
         Assert.That(Reason(new Block(_block.Header with { Time = _block.Header.Time + 1 }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
-        Assert.That(Reason(_block, height: 2), Is.EqualTo("bad-proof-binding"));
+        Assert.That(Reason(new Block(_block.Header with { VdfOutput = Hashes.Sha256d([5]) }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
+        Assert.That(Reason(new Block(_block.Header with { VdfTicks = _block.Header.VdfTicks + 1 }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
     }
 
     [Test]
