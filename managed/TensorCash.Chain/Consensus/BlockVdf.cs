@@ -32,7 +32,7 @@ public static class BlockVdf
     {
         var key = EvaluationKey(parent, parameters);
         if (Evaluations.TryGet(key, out var cached)) return cached;
-        var setup = VdfSetup.FromSeed(parent.ToArray(), parameters.VdfDiscriminantBits);
+        var setup = VdfSetup.FromSeed(parent.ToArray(), parameters.VdfDiscriminantBits, parameters.VdfChallengeBits);
         var result = WesolowskiVdf.Evaluate(setup, parameters.VdfTicks);
         var tick = new VdfTick(new Hash256(WesolowskiVdf.OutputHash(result.Output, setup.Bits)), parameters.VdfTicks,
             VdfProofCodec.Encode(result, setup.Bits));
@@ -61,7 +61,7 @@ public static class BlockVdf
             return CheckOutput(header, evidence[..(expected / 2)]);
         }
 
-        var setup = VdfSetup.FromSeed(header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits);
+        var setup = VdfSetup.FromSeed(header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits, parameters.VdfChallengeBits);
         int formBytes = setup.FormBytes;
         foreach (var (offset, name) in new[] { (0, "output y"), (formBytes, "proof π") })
         {
@@ -91,7 +91,7 @@ public static class BlockVdf
     }, $"{what}: {rejection.Message}");
 
     private static Hash256 EvaluationKey(Hash256 parent, ChainParams parameters) =>
-        new(SHA256.HashData([.. parent.ToArray(), .. BitConverter.GetBytes(parameters.VdfDiscriminantBits), .. BitConverter.GetBytes(parameters.VdfTicks)]));
+        new(SHA256.HashData([.. parent.ToArray(), .. BitConverter.GetBytes(parameters.VdfDiscriminantBits), .. BitConverter.GetBytes(parameters.VdfTicks), .. BitConverter.GetBytes(parameters.VdfChallengeBits)]));
 
     private static Hash256 VerdictKey(Hash256 parent, ChainParams parameters, ReadOnlySpan<byte> evidence) =>
         new(SHA256.HashData([.. EvaluationKey(parent, parameters).ToArray(), .. evidence]));

@@ -55,6 +55,9 @@ public sealed class ChainParams
     /// </summary>
     public required uint VdfTicks { get; init; }
 
+    /// <summary>Size of the VDF proof's challenge prime ℓ in bits: 256 (128-bit security), regtest 128 (cheaper checks).</summary>
+    public int VdfChallengeBits { get; init; } = 256;
+
     /// <summary>Bech32 human-readable part for addresses ("tc", "tctest", "tcrt").</summary>
     public required string Bech32Hrp { get; init; }
     public required int DefaultRpcPort { get; init; }
@@ -215,6 +218,7 @@ public sealed class ChainParams
         NoRetargeting = true,
         VdfDiscriminantBits = RegtestVdfBits,
         VdfTicks = RegtestVdfTicks,
+        VdfChallengeBits = 128,
         InitialSubsidy = 50 * Coins,
         SubsidyHalvingInterval = 150,
         MaxMoney = 21_000_000 * Coins,

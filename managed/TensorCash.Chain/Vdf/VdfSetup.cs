@@ -12,15 +12,20 @@ public sealed class VdfSetup
     public ClassGroup Group { get; }
     public QuadraticForm Generator { get; }
 
-    private VdfSetup(byte[] seed, int bits)
+    /// <summary>Size of Wesolowski's challenge prime ℓ in bits (<see cref="HashToPrime"/>).</summary>
+    public int ChallengeBits { get; }
+
+    private VdfSetup(byte[] seed, int bits, int challengeBits)
     {
         Bits = bits;
+        ChallengeBits = challengeBits;
         Seed = seed;
         Group = new ClassGroup(VdfDiscriminant.Derive(seed, bits));
         Generator = Group.Generator;
     }
 
-    public static VdfSetup FromSeed(ReadOnlySpan<byte> seed, int bits) => new(seed.ToArray(), bits);
+    public static VdfSetup FromSeed(ReadOnlySpan<byte> seed, int bits, int challengeBits = HashToPrime.PrimeBits) =>
+        new(seed.ToArray(), bits, challengeBits);
 
     public System.Numerics.BigInteger Discriminant => Group.Discriminant;
 

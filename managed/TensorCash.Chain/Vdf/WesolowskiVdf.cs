@@ -138,7 +138,7 @@ public static class WesolowskiVdf
         FormEncoding.Write(setup.Generator, setup.Bits, input.AsSpan(offset, formBytes));
         FormEncoding.Write(y, setup.Bits, input.AsSpan(offset + formBytes, formBytes));
         BinaryPrimitives.WriteUInt64BigEndian(input.AsSpan(offset + 2 * formBytes), ticks);
-        return HashToPrime.Derive(input);
+        return HashToPrime.Derive(input, setup.ChallengeBits);
     }
 
     /// <summary>v = SHA-256(enc(y)): the 32-byte VDF output the draws and the header carry.</summary>

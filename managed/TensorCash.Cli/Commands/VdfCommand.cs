@@ -23,13 +23,14 @@ public static class VdfCommand
             command.Add(SeedOption);
             command.Add(TicksOption);
             command.Add(BitsOption);
+            command.Add(ChallengeBitsOption);
             command.Add(JsonOption);
         }
         eval.SetAction(console.Guard((parsed, _) =>
         {
-            var (seed, ticks, bits) = Read(parsed);
+            var (seed, ticks, bits, challengeBits) = Read(parsed);
             var clock = Stopwatch.StartNew();
-            var setup = VdfSetup.FromSeed(seed, bits);
+            var setup = VdfSetup.FromSeed(seed, bits, challengeBits);
             double deriveMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             var result = WesolowskiVdf.Evaluate(setup, ticks);
@@ -44,6 +45,7 @@ public static class VdfCommand
                 ["bits"] = bits,
                 ["t"] = ticks,
                 ["discriminant"] = setup.Discriminant.ToString(CultureInfo.InvariantCulture),
+                ["l"] = WesolowskiVdf.Challenge(setup, ticks, result.Output).ToString(CultureInfo.InvariantCulture),
                 ["v"] = Convert.ToHexStringLower(WesolowskiVdf.OutputHash(result.Output, bits)),
                 ["y"] = Convert.ToHexStringLower(FormEncoding.Encode(result.Output, bits)),
                 ["pi"] = Convert.ToHexStringLower(FormEncoding.Encode(result.Proof, bits)),
@@ -58,10 +60,10 @@ public static class VdfCommand
         }));
         verify.SetAction(console.Guard((parsed, _) =>
         {
-            var (seed, ticks, bits) = Read(parsed);
+            var (seed, ticks, bits, challengeBits) = Read(parsed);
             byte[] bytes = Hex(parsed.GetRequiredValue(evidence), "--evidence");
             var clock = Stopwatch.StartNew();
-            var setup = VdfSetup.FromSeed(seed, bits);
+            var setup = VdfSetup.FromSeed(seed, bits, challengeBits);
             var result = VdfProofCodec.DecodeAndVerify(bytes, setup, ticks, out var rejection);
             double verifyMs = clock.Elapsed.TotalMilliseconds;
             var report = new Dictionary<string, object>
@@ -80,9 +82,10 @@ public static class VdfCommand
     private static readonly Option<string> SeedOption = new("--seed") { Description = "The 32-byte seed as 64 hex digits (the chain uses the parent block's hash).", Required = true };
     private static readonly Option<ulong> TicksOption = new("--t") { Description = $"T, the number of squarings (1..{WesolowskiVdf.MaxTicks}).", Required = true };
     private static readonly Option<int> BitsOption = new("--bits") { Description = $"Discriminant size in bits ({VdfDiscriminant.MinBits}..{VdfDiscriminant.MaxBits}; default 1024, the public networks').", DefaultValueFactory = _ => 1024 };
+    private static readonly Option<int> ChallengeBitsOption = new("--challenge-bits") { Description = $"Size of the challenge prime l in bits ({HashToPrime.MinPrimeBits}..{HashToPrime.PrimeBits}, a multiple of 8; default 256, regtest uses 128).", DefaultValueFactory = _ => HashToPrime.PrimeBits };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print one JSON object instead of text." };
 
-    private static (byte[] Seed, ulong Ticks, int Bits) Read(ParseResult parsed)
+    private static (byte[] Seed, ulong Ticks, int Bits, int ChallengeBits) Read(ParseResult parsed)
     {
         byte[] seed = Hex(parsed.GetRequiredValue(SeedOption), "--seed");
         if (seed.Length != VdfDiscriminant.SeedBytes) throw new UsageException($"--seed is {seed.Length} bytes; it must be {VdfDiscriminant.SeedBytes} (64 hex digits)");
@@ -90,7 +93,10 @@ public static class VdfCommand
         if (ticks is 0 or > WesolowskiVdf.MaxTicks) throw new UsageException($"--t {ticks} is outside 1..{WesolowskiVdf.MaxTicks}");
         int bits = parsed.GetValue(BitsOption);
         if (bits is < VdfDiscriminant.MinBits or > VdfDiscriminant.MaxBits) throw new UsageException($"--bits {bits} is outside {VdfDiscriminant.MinBits}..{VdfDiscriminant.MaxBits}");
-        return (seed, ticks, bits);
+        int challengeBits = parsed.GetValue(ChallengeBitsOption);
+        if (challengeBits is < HashToPrime.MinPrimeBits or > HashToPrime.PrimeBits || challengeBits % 8 != 0)
+            throw new UsageException($"--challenge-bits {challengeBits} is not a multiple of 8 in {HashToPrime.MinPrimeBits}..{HashToPrime.PrimeBits}");
+        return (seed, ticks, bits, challengeBits);
     }
 
     private static byte[] Hex(string text, string option)

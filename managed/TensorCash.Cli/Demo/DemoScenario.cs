@@ -137,7 +137,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
             if (check.Replayed) replayed++;
             // The VDF again, past the node's verdict cache: what a peer that never saw the block pays.
             var vdfClock = Stopwatch.StartNew();
-            var setup = VdfSetup.FromSeed(block.Header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits);
+            var setup = VdfSetup.FromSeed(block.Header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits, parameters.VdfChallengeBits);
             VdfProofCodec.DecodeAndVerify(block.VdfProof, setup, block.Header.VdfTicks, out var vdfRejection);
             if (vdfRejection is not null) throw new InvalidOperationException($"block {row.Height}'s VDF failed re-verification: {vdfRejection}");
             rows[i] = row with
@@ -147,7 +147,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
             };
         }
         var evalClock = Stopwatch.StartNew();
-        WesolowskiVdf.Evaluate(VdfSetup.FromSeed(chain.Tip.Hash.ToArray(), parameters.VdfDiscriminantBits), parameters.VdfTicks);
+        WesolowskiVdf.Evaluate(VdfSetup.FromSeed(chain.Tip.Hash.ToArray(), parameters.VdfDiscriminantBits, parameters.VdfChallengeBits), parameters.VdfTicks);
         var vdf = new DemoVdf(parameters.VdfDiscriminantBits, parameters.VdfTicks, VdfProofCodec.EncodedBytes(parameters.VdfDiscriminantBits),
             evalClock.Elapsed.TotalMilliseconds, rows.Average(r => r.VdfVerifyMilliseconds));
 

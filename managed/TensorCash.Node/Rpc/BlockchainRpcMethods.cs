@@ -152,6 +152,7 @@ public static class BlockchainRpcMethods
         {
             ["discriminantbits"] = parameters.VdfDiscriminantBits,
             ["ticks"] = parameters.VdfTicks,
+            ["challengebits"] = parameters.VdfChallengeBits,
             ["evidencebytes"] = Chain.Vdf.VdfProofCodec.EncodedBytes(parameters.VdfDiscriminantBits),
             ["tip"] = tip.Hash.ToString(),
             ["tipheight"] = tip.Height,
@@ -165,7 +166,7 @@ public static class BlockchainRpcMethods
             ?? throw new RpcException(RpcErrorCode.MiscError, $"getvdfinfo: the tip {tip.Hash} is not stored");
         // Timed here, past the verdict cache, so the figure is what a peer that never saw the block pays.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var setup = Chain.Vdf.VdfSetup.FromSeed(tip.Header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits);
+        var setup = Chain.Vdf.VdfSetup.FromSeed(tip.Header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits, parameters.VdfChallengeBits);
         double derive = clock.Elapsed.TotalMilliseconds;
         Chain.Vdf.VdfProofCodec.DecodeAndVerify(block.VdfProof, setup, tip.Header.VdfTicks, out var rejection);
         result["verifyms"] = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
