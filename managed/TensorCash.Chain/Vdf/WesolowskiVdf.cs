@@ -63,14 +63,17 @@ public static class WesolowskiVdf
         return result ?? group.Identity;
     }
 
-    /// <summary>κ minimizing T/κ + 2^(κ+1) compositions (at least 1, at most 16 so the buckets stay small).</summary>
+    /// <summary>
+    /// κ minimizing ⌊T/κ⌋ + 2^(κ+1) compositions (at least 1, at most 16 so the buckets stay small; integers only, like
+    /// all consensus code, although κ changes only the prover's work, never π).
+    /// </summary>
     public static int ChunkBits(ulong ticks)
     {
         int best = 1;
-        double bestCost = double.MaxValue;
+        ulong bestCost = ulong.MaxValue;
         for (int kappa = 1; kappa <= 16; kappa++)
         {
-            double cost = (double)ticks / kappa + Math.Pow(2, kappa + 1);
+            ulong cost = ticks / (ulong)kappa + (1UL << (kappa + 1));
             if (cost < bestCost)
             {
                 bestCost = cost;

@@ -194,6 +194,7 @@ public class WesolowskiVdfTests
     }
 
     [TestCase(1UL, 1)]
+    [TestCase(512UL, 4)]
     [TestCase(1000UL, 5)]
     [TestCase(1_000_000UL, 12)]
     public void ChunkSizeBalancesCheckpointsAndBuckets(ulong ticks, int expected) =>

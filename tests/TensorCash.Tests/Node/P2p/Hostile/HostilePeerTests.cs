@@ -179,6 +179,25 @@ public class HostilePeerTests
     }
 
     [Test]
+    public async Task HeaderWithForgedVdfEvidenceIsBannedAndTheHonestBlockStillComes()
+    {
+        // The honest block's header with its π changed (one flipped bit): the header rules reject it (bad-vdf-…), the
+        // sender is banned, and the same header with its honest evidence is still accepted afterwards, because a
+        // failure of the evidence (which the block hash does not cover) is not remembered against the hash.
+        var (honest, _) = _net.ForgeNextBlock();
+        byte[] forged = (byte[])honest.VdfProof.Clone();
+        forged[^1] ^= 1;
+        await using (var attacker = await _net.ConnectedAttackerAsync())
+        {
+            await attacker.SendAsync(new HeadersMessage([new ProofCarryingHeader(honest.Header, forged, honest.Proof)]));
+            await _net.AssertDisconnectedAndBannedAsync(attacker);
+        }
+        Assert.That(_net.VictimNetwork.Peers.Sync.IsKnown(honest.Header.Hash), Is.False, "the header did not enter the header tree");
+        var accepted = _net.Victim.Host.Chain.AcceptBlock(honest, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.That(accepted.Status, Is.EqualTo(TensorCash.Node.Chainstate.BlockAcceptStatus.ActiveChain), accepted.Violation?.ToString());
+    }
+
+    [Test]
     public async Task FloodOfUnconnectingHeadersIsBanned()
     {
         await using var attacker = await _net.ConnectedAttackerAsync();
