@@ -90,7 +90,7 @@ public sealed class ValidationBench(ChainParams parameters, BlockProofVerifier v
                 var block = Block.Deserialize(bytes);
                 var header = block.Header;
                 start = Stopwatch.GetTimestamp();
-                Require(HeaderRules.Check(header, new HeaderContext(height, parent, medianTimesPast[^1], header.Time), parameters, registry), height, "header");
+                Require(HeaderRules.Check(header, block.VdfProof, new HeaderContext(height, parent, medianTimesPast[^1], header.Time), parameters, registry), height, "header");
                 Header.Add(Stopwatch.GetElapsedTime(start));
                 start = Stopwatch.GetTimestamp();
                 Require(BlockRules.CheckBlock(block, parameters), height, "CheckBlock");

@@ -29,6 +29,7 @@ public static class Program
         root.Add(DemoCommand.Create(console));
         root.Add(VrfCommand.Create(console));
         root.Add(ReceiptCommand.Create(console));
+        root.Add(VdfCommand.Create(console));
 
         ParseResult parsed;
         try

@@ -54,7 +54,7 @@ public static class BlockProofRules
 
         var options = new Tier1Options([new KnownModel(h.ModelId, model.VocabSize, model.Profile)])
         {
-            Expected = new ExpectedBinding(BlockProofBinding.For(header, height), model.Precision),
+            Expected = new ExpectedBinding(BlockProofBinding.For(header), model.Precision),
             Claim = new ClaimedWindow(header.ProofCommitment.ToArray(), header.Nonce),
         };
         var result = Tier1Verifier.Verify(decoded, options);

@@ -43,6 +43,21 @@ public sealed class ChainParams
     /// <summary>How far before its parent's time a header's time may be (BIP54's time-warp bound, on every block).</summary>
     public long MaxTimeWarpSeconds { get; init; } = 2 * 60 * 60;
 
+    /// <summary>
+    /// Size of the VDF's class-group discriminant in bits (docs/protocol/vdf.md): 1024 on the public networks, as
+    /// chiavdf; regtest uses a small one so tests and the demo evaluate in milliseconds.
+    /// </summary>
+    public required int VdfDiscriminantBits { get; init; }
+
+    /// <summary>
+    /// T, the VDF's squarings per block: a consensus constant every header must carry (docs/protocol/vdf.md, "T against
+    /// block time").
+    /// </summary>
+    public required uint VdfTicks { get; init; }
+
+    /// <summary>Size of the VDF proof's challenge prime ℓ in bits: 256 (128-bit security), regtest 128 (cheaper checks).</summary>
+    public int VdfChallengeBits { get; init; } = 256;
+
     /// <summary>Bech32 human-readable part for addresses ("tc", "tctest", "tcrt").</summary>
     public required string Bech32Hrp { get; init; }
     public required int DefaultRpcPort { get; init; }
@@ -126,6 +141,16 @@ public sealed class ChainParams
     private const long HalfLife = 12 * 60 * 60;
     private const long Coins = 100_000_000;
 
+    // The VDF per network (docs/protocol/vdf.md, "Parameters"; figures in bench/results/vdf.md). Public networks: a
+    // 1024-bit discriminant and T = 2^15 squarings, about a tenth of the 120 s spacing on one core with this managed
+    // implementation. Regtest: 128 bits (no security, only speed: a fresh node in the multi-process tests verifies
+    // hundreds of headers) and T = 2^9, milliseconds, so a proof is not trivial (T > 256 makes ⌊2^T/ℓ⌋ > 1) and the
+    // demo stays quick.
+    private const int PublicVdfBits = 1024;
+    private const uint PublicVdfTicks = 1 << 15;
+    private const int RegtestVdfBits = 128;
+    private const uint RegtestVdfTicks = 1 << 9;
+
     /// <summary>2^251 - 2^232 (compact 0x2007ffff): at the easiest, a block takes 32 reference windows on average.</summary>
     private static readonly BigInteger PublicPowLimit = CompactBits.DecodeTarget(0x2007ffff)!.Value;
     /// <summary>Bitcoin regtest's 0x207fffff: about 2^255, two header attempts per block on average.</summary>
@@ -138,6 +163,8 @@ public sealed class ChainParams
         PowLimit = PublicPowLimit,
         TargetSpacingSeconds = TargetSpacing,
         AsertHalfLifeSeconds = HalfLife,
+        VdfDiscriminantBits = PublicVdfBits,
+        VdfTicks = PublicVdfTicks,
         InitialSubsidy = 50 * Coins,
         SubsidyHalvingInterval = 210_000,
         MaxMoney = 21_000_000 * Coins,
@@ -162,6 +189,8 @@ public sealed class ChainParams
         PowLimit = PublicPowLimit,
         TargetSpacingSeconds = TargetSpacing,
         AsertHalfLifeSeconds = HalfLife,
+        VdfDiscriminantBits = PublicVdfBits,
+        VdfTicks = PublicVdfTicks,
         InitialSubsidy = 50 * Coins,
         SubsidyHalvingInterval = 210_000,
         MaxMoney = 21_000_000 * Coins,
@@ -187,6 +216,9 @@ public sealed class ChainParams
         TargetSpacingSeconds = TargetSpacing,
         AsertHalfLifeSeconds = HalfLife,
         NoRetargeting = true,
+        VdfDiscriminantBits = RegtestVdfBits,
+        VdfTicks = RegtestVdfTicks,
+        VdfChallengeBits = 128,
         InitialSubsidy = 50 * Coins,
         SubsidyHalvingInterval = 150,
         MaxMoney = 21_000_000 * Coins,

@@ -5,7 +5,8 @@ namespace TensorCash.Chain.Consensus;
 
 /// <summary>
 /// Header rules: version, nBits from ASERT, the model (Active in the registry), nAdjBits from its D_m, proof of work
-/// against the model-adjusted target, timestamps. The genesis header is not checked here: it is hard-coded in <see cref="ChainParams"/> and
+/// against the model-adjusted target, timestamps, and last (the costliest, a few hundred squarings) the VDF tick
+/// (<see cref="BlockVdf"/>). The genesis header is not checked here: it is hard-coded in <see cref="ChainParams"/> and
 /// accepted by hash (it has no parent, no model and no proof).
 /// </summary>
 public static class HeaderRules
@@ -15,9 +16,10 @@ public static class HeaderRules
     /// <c>context.Height - 1</c>) and <paramref name="registry"/>, the model registry after that parent (it says which
     /// models the block may run and their D_m). Cheap context-free checks come first, then the targets, then time:
     /// "bad-version", "bad-diffbits", "bad-model", "bad-model-inactive", "bad-adjbits", "high-hash", "time-too-old",
-    /// "time-timewarp-attack", "time-too-new".
+    /// "time-timewarp-attack", "time-too-new", then <see cref="BlockVdf.Check"/>'s "bad-vdf-…" on
+    /// <paramref name="vdfEvidence"/>, the (y || π) that travels with the header.
     /// </summary>
-    public static RuleViolation? Check(BlockHeader header, HeaderContext context, ChainParams parameters, ModelRegistry registry)
+    public static RuleViolation? Check(BlockHeader header, ReadOnlySpan<byte> vdfEvidence, HeaderContext context, ChainParams parameters, ModelRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         if (header.Version < 1)
@@ -48,6 +50,6 @@ public static class HeaderRules
         if (header.Time > latest)
             return new RuleViolation("time-too-new", $"block time {header.Time} is more than {parameters.MaxFutureBlockTimeSeconds} s after the adjusted time {context.AdjustedNow}");
 
-        return null;
+        return BlockVdf.Check(header, vdfEvidence, parameters);
     }
 }

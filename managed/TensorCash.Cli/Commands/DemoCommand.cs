@@ -11,7 +11,7 @@ public static class DemoCommand
 {
     /// <summary>Rows shown at each end of the summary table unless --all-rows.</summary>
     private const int EdgeRows = 5;
-    private const int MinimumTableWidth = 110;
+    private const int MinimumTableWidth = 150;
 
     public static Command Create(CliConsole console)
     {
@@ -72,7 +72,7 @@ public static class DemoCommand
     private static void Render(IAnsiConsole ansi, DemoResult result, bool allRows)
     {
         var table = new Table().Title($"[bold]Blocks mined on {string.Join(" and ", result.Models.Select(m => m.Model))} (regtest)[/]").Border(TableBorder.Rounded);
-        foreach (var (name, right) in new[] { ("height", true), ("model", false), ("tokens", true), ("windows", true), ("proof bytes", true), ("mine ms", true), ("verify ms", true), ("tx", true) })
+        foreach (var (name, right) in new[] { ("height", true), ("model", false), ("tokens", true), ("windows", true), ("proof bytes", true), ("mine ms", true), ("verify ms", true), ("tx", true), ("vdf v", false), ("vdf verify ms", true) })
         {
             var column = new TableColumn(name);
             if (right) column.RightAligned();
@@ -84,7 +84,7 @@ public static class DemoCommand
         {
             if (elide && i == EdgeRows)
             {
-                table.AddRow(new Markup($"[grey]… {rows.Count - 2 * EdgeRows} more[/]"), Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty);
+                table.AddRow(new Markup($"[grey]… {rows.Count - 2 * EdgeRows} more[/]"), Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty);
                 i = rows.Count - EdgeRows - 1;
                 continue;
             }
@@ -92,12 +92,13 @@ public static class DemoCommand
             table.AddRow(Cells(r.Height.ToString(CultureInfo.InvariantCulture), r.Model, r.TokensGenerated.ToString("N0", CultureInfo.InvariantCulture),
                 r.WindowsTried.ToString(CultureInfo.InvariantCulture), r.ProofBytes.ToString("N0", CultureInfo.InvariantCulture),
                 r.MineMilliseconds.ToString("F1", CultureInfo.InvariantCulture), r.VerifyMilliseconds.ToString("F1", CultureInfo.InvariantCulture),
-                r.TransactionCount.ToString(CultureInfo.InvariantCulture)));
+                r.TransactionCount.ToString(CultureInfo.InvariantCulture), r.VdfOutput.Length >= 16 ? r.VdfOutput[..16] + "…" : r.VdfOutput,
+                r.VdfVerifyMilliseconds.ToString("F1", CultureInfo.InvariantCulture)));
         }
         table.AddRow(Cells("total", $"{rows.Count} blocks", rows.Sum(r => r.TokensGenerated).ToString("N0", CultureInfo.InvariantCulture),
             rows.Sum(r => r.WindowsTried).ToString(CultureInfo.InvariantCulture), rows.Sum(r => (long)r.ProofBytes).ToString("N0", CultureInfo.InvariantCulture),
             rows.Sum(r => r.MineMilliseconds).ToString("F0", CultureInfo.InvariantCulture), rows.Sum(r => r.VerifyMilliseconds).ToString("F0", CultureInfo.InvariantCulture),
-            rows.Sum(r => r.TransactionCount).ToString(CultureInfo.InvariantCulture)));
+            rows.Sum(r => r.TransactionCount).ToString(CultureInfo.InvariantCulture), "", rows.Sum(r => r.VdfVerifyMilliseconds).ToString("F0", CultureInfo.InvariantCulture)));
         ansi.Write(table);
 
         string text = new string(result.CustomerTokens.Select(t => t is >= 32 and < 127 ? (char)t : '·').ToArray());
@@ -105,6 +106,9 @@ public static class DemoCommand
         ansi.WriteLine($"registry {reg.Model} registered in block {reg.RegisteredHeight} (tx {reg.Txid[..16]}…), audit {(reg.AuditPassed ? "passed" : "failed")}, locked in at {reg.LockedInHeight}, active from {reg.ActiveHeight}");
         foreach (var m in result.Models)
             ansi.WriteLine($"model    {m.Model,-13} D_m {m.DifficultyInN,5:F2} N  {m.Blocks,4} blocks  {(double)m.Windows / m.Blocks,5:F1} windows/block  {m.MineMilliseconds / m.Blocks,6:F1} ms/block");
+        var vdf = result.Vdf;
+        ansi.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"vdf      Wesolowski, {vdf.DiscriminantBits}-bit class group, T = {vdf.Ticks} squarings per block, {vdf.EvidenceBytes} B evidence; one evaluation {vdf.EvalMilliseconds:F1} ms, verify {vdf.MeanVerifyMilliseconds:F1} ms/block"));
         ansi.WriteLine($"payment  {result.PaymentTxid}: alice -> bob {DemoScenario.AmountText(result.PaymentAmount)}, fee {DemoScenario.AmountText(result.PaymentFee)}");
         ansi.WriteLine($"balances alice {DemoScenario.AmountText(result.AliceBalance)} spendable, bob {DemoScenario.AmountText(result.BobBalance)}");
         ansi.WriteLine($"verified {result.VerifiedBlocks} block proofs again: tier 1 all, tier-2 replay {result.ReplayedBlocks}; all accepted");

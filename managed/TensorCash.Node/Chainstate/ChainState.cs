@@ -436,7 +436,7 @@ public sealed class ChainState : ICoinView, IDisposable
         var header = block.Header;
         int height = parent.Height + 1;
         long parentMedianTimePast = parent.GetMedianTimePast();
-        var violation = HeaderRules.Check(header, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters, parent.Registry)
+        var violation = HeaderRules.Check(header, block.VdfProof, new HeaderContext(height, parent.Header, parentMedianTimePast, adjustedNow), _parameters, parent.Registry)
             ?? BlockRules.CheckBlock(block, _parameters)
             ?? BlockRules.ContextualCheckBlock(block, height, parentMedianTimePast, _parameters);
         if (violation is not null) return (null, violation);

@@ -63,7 +63,7 @@ public static class BlockTemplateBuilder
         var coinbase = Coinbase(height, extraNonce, coinbaseScriptPubKey, reward);
         Transaction[] transactions = [coinbase, .. entries.Select(e => e.Transaction)];
         var merkleRoot = MerkleTree.BlockRoot(transactions, out _);
-        var block = new Block(new BlockHeader(0, Hash256.Zero, merkleRoot, 0, 0, 0, Hash256.Zero, Hash256.Zero, 0), transactions, []);
+        var block = new Block(new BlockHeader(0, Hash256.Zero, merkleRoot, 0, 0, 0, Hash256.Zero, Hash256.Zero, 0, Hash256.Zero, 0), [], transactions, []);
         var template = new BlockTemplate(height, coinbase, entries, transactions, fees, merkleRoot, block.TransactionBytes,
             transactions.Sum(SigOpCounter.Count));
 

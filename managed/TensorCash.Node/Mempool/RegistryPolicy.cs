@@ -32,6 +32,6 @@ public static class RegistryPolicy
         var genesisModel = parameters.Models.Keys.OrderBy(id => id.ToString(), StringComparer.Ordinal).FirstOrDefault();
         if (parameters.Models.Count == 0)
             throw new InvalidOperationException($"the {parameters.Network} parameters have no genesis model for the registry's probe block");
-        return new BlockHeader(1, Hash256.Zero, Hash256.Zero, 0, 0, 0, genesisModel, Hash256.Zero, 0);
+        return new BlockHeader(1, Hash256.Zero, Hash256.Zero, 0, 0, 0, genesisModel, Hash256.Zero, 0, Hash256.Zero, 0);
     }
 }

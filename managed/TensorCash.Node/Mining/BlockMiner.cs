@@ -9,8 +9,11 @@ using TensorCash.Proving;
 
 namespace TensorCash.Node.Mining;
 
-/// <summary>A block to mine: the header with everything but the proof fields fixed, its transactions, height and T_adj.</summary>
-public sealed record BlockCandidate(BlockHeader Header, IReadOnlyList<Transaction> Transactions, int Height, BigInteger Target);
+/// <summary>
+/// A block to mine: the header with everything but the proof fields fixed (its VDF tick included), the VDF evidence
+/// that travels with it, its transactions, height and T_adj.
+/// </summary>
+public sealed record BlockCandidate(BlockHeader Header, byte[] VdfProof, IReadOnlyList<Transaction> Transactions, int Height, BigInteger Target);
 
 /// <summary>
 /// What one mining attempt produced: a block if a window met the target, the user's text generated either way, and
@@ -30,7 +33,7 @@ public sealed class BlockMiner(ProofGenerator generator, ProofProfile profile)
     public MiningOutcome Mine(BlockCandidate candidate, int[] prompt, int maxWindows, CancellationToken cancellation)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var binding = BlockProofBinding.For(candidate.Header, candidate.Height);
+        var binding = BlockProofBinding.For(candidate.Header);
         var request = new ProveRequest(prompt, profile, binding, maxWindows);
         BlockHeader? found = null;
         var result = generator.ProveUntil(request, window =>
@@ -45,6 +48,6 @@ public sealed class BlockMiner(ProofGenerator generator, ProofProfile profile)
         if (found is null || result.Winner is null)
             return new MiningOutcome(null, result.Generated, result.Context, result.Attempts, 0, started.Elapsed);
         byte[] proof = TranscriptCodec.Encode(result.Winner.Transcript);
-        return new MiningOutcome(new Block(found, candidate.Transactions, proof), result.Generated, result.Context, result.Attempts, proof.Length, started.Elapsed);
+        return new MiningOutcome(new Block(found, candidate.VdfProof, candidate.Transactions, proof), result.Generated, result.Context, result.Attempts, proof.Length, started.Elapsed);
     }
 }

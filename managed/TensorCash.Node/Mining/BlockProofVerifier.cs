@@ -180,7 +180,7 @@ public sealed class BlockProofVerifier
             return Refuted($"model {Convert.ToHexStringLower(header.ModelId.ToArray())} is not registered");
         if (challenge.Profile.Differences(registered.Profile) is { Count: > 0 } differences)
             return Refuted($"the challenge's profile is not the pinned one: {string.Join(", ", differences)}");
-        var binding = BlockProofBinding.For(header, height);
+        var binding = BlockProofBinding.For(header);
         if (!challenge.Binding.HeaderBinding.AsSpan().SequenceEqual(binding.HeaderBinding) ||
             !challenge.Binding.VdfOutput.AsSpan().SequenceEqual(binding.VdfOutput) || challenge.Binding.VdfTick != binding.VdfTick)
             return Refuted($"the challenge's binding (B, v, T) is not block {header.Hash}'s at height {height}");

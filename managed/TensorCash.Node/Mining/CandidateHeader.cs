@@ -7,7 +7,9 @@ namespace TensorCash.Node.Mining;
 
 /// <summary>
 /// The header a miner starts from: parent, Merkle root, a valid time, nBits from ASERT, nAdjBits from the model's D_m
-/// in the registry after the parent, and nVersion carrying the miner's support signals.
+/// in the registry after the parent, nVersion carrying the miner's support signals, and the VDF tick on the parent
+/// (<see cref="BlockVdf.Evaluate"/>: T squarings, memoized per parent, so every candidate on one tip after the first
+/// costs nothing; docs/protocol/vdf.md, "Overlap with inference").
 /// </summary>
 public static class CandidateHeader
 {
@@ -36,9 +38,11 @@ public static class CandidateHeader
         var context = new HeaderContext(height, parent, parentMedianTimePast, now);
         uint bits = TargetCalculator.NextBits(context, parameters);
         uint adjBits = TargetCalculator.AdjustedBits(bits, model.Difficulty, parameters);
-        var header = new BlockHeader(Version(signalSlots ?? []), parent.Hash, merkleRoot, (uint)time, bits, adjBits, modelId, Hash256.Zero, 0);
+        var tick = BlockVdf.Evaluate(parent.Hash, parameters);
+        var header = new BlockHeader(Version(signalSlots ?? []), parent.Hash, merkleRoot, (uint)time, bits, adjBits, modelId, tick.Output, tick.Ticks,
+            Hash256.Zero, 0);
         // Proof of work is checked against the target nAdjBits decodes to, which can be below T_adj (compact rounds down).
         var target = CompactBits.DecodeTarget(adjBits) ?? throw new InvalidOperationException($"nAdjBits 0x{adjBits:x8} is not a valid target");
-        return new BlockCandidate(header, transactions, height, target);
+        return new BlockCandidate(header, tick.Evidence, transactions, height, target);
     }
 }

@@ -239,7 +239,7 @@ public sealed class PeerManager
         for (int height = fork + 1; headers.Count < ProtocolLimits.MaxHeadersPerMessage; height++)
         {
             if (_chain.GetBlockHash(height) is not { } hash || _chain.GetBlock(hash) is not { } block) break;
-            var entry = new ProofCarryingHeader(block.Header, block.Proof);
+            var entry = ProofCarryingHeader.Of(block);
             if (headers.Count > 0 && bytes + entry.EncodedSize > ProtocolLimits.MaxHeadersPayloadBytes) break;
             headers.Add(entry);
             bytes += entry.EncodedSize;
@@ -298,7 +298,7 @@ public sealed class PeerManager
             // Unannounced: its header goes through the same checks as a proof-carrying header first.
             if (Sync.FindHeader(block.Header.PrevBlock) is null)
                 throw new PeerMisbehaviourException(MisbehaviourKind.UnrequestedBlock, $"block {hash} was never asked for and its parent is unknown");
-            var outcome = Sync.ProcessHeaders(peer, [new ProofCarryingHeader(block.Header, block.Proof)], Now());
+            var outcome = Sync.ProcessHeaders(peer, [ProofCarryingHeader.Of(block)], Now());
             if (outcome.New == 0 && !Sync.IsKnown(hash)) return;
         }
         if (!requested && Sync.FindHeader(hash) is { } entry && entry.ChainWork <= _chain.Tip.ChainWork)
@@ -378,7 +378,7 @@ public sealed class PeerManager
             if (peer.KnownInventory.Contains(tip.Hash)) continue;
             var unknown = blocks.SkipWhile(b => peer.KnownInventory.Contains(b.Header.Hash)).ToList();
             foreach (var b in unknown) peer.KnownInventory.Add(b.Header.Hash);
-            peer.Send(new HeadersMessage(unknown.Select(b => new ProofCarryingHeader(b.Header, b.Proof)).ToList()));
+            peer.Send(new HeadersMessage(unknown.Select(b => ProofCarryingHeader.Of(b)).ToList()));
         }
     }
 

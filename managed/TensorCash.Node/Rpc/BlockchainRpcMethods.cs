@@ -29,7 +29,7 @@ public static class BlockchainRpcMethods
                 ?? throw new RpcException(RpcErrorCode.InvalidParameter, $"getblockhash: Block height out of range ({height} > tip {node.Chain.Tip.Height})");
         });
         rpc.Register("getblockheader", "getblockheader \"blockhash\" ( verbose )",
-            "A block header. verbose false: the 180-byte header as hex; true (default): an object with bitcoind's fields, the " +
+            "A block header. verbose false: the 184-byte header as hex; true (default): an object with bitcoind's fields, the " +
             "proof fields, and status: \"active\", \"valid-fork\", \"valid-headers\", \"invalid\", or \"unverified\" (received, but " +
             "this node does not hold its model, so it is neither stored nor marked invalid; then also reason \"proof-unverified\").", p =>
             {
@@ -43,6 +43,11 @@ public static class BlockchainRpcMethods
                 }
                 return BlockHeaderObject(node, hash);
             });
+        rpc.Register("getvdfinfo", "getvdfinfo",
+            "The VDF (docs/protocol/vdf.md): the network's discriminant size in bits and T (squarings per block), the tip's " +
+            "v and T, the evidence size, and verifyms and derivems: the time this node takes now to verify the tip's VDF " +
+            "evidence (discriminant derivation included) and to derive the discriminant alone. Genesis has no VDF (null times).",
+            _ => VdfInfo(node));
         rpc.Register("getchaintips", "getchaintips",
             "Every tip of the block tree: {height, hash, branchlen, status} with status \"active\", \"valid-fork\", " +
             "\"valid-headers\", \"invalid\", or \"unverified\" (a block whose model this node does not hold; reason \"proof-unverified\").",
@@ -132,9 +137,42 @@ public static class BlockchainRpcMethods
             ["modelid"] = RpcJson.ByteOrderHex(header.ModelId),
             ["model"] = modelName,
             ["proofcommitment"] = RpcJson.ByteOrderHex(header.ProofCommitment),
+            ["vdfoutput"] = RpcJson.ByteOrderHex(header.VdfOutput),
+            ["vdfticks"] = header.VdfTicks,
         };
         if (header.PrevBlock != Hash256.Zero) fields["previousblockhash"] = header.PrevBlock.ToString();
         return fields;
+    }
+
+    private static JsonObject VdfInfo(NodeHost node)
+    {
+        var parameters = node.Parameters;
+        var tip = node.Chain.Tip;
+        var result = new JsonObject
+        {
+            ["discriminantbits"] = parameters.VdfDiscriminantBits,
+            ["ticks"] = parameters.VdfTicks,
+            ["challengebits"] = parameters.VdfChallengeBits,
+            ["evidencebytes"] = Chain.Vdf.VdfProofCodec.EncodedBytes(parameters.VdfDiscriminantBits),
+            ["tip"] = tip.Hash.ToString(),
+            ["tipheight"] = tip.Height,
+            ["tipvdfoutput"] = RpcJson.ByteOrderHex(tip.Header.VdfOutput),
+            ["tipvdfticks"] = tip.Header.VdfTicks,
+            ["verifyms"] = null,
+            ["derivems"] = null,
+        };
+        if (tip.Height == 0) return result;
+        var block = node.Chain.GetBlock(tip.Hash)
+            ?? throw new RpcException(RpcErrorCode.MiscError, $"getvdfinfo: the tip {tip.Hash} is not stored");
+        // Timed here, past the verdict cache, so the figure is what a peer that never saw the block pays.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var setup = Chain.Vdf.VdfSetup.FromSeed(tip.Header.PrevBlock.ToArray(), parameters.VdfDiscriminantBits, parameters.VdfChallengeBits);
+        double derive = clock.Elapsed.TotalMilliseconds;
+        Chain.Vdf.VdfProofCodec.DecodeAndVerify(block.VdfProof, setup, tip.Header.VdfTicks, out var rejection);
+        result["verifyms"] = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
+        result["derivems"] = Math.Round(derive, 3);
+        if (rejection is not null) result["error"] = rejection.ToString();
+        return result;
     }
 
     /// <summary>bitcoind's getchaintips, plus the unverified blocks (status "unverified", branchlen from their parent's fork point).</summary>
@@ -286,6 +324,9 @@ public static class BlockchainRpcMethods
             ["proofcommitment"] = RpcJson.ByteOrderHex(header.ProofCommitment),
             ["proofbytes"] = block.Proof.Length,
             ["proof"] = ProofSummary(block),
+            ["vdfoutput"] = RpcJson.ByteOrderHex(header.VdfOutput),
+            ["vdfticks"] = header.VdfTicks,
+            ["vdfproof"] = Convert.ToHexStringLower(block.VdfProof),
         };
         if (height > 0) result["previousblockhash"] = header.PrevBlock.ToString();
         if (active && height < tipHeight) result["nextblockhash"] = chain.GetBlockHash(height + 1)?.ToString();

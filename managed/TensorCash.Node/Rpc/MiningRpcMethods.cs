@@ -47,9 +47,10 @@ public static class MiningRpcMethods
             "A block template for external miners: the next block's transactions with a coinbase paying address (default: " +
             "the node's mining address), its targets for model modelid, which must be active after the tip (default: the next " +
             "of the node's mining models that is), the version carrying the node's support signals for pending models, and the proof " +
-            "binding: the 112-byte header prefix, B = SHA-256d(prefix), v (32 zero bytes) and T (the height). Generate with " +
-            "that binding; a window whose header prefix||commitment||nonce hashes at or below target wins, and the block is " +
-            "that header, the transactions and the transcript ending at that window.",
+            "binding: the 148-byte header prefix, B = SHA-256d(prefix), v (the VDF output on the tip) and T (the VDF's squarings), " +
+            "with vdfproof, the VDF evidence (y || pi) the block carries after its header. Generate with that binding; a window " +
+            "whose header prefix||commitment||nonce hashes at or below target wins, and the block is that header, the VDF " +
+            "evidence, the transactions and the transcript ending at that window.",
             p =>
             {
                 byte[] script = p.Has(0) ? AddressScript(p.String(0, "address"), node.Parameters, "getinferencetemplate") : node.CoinbaseScript;
@@ -238,9 +239,10 @@ public static class MiningRpcMethods
             {
                 ["prefix"] = Convert.ToHexStringLower(header.Serialize().AsSpan(0, BlockHeader.PrefixSize)),
                 ["b"] = RpcJson.ByteOrderHex(header.ProofBinding),
-                ["v"] = Convert.ToHexStringLower(new byte[ChainBinding.VdfOutputBytes]),
-                ["t"] = height,
+                ["v"] = Convert.ToHexStringLower(header.VdfOutput.ToArray()),
+                ["t"] = header.VdfTicks,
             },
+            ["vdfproof"] = Convert.ToHexStringLower(candidate.VdfProof),
         };
     }
 

@@ -47,7 +47,7 @@ public class SerializationRoundTripTests
     [Test]
     public void HeaderIs148BytesAndBindingIgnoresCommitmentAndNonce()
     {
-        var header = new BlockHeader(1, Hashes.Sha256d([1]), Hashes.Sha256d([2]), 1_700_000_000, 0x207fffff, 0x207fffff, Hashes.Sha256d([3]), Hash256.Zero, 0);
+        var header = new BlockHeader(1, Hashes.Sha256d([1]), Hashes.Sha256d([2]), 1_700_000_000, 0x207fffff, 0x207fffff, Hashes.Sha256d([3]), Hashes.Sha256d([4]), 512, Hash256.Zero, 0);
         Assert.That(header.Serialize(), Has.Length.EqualTo(BlockHeader.Size));
         var mined = header with { ProofCommitment = Hashes.Sha256d([4]), Nonce = 42 };
         Assert.That(mined.ProofBinding, Is.EqualTo(header.ProofBinding));

@@ -23,6 +23,8 @@ public class DemoCommandTests
             Assert.That(verified.Groups[2].Value, Is.EqualTo(verified.Groups[1].Value));
             Assert.That(int.Parse(verified.Groups[1].Value), Is.GreaterThan(101 + TensorCash.Cli.Demo.DemoScenario.SideBySideBlocks));
             Assert.That(output, Does.Contain("bob 12.50000000 TSC"));
+            Assert.That(output, Does.Contain("vdf v").And.Contain("vdf verify ms"), "the table shows each block's VDF output and verify time");
+            Assert.That(output, Does.Match(@"vdf +Wesolowski, 128-bit class group, T = 512 squarings per block"));
             Assert.That(stderr.ToString(), Does.Contain("block 101 confirms the payment"));
             Assert.That(File.Exists(Path.Combine(dir, "wallets", "alice.json")));
         }

@@ -30,8 +30,8 @@ public class ChainDatabaseTests
     private static Block SampleBlock(byte seed)
     {
         var coinbase = new Transaction(1, [new TxIn(OutPoint.Null, [0x51, seed])], [new TxOut(50, [0x51])], 0);
-        var header = new BlockHeader(1, Hashes.Sha256d([seed]), coinbase.Txid, 1_700_000_000u + seed, 0x207fffff, 0x207fffff, Hash256.Zero, Hash256.Zero, seed);
-        return new Block(header, [coinbase], [1, 2, seed]);
+        var header = new BlockHeader(1, Hashes.Sha256d([seed]), coinbase.Txid, 1_700_000_000u + seed, 0x207fffff, 0x207fffff, Hash256.Zero, Hash256.Zero, 0, Hash256.Zero, seed);
+        return new Block(header, [], [coinbase], [1, 2, seed]);
     }
 
     private static KeyValuePair<OutPoint, Coin> SampleCoin(int seed) =>
@@ -231,7 +231,7 @@ public class ChainDatabaseTests
     [TestCase("UPDATE blocks SET data = x'0102'", "does not decode")]
     [TestCase("UPDATE block_index SET header = 'text'", "wrong type")]
     [TestCase("UPDATE block_index SET header = (SELECT data FROM blocks LIMIT 1)", "does not decode")]
-    [TestCase("UPDATE block_index SET header = zeroblob(148)", "hashes to")]
+    [TestCase("UPDATE block_index SET header = zeroblob(184)", "hashes to")]
     [TestCase("UPDATE block_index SET chain_work = x'01'", "chain work value is 1 bytes")]
     [TestCase("UPDATE meta SET value = x'00' WHERE key = 'tip'", "tip is 1 bytes")]
     // One flipped byte in the stored header (nTime, offset 68) and one in the coinbase's output value: both are caught

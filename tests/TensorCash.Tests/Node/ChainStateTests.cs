@@ -362,7 +362,7 @@ public class ChainStateTests
         var good = chain.Mine();
         // The same header with a transaction list that does not match its Merkle root (tampered in transit).
         var extra = RegtestChain.Spend([(new OutPoint(Hashes.Sha256d([3]), 0), 1)]);
-        var tampered = new Block(good.Header, [.. good.Transactions, extra], good.Proof);
+        var tampered = new Block(good.Header, good.VdfProof, [.. good.Transactions, extra], good.Proof);
         var result = chainState.AcceptBlock(tampered, RegtestChain.Now);
         Assert.That(result.Status, Is.EqualTo(BlockAcceptStatus.Rejected));
         Assert.That(result.Violation!.Reason, Is.EqualTo("bad-txnmrklroot"));

@@ -83,20 +83,22 @@ internal sealed class RegtestChain
         var coinbase = new Transaction(1, [new TxIn(OutPoint.Null, scriptSig)], [new TxOut(Subsidy.GetBlockSubsidy(height, Parameters), OpTrue)], 0);
         Transaction[] transactions = [coinbase, .. spends];
         return Seal(new BlockHeader(version, parent.Hash, MerkleTree.BlockRoot(transactions, out _), parent.Time + (uint)Spacing,
-            Parameters.PowLimitBits, 0, model ?? ChainParams.BuiltinTinyModelId, Hash256.Zero, 0), transactions, difficulty);
+            Parameters.PowLimitBits, 0, model ?? ChainParams.BuiltinTinyModelId, Hash256.Zero, 0, Hash256.Zero, 0), transactions, difficulty);
     }
 
     /// <summary>
-    /// Fills in nAdjBits and grinds the nonce until the hash meets the target (about two tries on regtest). Only tests
-    /// may do this: a real header's nonce is derived from its proof.
+    /// Fills in nAdjBits and the VDF tick on the parent (real: BlockVdf.Evaluate, memoized per parent), and grinds the
+    /// nonce until the hash meets the target (about two tries on regtest). Only tests may do this: a real header's nonce
+    /// is derived from its proof.
     /// </summary>
     public static Block Seal(BlockHeader header, IReadOnlyList<Transaction> transactions, ulong? difficulty = null)
     {
         uint adjBits = TargetCalculator.AdjustedBits(header.Bits, difficulty ?? Parameters.Models[header.ModelId].Difficulty, Parameters);
         var target = CompactBits.DecodeTarget(adjBits)!.Value;
-        header = header with { AdjBits = adjBits };
+        var tick = BlockVdf.Evaluate(header.PrevBlock, Parameters);
+        header = header with { AdjBits = adjBits, VdfOutput = tick.Output, VdfTicks = tick.Ticks };
         while (header.Hash.ToBigInteger() > target) header = header with { Nonce = header.Nonce + 1 };
-        return new Block(header, transactions, []);
+        return new Block(header, tick.Evidence, transactions, []);
     }
 
     /// <summary>A transaction spending <paramref name="inputs"/> (all OP_TRUE outputs) into equal OP_TRUE outputs, paying no fee.</summary>

@@ -94,7 +94,8 @@ public static class MessageDecoder
         for (int i = 0; i < count; i++)
         {
             var header = BlockHeader.ReadFrom(ref reader);
-            headers[i] = new ProofCarryingHeader(header, reader.VarBytes("header proof", Block.MaxProofBytes));
+            var vdf = reader.VarBytes("header VDF evidence", Block.MaxVdfProofBytes);
+            headers[i] = new ProofCarryingHeader(header, vdf, reader.VarBytes("header proof", Block.MaxProofBytes));
         }
         return new HeadersMessage(headers);
     }

@@ -152,13 +152,18 @@ public sealed record GetHeadersMessage(int Version, IReadOnlyList<Hash256> Locat
 }
 
 /// <summary>
-/// A proof-carrying header: the header and the encoded transcript its commitment and nonce come from. A header alone
-/// proves nothing here (its commitment is free, and so is the hash that meets the target), so the receiver runs the
-/// cheap window check (tier 1, BlockProofRules.CheckProof) on these bytes before it asks for the block.
+/// A proof-carrying header: the header, its VDF evidence (y || π, which the header rules check against v) and the
+/// encoded transcript its commitment and nonce come from. A header alone proves nothing here (its commitment is free,
+/// and so is the hash that meets the target), so the receiver runs the header rules, the VDF included, and the cheap
+/// window check (tier 1, BlockProofRules.CheckProof) on these bytes before it asks for the block.
+/// Encoding: header || CompactSize || VDF evidence || CompactSize || proof.
 /// </summary>
-public sealed record ProofCarryingHeader(BlockHeader Header, byte[] Proof)
+public sealed record ProofCarryingHeader(BlockHeader Header, byte[] VdfProof, byte[] Proof)
 {
-    public int EncodedSize => BlockHeader.Size + ChainWriter.CompactSizeLength((ulong)Proof.Length) + Proof.Length;
+    public static ProofCarryingHeader Of(Block block) => new(block.Header, block.VdfProof, block.Proof);
+
+    public int EncodedSize => BlockHeader.Size + ChainWriter.CompactSizeLength((ulong)VdfProof.Length) + VdfProof.Length
+        + ChainWriter.CompactSizeLength((ulong)Proof.Length) + Proof.Length;
 }
 
 public sealed record HeadersMessage(IReadOnlyList<ProofCarryingHeader> Headers) : NetworkMessage
@@ -172,6 +177,7 @@ public sealed record HeadersMessage(IReadOnlyList<ProofCarryingHeader> Headers) 
         foreach (var entry in Headers)
         {
             entry.Header.WriteTo(writer);
+            writer.VarBytes(entry.VdfProof);
             writer.VarBytes(entry.Proof);
         }
     }

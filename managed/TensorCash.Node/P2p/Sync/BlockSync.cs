@@ -145,7 +145,7 @@ internal sealed class BlockSync
             var stored = previous.Registry ?? _chain.GetRegistry(previous.Hash);
             bool exact = stored is not null;
             var registry = stored ?? nearest;
-            var violation = HeaderRules.Check(header, HeaderTree.ContextFor(previous, adjustedNow), _parameters, registry);
+            var violation = HeaderRules.Check(header, entry.VdfProof, HeaderTree.ContextFor(previous, adjustedNow), _parameters, registry);
             if (violation is null)
             {
                 // The header rules passed, so the model is in the registry (Active there); tier 1 checks the proof under its profile.

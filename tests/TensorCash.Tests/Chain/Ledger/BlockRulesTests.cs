@@ -29,7 +29,7 @@ public class BlockRulesTests
     public void MerkleRootMismatch()
     {
         var honest = Block(Coinbase(20, 5000), Spend(PrevA, 10));
-        var tampered = new Block(honest.Header, [honest.Transactions[0], Spend(PrevA, 11)], []);
+        var tampered = new Block(honest.Header, [], [honest.Transactions[0], Spend(PrevA, 11)], []);
         Assert.That(Check(tampered), Is.EqualTo("bad-txnmrklroot"));
     }
 
@@ -40,7 +40,7 @@ public class BlockRulesTests
         var a = Spend(PrevA, 10);
         var b = Spend(PrevB, 20);
         var honest = Block(coinbase, a, b);
-        var mutated = new Block(honest.Header, [coinbase, a, b, b], []);
+        var mutated = new Block(honest.Header, [], [coinbase, a, b, b], []);
         Assert.That(Check(honest), Is.Null);
         Assert.That(Check(mutated), Is.EqualTo("bad-txns-duplicate"));
     }

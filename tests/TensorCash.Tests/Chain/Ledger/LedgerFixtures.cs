@@ -20,7 +20,7 @@ internal static class LedgerFixtures
     public static ChainParams Params(int maturity = 3, long maxMoney = 1_000_000, int maxBlockBytes = 20_000, int maxSigOps = 40,
         long initialSubsidy = 5_000, int halvingInterval = 4)
     {
-        var genesis = new Block(Header(Hash256.Zero), [], []);
+        var genesis = new Block(Header(Hash256.Zero), [], [], []);
         return new ChainParams
         {
             Network = Network.Regtest,
@@ -28,6 +28,8 @@ internal static class LedgerFixtures
             PowLimit = (BigInteger.One << 255) - 1,
             TargetSpacingSeconds = 600,
             AsertHalfLifeSeconds = 3600,
+            VdfDiscriminantBits = ChainParams.Regtest.VdfDiscriminantBits,
+            VdfTicks = ChainParams.Regtest.VdfTicks,
             CoinbaseMaturity = maturity,
             InitialSubsidy = initialSubsidy,
             SubsidyHalvingInterval = halvingInterval,
@@ -45,11 +47,11 @@ internal static class LedgerFixtures
     }
 
     public static BlockHeader Header(Hash256 merkleRoot) =>
-        new(1, Hash256.Zero, merkleRoot, 1_700_000_000, 0x207fffff, 0x207fffff, Hash256.Zero, Hash256.Zero, 0);
+        new(1, Hash256.Zero, merkleRoot, 1_700_000_000, 0x207fffff, 0x207fffff, Hash256.Zero, Hash256.Zero, 0, Hash256.Zero, 0);
 
     /// <summary>A block whose header commits to the Merkle root of <paramref name="transactions"/>.</summary>
     public static Block Block(params Transaction[] transactions) =>
-        new(Header(MerkleTree.BlockRoot(transactions, out _)), transactions, []);
+        new(Header(MerkleTree.BlockRoot(transactions, out _)), [], transactions, []);
 
     /// <summary>A BIP34-valid coinbase; <paramref name="tag"/> goes after the height so coinbases of one height can differ.</summary>
     public static Transaction Coinbase(int height, long value, byte tag = 0, uint lockTime = 0) =>

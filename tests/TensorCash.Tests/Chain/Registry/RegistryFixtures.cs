@@ -110,7 +110,7 @@ internal static class RegistryFixtures
 
     /// <summary>A header that runs <paramref name="model"/> (default builtin:tiny) with <paramref name="version"/>: all the registry transition reads.</summary>
     public static BlockHeader Header(int version = 1, Hash256? model = null) =>
-        new(version, Hash256.Zero, Hash256.Zero, 1_767_225_600, 0x207fffff, 0x207fffff, model ?? Tiny, Hash256.Zero, 0);
+        new(version, Hash256.Zero, Hash256.Zero, 1_767_225_600, 0x207fffff, 0x207fffff, model ?? Tiny, Hash256.Zero, 0, Hash256.Zero, 0);
 
     public static RegistrationAction Register(ModelRegistration registration, long deposit = Deposit) =>
         new(Hashes.Sha256d([.. registration.ModelId.ToArray(), .. BitConverter.GetBytes(deposit)]), registration, deposit);

@@ -32,7 +32,8 @@ public class RegistryLifecycleTests
         uint bits = TargetCalculator.NextBits(context, Regtest);
         ulong difficulty = registry.Find(model)?.Difficulty ?? ChainParams.StandardModelNormaliser;
         uint adjBits = TargetCalculator.AdjustedBits(bits, difficulty, Regtest);
-        var header = new BlockHeader(1, parent.Hash, Hashes.Sha256d([7]), parent.Time + 120, bits, adjBits, model, Hash256.Zero, 0);
+        var tick = BlockVdf.Evaluate(parent.Hash, Regtest);
+        var header = new BlockHeader(1, parent.Hash, Hashes.Sha256d([7]), parent.Time + 120, bits, adjBits, model, tick.Output, tick.Ticks, Hash256.Zero, 0);
         BigInteger target = CompactBits.DecodeTarget(adjBits)!.Value;
         while (header.Hash.ToBigInteger() > target) header = header with { Nonce = header.Nonce + 1 };
         return (header, context);
@@ -41,7 +42,7 @@ public class RegistryLifecycleTests
     private static string? HeaderReason(ModelRegistry registry, Hash256 model)
     {
         var (header, context) = Mine(registry, model, registry.Height + 1);
-        return HeaderRules.Check(header, context, Regtest, registry)?.Reason;
+        return HeaderRules.Check(header, BlockVdf.Evaluate(header.PrevBlock, Regtest).Evidence, context, Regtest, registry)?.Reason;
     }
 
     [Test]

@@ -108,9 +108,9 @@ public class ChainParamsTests
     /// Pinned (display order; values in docs/protocol/chain.md), and reproduced independently of this code from the
     /// documented layout with Python's hashlib. Any change to the genesis construction changes every network's identity.
     /// </summary>
-    [TestCase(Network.Main, "3504b261eeb311ab9a2cd3e22ae1ad36718f1e51455332cf8b9a3a66b98e3c02", "96436c77e6fa714f3947a9129b3f5db2aa90cd0699ded6553fbb5425db8343ea")]
-    [TestCase(Network.Testnet, "a30eafc24388d192e7062b2d6dd1c9cf6ef9471f6b26a18cd6bdef7e4bc4e919", "4d2b72c4ee58261476e74b62afbc698ee62d02a0f69885a796abddafd29c9840")]
-    [TestCase(Network.Regtest, "21a564779fdebce07942168c04554ee060d48fbc51f2f0ac164123ca0d8d4315", "d51754bfa402ac4598102a905bf0930f9b27f2b4215f200f94509f86fe283e7b")]
+    [TestCase(Network.Main, "b66a35d3e048dc514f07bddf9642dbacb90b9edbe1cdd8843806d1c033012476", "96436c77e6fa714f3947a9129b3f5db2aa90cd0699ded6553fbb5425db8343ea")]
+    [TestCase(Network.Testnet, "2f03d9fb3b0bebe015e326c21184d38cf66f40f5a3aaee24597fae7a20aa6ee4", "4d2b72c4ee58261476e74b62afbc698ee62d02a0f69885a796abddafd29c9840")]
+    [TestCase(Network.Regtest, "50b02ac973ec6e91b39f9212aad3e58f4083f2f8860f4f3119cfc54317aef5dc", "d51754bfa402ac4598102a905bf0930f9b27f2b4215f200f94509f86fe283e7b")]
     public void GenesisHashesArePinned(Network network, string hash, string merkleRoot)
     {
         var p = ChainParams.For(network);

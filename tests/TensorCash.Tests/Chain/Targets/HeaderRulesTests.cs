@@ -26,7 +26,8 @@ public class HeaderRulesTests
     {
         uint bits = TargetCalculator.NextBits(context, p);
         uint adjBits = TargetCalculator.AdjustedBits(bits, p.Models[Tiny].Difficulty, p);
-        var header = new BlockHeader(1, context.Parent.Hash, Hashes.Sha256d([7]), (uint)time, bits, adjBits, Tiny, Hash256.Zero, 0);
+        var header = new BlockHeader(1, context.Parent.Hash, Hashes.Sha256d([7]), (uint)time, bits, adjBits, Tiny,
+            Tick(p, context.Parent.Hash)?.Output ?? Hash256.Zero, p.VdfTicks, Hash256.Zero, 0);
         header = tweak?.Invoke(header) ?? header;
         var target = CompactBits.DecodeTarget(header.AdjBits) ?? BigInteger.Zero;
         return Grind(header, hash => hash <= target != aboveTarget);
@@ -41,7 +42,19 @@ public class HeaderRulesTests
         }
     }
 
-    private static string? Reason(BlockHeader header, HeaderContext context, ChainParams p) => HeaderRules.Check(header, context, p, ModelRegistry.Genesis(p))?.Reason;
+    /// <summary>
+    /// The real VDF tick on regtest. The public networks' (1024 bits, T = 2^15) takes seconds, so their headers carry no
+    /// evidence: a check that reaches the VDF rule (last) ends in "bad-vdf-encoding", which says every earlier rule passed.
+    /// </summary>
+    private static VdfTick? Tick(ChainParams p, Hash256 parent) => p.Network == Network.Regtest ? BlockVdf.Evaluate(parent, p) : null;
+
+    /// <summary>What a testnet header that passes every rule before the VDF gets (it carries no evidence).</summary>
+    private const string ReachedTheVdfRule = "bad-vdf-encoding";
+
+    private static RuleViolation? Check(BlockHeader header, HeaderContext context, ChainParams p) =>
+        HeaderRules.Check(header, Tick(p, header.PrevBlock)?.Evidence ?? [], context, p, ModelRegistry.Genesis(p));
+
+    private static string? Reason(BlockHeader header, HeaderContext context, ChainParams p) => Check(header, context, p)?.Reason;
 
     [Test]
     public void ValidHeadersPassOnEveryNetwork()
@@ -50,7 +63,7 @@ public class HeaderRulesTests
         {
             var context = FirstBlock(p);
             var header = Mine(p, context, p.Genesis.Header.Time + 120);
-            Assert.That(HeaderRules.Check(header, context, p, ModelRegistry.Genesis(p)), Is.Null, p.Network.ToString());
+            Assert.That(Check(header, context, p)?.Reason, p.Network == Network.Regtest ? Is.Null : Is.EqualTo(ReachedTheVdfRule), p.Network.ToString());
         }
     }
 
@@ -58,7 +71,7 @@ public class HeaderRulesTests
     public void BadVersion()
     {
         var context = FirstBlock(Testnet);
-        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Version = 0 }), context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Version = 0 }), context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("bad-version"));
         Assert.That(violation!.Message, Does.Contain("0"));
     }
@@ -67,7 +80,7 @@ public class HeaderRulesTests
     public void BadDiffBits()
     {
         var context = FirstBlock(Testnet);
-        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Bits = 0x2003ffff, AdjBits = 0x2003ffff }), context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(Mine(Testnet, context, GenesisTime + 120, h => h with { Bits = 0x2003ffff, AdjBits = 0x2003ffff }), context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("bad-diffbits"));
         Assert.That(violation!.Message, Does.Contain("0x2003ffff").And.Contain("0x2007ffff"));
     }
@@ -85,7 +98,7 @@ public class HeaderRulesTests
     {
         var context = FirstBlock(Testnet);
         var stranger = Hashes.Sha256d([9]);
-        var violation = HeaderRules.Check(Mine(Testnet, context, GenesisTime + 120, h => h with { ModelId = stranger }), context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(Mine(Testnet, context, GenesisTime + 120, h => h with { ModelId = stranger }), context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("bad-model"));
         // Model ids are shown in serialized byte order, as ModelIdentity.Hex and the registry print them.
         Assert.That(violation!.Message, Does.Contain(Convert.ToHexStringLower(stranger.ToArray())));
@@ -104,7 +117,7 @@ public class HeaderRulesTests
         var main = ChainParams.Main;
         var context = FirstBlock(main);
         // builtin:tiny on main must carry 0x1f008abd; claiming the unadjusted base target is rejected.
-        var violation = HeaderRules.Check(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = h.Bits }), context, main, ModelRegistry.Genesis(main));
+        var violation = Check(Mine(main, context, main.Genesis.Header.Time + 120, h => h with { AdjBits = h.Bits }), context, main);
         Assert.That(violation?.Reason, Is.EqualTo("bad-adjbits"));
         Assert.That(violation!.Message, Does.Contain("0x1f008abd"));
         // A harder nAdjBits than required is just as wrong: nAdjBits must be exactly the encoding of T_adj.
@@ -116,7 +129,7 @@ public class HeaderRulesTests
     {
         var context = FirstBlock(Testnet);
         var header = Mine(Testnet, context, GenesisTime + 120, aboveTarget: true);
-        var violation = HeaderRules.Check(header, context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(header, context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("high-hash"));
         Assert.That(violation!.Message, Does.Contain(header.Hash.ToString()));
     }
@@ -138,10 +151,10 @@ public class HeaderRulesTests
     public void TimeTooOld()
     {
         var context = FirstBlock(Testnet);
-        var violation = HeaderRules.Check(Mine(Testnet, context, context.ParentMedianTimePast), context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(Mine(Testnet, context, context.ParentMedianTimePast), context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("time-too-old"));
         Assert.That(violation!.Message, Does.Contain(context.ParentMedianTimePast.ToString()));
-        Assert.That(Reason(Mine(Testnet, context, context.ParentMedianTimePast + 1), context, Testnet), Is.Null);
+        Assert.That(Reason(Mine(Testnet, context, context.ParentMedianTimePast + 1), context, Testnet), Is.EqualTo(ReachedTheVdfRule));
     }
 
     [Test]
@@ -149,10 +162,10 @@ public class HeaderRulesTests
     {
         var context = FirstBlock(Testnet);
         long latest = context.AdjustedNow + Testnet.MaxFutureBlockTimeSeconds;
-        var violation = HeaderRules.Check(Mine(Testnet, context, latest + 1), context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(Mine(Testnet, context, latest + 1), context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("time-too-new"));
         Assert.That(violation!.Message, Does.Contain(context.AdjustedNow.ToString()));
-        Assert.That(Reason(Mine(Testnet, context, latest), context, Testnet), Is.Null);
+        Assert.That(Reason(Mine(Testnet, context, latest), context, Testnet), Is.EqualTo(ReachedTheVdfRule));
     }
 
     [Test]
@@ -166,10 +179,10 @@ public class HeaderRulesTests
         Assert.That(context.ParentMedianTimePast, Is.EqualTo(GenesisTime + 120 * 15));
 
         long earliest = times[20] - Testnet.MaxTimeWarpSeconds;
-        var violation = HeaderRules.Check(Mine(Testnet, context, earliest - 1), context, Testnet, ModelRegistry.Genesis(Testnet));
+        var violation = Check(Mine(Testnet, context, earliest - 1), context, Testnet);
         Assert.That(violation?.Reason, Is.EqualTo("time-timewarp-attack"));
         Assert.That(violation!.Message, Does.Contain(times[20].ToString()));
-        Assert.That(Reason(Mine(Testnet, context, earliest), context, Testnet), Is.Null);
+        Assert.That(Reason(Mine(Testnet, context, earliest), context, Testnet), Is.EqualTo(ReachedTheVdfRule));
     }
 
     [Test]
@@ -180,6 +193,6 @@ public class HeaderRulesTests
         var context = new HeaderContext(361, parent, parent.Time - 600, parent.Time + 60);
         var header = Mine(Testnet, context, parent.Time + 60);
         Assert.That(header.Bits, Is.EqualTo(0x2003ffffu));
-        Assert.That(Reason(header, context, Testnet), Is.Null);
+        Assert.That(Reason(header, context, Testnet), Is.EqualTo(ReachedTheVdfRule));
     }
 }

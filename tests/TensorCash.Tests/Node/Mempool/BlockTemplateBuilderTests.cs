@@ -31,7 +31,7 @@ public class BlockTemplateBuilderTests
     /// Header, one-byte count, and the coinbase at height 101: version 4, input count 1, prevout 36, script length 1,
     /// script 11 (BIP34 push 01 65, extra nonce push 08 + 8 bytes), sequence 4, output count 1, output 10, lock time 4.
     /// </summary>
-    private const int EmptyBlockBytes = 148 + 1 + 72;
+    private const int EmptyBlockBytes = 184 + 1 + 72; // header (v and T included), coinbase count, coinbase
 
     [Test]
     public void EmptyPoolGivesACoinbaseThatCarriesHeightAndExtraNonceAndClaimsTheSubsidy()

@@ -53,7 +53,7 @@ public class MempoolProperties
             AssertConsistent(pool, chain, maxBytes, $"seed {seed} round {round} after offers");
 
             bool unlimited = random.Next(3) == 0;
-            int maxBlockBytes = unlimited ? Parameters.MaxBlockBytes : random.Next(250, 1_500);
+            int maxBlockBytes = unlimited ? Parameters.MaxBlockBytes : random.Next(286, 1_500); // from 30 bytes above an empty block (184-byte header, 72-byte coinbase)
             int maxSigOps = unlimited ? Parameters.MaxBlockSigOps : random.Next(0, 12);
             var template = chain.Template(pool, maxBlockBytes, maxSigOps, extraNonce: (ulong)round);
             Assert.That(template.TransactionBytes, Is.LessThanOrEqualTo(maxBlockBytes), $"seed {seed} round {round}");

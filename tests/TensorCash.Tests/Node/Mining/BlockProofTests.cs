@@ -36,7 +36,7 @@ public class BlockProofTests
     public void AMinedBlockPassesHeaderProofAndReplay()
     {
         var context = new HeaderContext(1, Genesis, Genesis.Time, _block.Header.Time);
-        Assert.That(HeaderRules.Check(_block.Header, context, Regtest, ModelRegistry.Genesis(Regtest)), Is.Null);
+        Assert.That(HeaderRules.Check(_block.Header, _block.VdfProof, context, Regtest, ModelRegistry.Genesis(Regtest)), Is.Null);
         Assert.That(BlockRules.CheckBlock(_block, Regtest), Is.Null);
         var check = new BlockProofVerifier(Regtest, [_model]).Check(_block, 1, Tiny);
         Assert.That(check.Violation, Is.Null);
@@ -47,11 +47,11 @@ public class BlockProofTests
 
     [Test]
     public void GarbageProofIsBadProofEncoding() =>
-        Assert.That(Reason(new Block(_block.Header, _block.Transactions, [1, 2, 3])), Is.EqualTo("bad-proof-encoding"));
+        Assert.That(Reason(new Block(_block.Header, _block.VdfProof, _block.Transactions, [1, 2, 3])), Is.EqualTo("bad-proof-encoding"));
 
     [Test]
     public void HeaderDeclaringAnotherModelIsBadProofModel() =>
-        Assert.That(Reason(new Block(_block.Header with { ModelId = Hashes.Sha256d([9]) }, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-model"));
+        Assert.That(Reason(new Block(_block.Header with { ModelId = Hashes.Sha256d([9]) }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-model"));
 
     [Test]
     public void AnotherWindowSizeIsBadProofProfile()
@@ -89,7 +89,7 @@ public class BlockProofTests
         };
         var transcript = TranscriptCodec.Decode(_block.Proof);
         var edited = TranscriptCodec.Encode(transcript with { Header = transcript.Header with { Profile = other } });
-        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest, Tiny);
+        var violation = BlockProofRules.Check(new Block(_block.Header, _block.VdfProof, _block.Transactions, edited), 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-profile"));
         Assert.That(violation!.Message, Does.Contain(field));
     }
@@ -100,7 +100,7 @@ public class BlockProofTests
         // A second window's worth of steps after the first (what version 1 allowed): trailing bytes, before any replay.
         var verifier = new BlockProofVerifier(Regtest, [_model]);
         var proof = _block.Proof;
-        var padded = new Block(_block.Header, _block.Transactions, [.. proof, .. proof.AsSpan(proof.Length / 2)]);
+        var padded = new Block(_block.Header, _block.VdfProof, _block.Transactions, [.. proof, .. proof.AsSpan(proof.Length / 2)]);
         var violation = verifier.Verify(padded, 1, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(violation!.Message, Does.Contain("trailing bytes"));
@@ -114,7 +114,7 @@ public class BlockProofTests
         // decoder would read before tier 1 compares the profile). The pinned profile bounds the size first.
         long limit = TranscriptCodec.MaxEncodedBytes(RegtestMining.Profile, 32);
         Assert.That(_block.Proof.Length, Is.LessThanOrEqualTo(limit));
-        var huge = new Block(_block.Header, _block.Transactions, [.. _block.Proof, .. new byte[limit - _block.Proof.Length + 1]]);
+        var huge = new Block(_block.Header, _block.VdfProof, _block.Transactions, [.. _block.Proof, .. new byte[limit - _block.Proof.Length + 1]]);
         var violation = BlockProofRules.Check(huge, 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(violation!.Message, Does.Contain($"at most {limit}"));
@@ -143,12 +143,12 @@ public class BlockProofTests
         byte[] bytes = TranscriptCodec.Encode(transcript with { Header = transcript.Header with { Profile = raised, Prompt = longPrompt } });
 
         // Declaring a larger cap is a profile mismatch.
-        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, bytes), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-profile"));
+        Assert.That(verifier.Verify(new Block(_block.Header, _block.VdfProof, _block.Transactions, bytes), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-profile"));
         // Declaring the pinned cap with a longer prompt does not even decode.
         int capAt = 4 + 2 + 1 + transcript.Header.ModelId.Length + 36;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(capAt), (uint)p.MaxPromptTokens);
         Assert.That(TranscriptCodec.DecodeProfile(bytes.AsSpan(capAt - 36, TranscriptCodec.ProfileBytes)), Is.EqualTo(p), "the patched bytes declare the pinned profile");
-        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, bytes), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-encoding"));
+        Assert.That(verifier.Verify(new Block(_block.Header, _block.VdfProof, _block.Transactions, bytes), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-encoding"));
         Assert.That(verifier.ReplaysStarted, Is.EqualTo(0), "tier 1 rejected both: no replay ran");
     }
 
@@ -157,7 +157,7 @@ public class BlockProofTests
     {
         // The DoS case: a header whose commitment does not match its proof costs the node hashing only.
         var verifier = new BlockProofVerifier(Regtest, [_model]);
-        var bogus = new Block(_block.Header with { ProofCommitment = Hashes.Sha256d([7]) }, _block.Transactions, _block.Proof);
+        var bogus = new Block(_block.Header with { ProofCommitment = Hashes.Sha256d([7]) }, _block.VdfProof, _block.Transactions, _block.Proof);
         Assert.That(verifier.Verify(bogus, 1, Tiny)?.Reason, Is.EqualTo("bad-proof-commitment"));
         Assert.That(verifier.ReplaysStarted, Is.EqualTo(0));
         Assert.That(verifier.Verify(_block, 1, Tiny), Is.Null);
@@ -174,22 +174,24 @@ public class BlockProofTests
         Assert.That(check.Unverified, Is.True);
         Assert.That(check.Replayed, Is.False);
         Assert.That(verifier.Verify(WithEditedSketch(0), 1, Tiny)?.Reason, Is.EqualTo("proof-unverified"), "an edited block is no better");
-        Assert.That(verifier.Verify(new Block(_block.Header, _block.Transactions, [1, 2, 3]), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-encoding"), "tier 1 still rejects outright");
+        Assert.That(verifier.Verify(new Block(_block.Header, _block.VdfProof, _block.Transactions, [1, 2, 3]), 1, Tiny)?.Reason, Is.EqualTo("bad-proof-encoding"), "tier 1 still rejects outright");
     }
 
     [Test]
     public void ProofUnderAnotherBindingIsBadProofBinding()
     {
-        // The header prefix changed after mining (a new time), or the proof is presented at another height: B or T differ.
-        Assert.That(Reason(new Block(_block.Header with { Time = _block.Header.Time + 1 }, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
-        Assert.That(Reason(_block, height: 2), Is.EqualTo("bad-proof-binding"));
+        // The header prefix changed after mining (a new time), or the header names another VDF output v or tick count T:
+        // B, v or T differ from what the draws were bound to.
+        Assert.That(Reason(new Block(_block.Header with { Time = _block.Header.Time + 1 }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
+        Assert.That(Reason(new Block(_block.Header with { VdfOutput = Hashes.Sha256d([5]) }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
+        Assert.That(Reason(new Block(_block.Header with { VdfTicks = _block.Header.VdfTicks + 1 }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-binding"));
     }
 
     [Test]
     public void HeaderNonceOrCommitmentNotFromTheLastWindowIsBadProofCommitment()
     {
-        Assert.That(Reason(new Block(_block.Header with { Nonce = _block.Header.Nonce + 1 }, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-commitment"));
-        Assert.That(Reason(new Block(_block.Header with { ProofCommitment = Hashes.Sha256d([1]) }, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-commitment"));
+        Assert.That(Reason(new Block(_block.Header with { Nonce = _block.Header.Nonce + 1 }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-commitment"));
+        Assert.That(Reason(new Block(_block.Header with { ProofCommitment = Hashes.Sha256d([1]) }, _block.VdfProof, _block.Transactions, _block.Proof)), Is.EqualTo("bad-proof-commitment"));
     }
 
     [Test]
@@ -201,7 +203,7 @@ public class BlockProofTests
         int other = evidence.Select(c => c.TokenId).First(id => id != steps[3].Token);
         steps[3] = steps[3] with { Token = other };
         var edited = TranscriptCodec.Encode(transcript with { Steps = steps });
-        var violation = BlockProofRules.Check(new Block(_block.Header, _block.Transactions, edited), 1, Regtest, Tiny);
+        var violation = BlockProofRules.Check(new Block(_block.Header, _block.VdfProof, _block.Transactions, edited), 1, Regtest, Tiny);
         Assert.That(violation?.Reason, Is.EqualTo("bad-proof"));
         Assert.That(violation!.Message, Does.Contain("token_draw_mismatch"));
     }
@@ -217,7 +219,7 @@ public class BlockProofTests
         // Statistics are inside the leaf, so the commitment changes: re-derive the header from the edited transcript.
         var window = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
         var header = _block.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce };
-        var block = new Block(header, _block.Transactions, TranscriptCodec.Encode(edited));
+        var block = new Block(header, _block.VdfProof, _block.Transactions, TranscriptCodec.Encode(edited));
         Assert.That(BlockProofRules.Check(block, 1, Regtest, Tiny), Is.Null, "tier 1 accepts: the edit is internally consistent");
         return block;
     }

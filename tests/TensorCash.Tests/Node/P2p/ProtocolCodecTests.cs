@@ -167,7 +167,7 @@ public class ProtocolCodecTests
             random.NextBytes(bytes);
             return bytes;
         }
-        BlockHeader RandomHeader() => new(random.Next(), RandomHash(), RandomHash(), (uint)random.Next(), (uint)random.Next(), (uint)random.Next(), RandomHash(), RandomHash(), (uint)random.Next());
+        BlockHeader RandomHeader() => new(random.Next(), RandomHash(), RandomHash(), (uint)random.Next(), (uint)random.Next(), (uint)random.Next(), RandomHash(), RandomHash(), (uint)random.Next(), RandomHash(), (uint)random.Next());
         Transaction RandomTransaction() => new(random.Next(1, 3), [new TxIn(new OutPoint(RandomHash(), (uint)random.Next(10)), RandomBytes(40), (uint)random.Next())],
             [new TxOut(random.Next(1, 1_000_000), RandomBytes(30))], (uint)random.Next());
         IPEndPoint RandomEndpoint() => random.Next(2) == 0
@@ -187,8 +187,8 @@ public class ProtocolCodecTests
             }
             case 6: return new GetHeadersMessage(random.Next(), Enumerable.Range(0, random.Next(ProtocolLimits.MaxLocatorHashes + 1)).Select(_ => RandomHash()).ToList(), RandomHash());
             case 7:
-            case 8: return new HeadersMessage(Enumerable.Range(0, random.Next(5)).Select(_ => new ProofCarryingHeader(RandomHeader(), RandomBytes(3000))).ToList());
-            case 9: return new BlockMessage(new Block(RandomHeader(), Enumerable.Range(0, random.Next(1, 4)).Select(_ => RandomTransaction()).ToList(), RandomBytes(5000)));
+            case 8: return new HeadersMessage(Enumerable.Range(0, random.Next(5)).Select(_ => new ProofCarryingHeader(RandomHeader(), RandomBytes(Block.MaxVdfProofBytes), RandomBytes(3000))).ToList());
+            case 9: return new BlockMessage(new Block(RandomHeader(), RandomBytes(Block.MaxVdfProofBytes), Enumerable.Range(0, random.Next(1, 4)).Select(_ => RandomTransaction()).ToList(), RandomBytes(5000)));
             case 10: return new TransactionMessage(RandomTransaction());
             default: return new FraudProofMessage(RandomHash(), RandomBytes(2000));
         }

@@ -59,7 +59,7 @@ public class RegistryMempoolTests
         var tip = _chain.Tip;
         var content = _mempool.BuildContent(tip.Height + 1, _chain.GetMedianTimePast(tip.Hash)!.Value, TestModel.OpTrue, 7);
         var block = RegtestChain.Seal(new BlockHeader(1, tip.Hash, MerkleTree.BlockRoot(content.Transactions, out _), tip.Header.Time + 120,
-            TestModel.Parameters.PowLimitBits, 0, ChainParams.BuiltinTinyModelId, Hash256.Zero, 0), content.Transactions);
+            TestModel.Parameters.PowLimitBits, 0, ChainParams.BuiltinTinyModelId, Hash256.Zero, 0, Hash256.Zero, 0), content.Transactions);
         Connect(block);
         _blocks.Append(block);
         return block;

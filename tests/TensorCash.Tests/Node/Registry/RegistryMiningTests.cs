@@ -22,7 +22,7 @@ public class RegistryMiningTests
     /// <summary>The registry after a block at height 1 that registers <paramref name="models"/> (slots 0, 1, … in order).</summary>
     private static ModelRegistry WithPending(params TestModel[] models)
     {
-        var header = new BlockHeader(1, Parameters.GenesisHash, Hash256.Zero, 0, 0, 0, ChainParams.BuiltinTinyModelId, Hash256.Zero, 0);
+        var header = new BlockHeader(1, Parameters.GenesisHash, Hash256.Zero, 0, 0, 0, ChainParams.BuiltinTinyModelId, Hash256.Zero, 0, Hash256.Zero, 0);
         var actions = models.Select((m, i) => (RegistryAction)new RegistrationAction(Hashes.Sha256d([(byte)i]), m.Registration, Parameters.Registry.MinimumDeposit)).ToList();
         var (registry, violation) = RegistryRules.Apply(ModelRegistry.Genesis(Parameters), header, 1, actions, Parameters);
         Assert.That(violation, Is.Null);

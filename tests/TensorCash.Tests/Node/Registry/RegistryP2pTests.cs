@@ -85,8 +85,8 @@ public class RegistryP2pTests
         var h1 = RegtestMining.Mine(victim.Host.MiningModel, genesis, 1).Block!;
         var unknown = TestModel.Create("nowhere", 22).Id;
         var h2 = new BlockHeader(ModelRegistry.SignalVersion([]), h1.Header.Hash, Hash256.Zero, h1.Header.Time + 120, victim.Host.Parameters.PowLimitBits,
-            victim.Host.Parameters.PowLimitBits, unknown, Hash256.Zero, 0);
-        await peer.SendAsync(new HeadersMessage([new ProofCarryingHeader(h1.Header, h1.Proof), new ProofCarryingHeader(h2, [1, 2, 3])]));
+            victim.Host.Parameters.PowLimitBits, unknown, Hash256.Zero, 0, Hash256.Zero, 0);
+        await peer.SendAsync(new HeadersMessage([ProofCarryingHeader.Of(h1), new ProofCarryingHeader(h2, [], [1, 2, 3])]));
 
         // h1's parent is stored (exact registry): h1 is accepted. h2's parent h1 is not: the registry of genesis stands in,
         // which lacks the model, so h2 waits. No penalty: the node asks for h1's block.
@@ -104,7 +104,7 @@ public class RegistryP2pTests
         Assert.That(network.Peers.Sync.IsDeferred(victimSide), Is.False);
 
         // Now the registry after h1 is exact, and a header on an unknown model is the peer's fault.
-        await peer.SendAsync(new HeadersMessage([new ProofCarryingHeader(h2, [1, 2, 3])]));
+        await peer.SendAsync(new HeadersMessage([new ProofCarryingHeader(h2, [], [1, 2, 3])]));
         Assert.That(await peer.WaitForDisconnectAsync(TimeSpan.FromSeconds(10)), Is.True, "an exactly checked bad-model header disconnects");
         await WaitUntil(() => network.Bans.IsBanned(IPAddress.Loopback), "127.0.0.1 to be banned", 10);
     }

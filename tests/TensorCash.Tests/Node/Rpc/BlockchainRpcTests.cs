@@ -59,6 +59,31 @@ public class BlockchainRpcTests
     }
 
     [Test]
+    public async Task GetVdfInfoVerifiesTheTipsVdfAndHeadersShowVAndT()
+    {
+        await using var node = TestNode.Open();
+        var genesisInfo = node.Call("getvdfinfo")!;
+        Assert.That((int)genesisInfo["discriminantbits"]!, Is.EqualTo(ChainParams.Regtest.VdfDiscriminantBits));
+        Assert.That((uint)genesisInfo["ticks"]!, Is.EqualTo(ChainParams.Regtest.VdfTicks));
+        Assert.That(genesisInfo["verifyms"], Is.Null, "genesis has no VDF");
+
+        var mined = node.Host.Generate(1, MaturedChain.OpTrue);
+        var info = node.Call("getvdfinfo")!;
+        Assert.That((string)info["tip"]!, Is.EqualTo(mined[0].Hash.ToString()));
+        Assert.That((uint)info["tipvdfticks"]!, Is.EqualTo(ChainParams.Regtest.VdfTicks));
+        var header = node.Host.Chain.Tip.Header;
+        Assert.That((string)info["tipvdfoutput"]!, Is.EqualTo(RpcJson.ByteOrderHex(header.VdfOutput)));
+        Assert.That(header.VdfOutput, Is.EqualTo(BlockVdf.Evaluate(header.PrevBlock, ChainParams.Regtest).Output));
+        Assert.That((double)info["verifyms"]!, Is.GreaterThan(0));
+        Assert.That(info["error"], Is.Null);
+        Assert.That((int)info["evidencebytes"]!, Is.EqualTo(TensorCash.Chain.Vdf.VdfProofCodec.EncodedBytes(ChainParams.Regtest.VdfDiscriminantBits)));
+
+        var headerObject = node.Call("getblockheader", mined[0].Hash.ToString())!;
+        Assert.That((string)headerObject["vdfoutput"]!, Is.EqualTo(RpcJson.ByteOrderHex(header.VdfOutput)));
+        Assert.That((uint)headerObject["vdfticks"]!, Is.EqualTo(ChainParams.Regtest.VdfTicks));
+    }
+
+    [Test]
     public async Task GetBlockAtEachVerbosity()
     {
         await using var node = TestNode.Open();
@@ -87,7 +112,10 @@ public class BlockchainRpcTests
         var proof = block["proof"]!;
         Assert.That((int)proof["windowsize"]!, Is.EqualTo(ChainParams.Regtest.ProofWindowSize));
         Assert.That((int)proof["tokens"]!, Is.EqualTo((int)proof["windows"]! * ChainParams.Regtest.ProofWindowSize));
-        Assert.That((ulong)proof["tick"]!, Is.EqualTo(1UL), "T is the height");
+        Assert.That((ulong)proof["tick"]!, Is.EqualTo((ulong)ChainParams.Regtest.VdfTicks), "T: the VDF tick count");
+        Assert.That((uint)block["vdfticks"]!, Is.EqualTo(ChainParams.Regtest.VdfTicks));
+        Assert.That((string)block["vdfoutput"]!, Is.EqualTo(RpcJson.ByteOrderHex(raw.Header.VdfOutput)));
+        Assert.That(Convert.FromHexString((string)block["vdfproof"]!), Is.EqualTo(raw.VdfProof));
 
         var detailed = node.Call("getblock", hash, 2)!;
         var coinbase = detailed["tx"]![0]!;

@@ -95,7 +95,7 @@ public class MiningRpcTests
         var genesis = ChainParams.Regtest.Genesis.Header;
         var block = RegtestMining.Mine(model, genesis, 1).Block!;
 
-        var garbled = new Block(block.Header, block.Transactions, [1, 2, 3]);
+        var garbled = new Block(block.Header, block.VdfProof, block.Transactions, [1, 2, 3]);
         Assert.That((string?)node.Call("submitblock", Hex(garbled)), Is.EqualTo("bad-proof-encoding"));
         Assert.That(node.Call("submitblock", Hex(block)), Is.Null, "null: the block is the new tip");
         Assert.That(node.Host.Chain.Tip.Hash, Is.EqualTo(block.Header.Hash));
@@ -131,8 +131,11 @@ public class MiningRpcTests
         byte[] prefix = Convert.FromHexString((string)binding["prefix"]!);
         Assert.That(prefix, Has.Length.EqualTo(BlockHeader.PrefixSize));
         Assert.That(Convert.ToHexStringLower(Hashes.Sha256d(prefix).ToArray()), Is.EqualTo((string)binding["b"]!), "B = SHA-256d(prefix)");
-        Assert.That((string)binding["v"]!, Is.EqualTo(new string('0', 64)));
-        Assert.That((int)binding["t"]!, Is.EqualTo(height));
+        var tick = BlockVdf.Evaluate(node.Host.Chain.Tip.Hash, ChainParams.Regtest);
+        Assert.That((string)binding["v"]!, Is.EqualTo(Convert.ToHexStringLower(tick.Output.ToArray())), "v: the VDF output on the tip");
+        Assert.That((uint)binding["t"]!, Is.EqualTo(ChainParams.Regtest.VdfTicks));
+        byte[] vdfProof = Convert.FromHexString((string)template["vdfproof"]!);
+        Assert.That(vdfProof, Is.EqualTo(tick.Evidence));
         var header = BlockHeader.Deserialize([.. prefix, .. new byte[BlockHeader.Size - BlockHeader.PrefixSize]]);
         Transaction[] transactions = [Transaction.Deserialize(Convert.FromHexString((string)template["coinbasetxn"]!["data"]!)),
             .. template["transactions"]!.AsArray().Select(t => Transaction.Deserialize(Convert.FromHexString((string)t!["data"]!)))];
@@ -142,7 +145,7 @@ public class MiningRpcTests
         Assert.That(target, Is.EqualTo(CompactBits.DecodeTarget(uint.Parse((string)template["adjbits"]!, NumberStyles.HexNumber))));
 
         var miner = new BlockMiner(node.Host.MiningModel.Generator, RegtestMining.Profile);
-        var outcome = miner.Mine(new BlockCandidate(header, transactions, height, target), [1, 2, 3], maxWindows: 32, CancellationToken.None);
+        var outcome = miner.Mine(new BlockCandidate(header, vdfProof, transactions, height, target), [1, 2, 3], maxWindows: 32, CancellationToken.None);
         Assert.That(outcome.Block, Is.Not.Null, "a regtest block takes about two windows");
         Assert.That(node.Call("submitblock", Hex(outcome.Block!)), Is.Null);
         Assert.That(node.Host.Chain.Tip.Height, Is.EqualTo(2));
@@ -174,7 +177,7 @@ public class MiningRpcTests
         Assert.That((bool)ok["tier2"]!["ok"]!, Is.True);
         Assert.That((bool)node.Call("verifyblockproof", Hex(stored))!["valid"]!, Is.True, "the same block given as hex");
 
-        var garbled = node.Call("verifyblockproof", Hex(new Block(stored.Header, stored.Transactions, [1, 2, 3])))!;
+        var garbled = node.Call("verifyblockproof", Hex(new Block(stored.Header, stored.VdfProof, stored.Transactions, [1, 2, 3])))!;
         Assert.That((bool)garbled["valid"]!, Is.False);
         Assert.That((bool)garbled["tier1"]!["ok"]!, Is.False);
         Assert.That((string)garbled["tier1"]!["reason"]!, Is.EqualTo("bad-proof-encoding"));
@@ -188,7 +191,7 @@ public class MiningRpcTests
         var edited = transcript with { Steps = steps };
         var window = TensorCash.Proof.Verification.Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
         var forged = new Block(stored.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce },
-            stored.Transactions, TranscriptCodec.Encode(edited));
+            stored.VdfProof, stored.Transactions, TranscriptCodec.Encode(edited));
         var replay = node.Call("verifyblockproof", Hex(forged))!;
         Assert.That((bool)replay["valid"]!, Is.False);
         Assert.That((bool)replay["tier1"]!["ok"]!, Is.True);

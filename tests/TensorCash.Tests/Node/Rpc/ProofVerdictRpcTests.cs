@@ -53,7 +53,7 @@ public class ProofVerdictRpcTests
                 var window = Tier1Verifier.Verify(edited, new([new(edited.Header.ModelId, 264)])).Window!;
                 var header = honest.Header with { ProofCommitment = new Hash256(window.ProofCommitment), Nonce = window.Nonce };
                 if (header.Hash.ToBigInteger() > target) continue;
-                var block = new Block(header, honest.Transactions, TranscriptCodec.Encode(edited));
+                var block = new Block(header, honest.VdfProof, honest.Transactions, TranscriptCodec.Encode(edited));
                 if (ReplayPositions.Derive(verifier.PositionSeed(block), steps.Length, verifier.ReplayPositions).Contains(step)) continue;
                 return (block, step);
             }

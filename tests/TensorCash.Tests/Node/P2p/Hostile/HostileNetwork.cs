@@ -140,7 +140,7 @@ internal sealed class HostileNetwork : IAsyncDisposable
         int step = 3;
         int other = steps[step].Evidence.Candidates.Select(c => c.TokenId).First(id => id != steps[step].Token);
         steps[step] = steps[step] with { Token = other };
-        var corrupted = new Block(block.Header, block.Transactions, TranscriptCodec.Encode(transcript with { Steps = steps }));
+        var corrupted = new Block(block.Header, block.VdfProof, block.Transactions, TranscriptCodec.Encode(transcript with { Steps = steps }));
         Assert.That(BlockProofRules.Check(corrupted, tip.Height + 1, ChainParams.Regtest, ChainParams.Regtest.Models[ChainParams.BuiltinTinyModelId])?.Reason, Is.EqualTo("bad-proof"), "the edit fails tier 1");
         return (block, corrupted);
     }

@@ -172,10 +172,29 @@ public class HostilePeerTests
     {
         var (_, corrupted) = _net.ForgeNextBlock();
         await using var attacker = await _net.ConnectedAttackerAsync();
-        await attacker.SendAsync(new HeadersMessage([new ProofCarryingHeader(corrupted.Header, corrupted.Proof)]));
+        await attacker.SendAsync(new HeadersMessage([ProofCarryingHeader.Of(corrupted)]));
         await _net.AssertDisconnectedAndBannedAsync(attacker);
         Assert.That(_net.VictimNetwork.Peers.Sync.IsKnown(corrupted.Header.Hash), Is.False, "the header did not enter the header tree");
         await _net.AssertHonestPeerKeepsSyncingAsync();
+    }
+
+    [Test]
+    public async Task HeaderWithForgedVdfEvidenceIsBannedAndTheHonestBlockStillComes()
+    {
+        // The honest block's header with its π changed (one flipped bit): the header rules reject it (bad-vdf-…), the
+        // sender is banned, and the same header with its honest evidence is still accepted afterwards, because a
+        // failure of the evidence (which the block hash does not cover) is not remembered against the hash.
+        var (honest, _) = _net.ForgeNextBlock();
+        byte[] forged = (byte[])honest.VdfProof.Clone();
+        forged[^1] ^= 1;
+        await using (var attacker = await _net.ConnectedAttackerAsync())
+        {
+            await attacker.SendAsync(new HeadersMessage([new ProofCarryingHeader(honest.Header, forged, honest.Proof)]));
+            await _net.AssertDisconnectedAndBannedAsync(attacker);
+        }
+        Assert.That(_net.VictimNetwork.Peers.Sync.IsKnown(honest.Header.Hash), Is.False, "the header did not enter the header tree");
+        var accepted = _net.Victim.Host.Chain.AcceptBlock(honest, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.That(accepted.Status, Is.EqualTo(TensorCash.Node.Chainstate.BlockAcceptStatus.ActiveChain), accepted.Violation?.ToString());
     }
 
     [Test]
@@ -183,7 +202,7 @@ public class HostilePeerTests
     {
         await using var attacker = await _net.ConnectedAttackerAsync();
         var genesis = ChainParams.Regtest.Genesis.Header;
-        HeadersMessage Unconnecting() => new([new ProofCarryingHeader(genesis with { PrevBlock = RandomHash() }, [])]);
+        HeadersMessage Unconnecting() => new([new ProofCarryingHeader(genesis with { PrevBlock = RandomHash() }, [], [])]);
 
         for (int i = 0; i < ProtocolLimits.MaxUnconnectingHeadersMessages; i++) await attacker.SendAsync(Unconnecting());
         var answers = await attacker.SyncAsync(TimeSpan.FromSeconds(5));
