@@ -14,10 +14,12 @@ if (args.Length == 0 || args[0] == "--list")
 var target = FuzzTargetCatalog.Find(args[0]);
 if (args.Length > 1)
 {
+    // The published assemblies are instrumented: outside afl-fuzz their branch counters need somewhere to go.
+    unsafe { SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 16); }
     foreach (string file in args[1..])
     {
-        bool accepted = target.Run(File.ReadAllBytes(file));
-        Console.WriteLine($"{(accepted ? "accepted" : "rejected")} {file}");
+        bool accepted = target.Run(File.ReadAllBytes(file), out var rejection);
+        Console.WriteLine(accepted ? $"accepted {file}" : $"rejected {file}: {rejection!.GetType().Name}: {rejection.Message}");
     }
     return 0;
 }

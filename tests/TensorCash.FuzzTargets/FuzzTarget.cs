@@ -20,8 +20,12 @@ public sealed class FuzzTarget(string name, string parser, ParserProbe probe, pa
     public bool IsRejection(Exception e) => Rejections.Any(t => t.IsInstanceOfType(e));
 
     /// <summary>True when the parser accepts the input, false when it refuses it with a documented rejection.</summary>
-    public bool Run(ReadOnlySpan<byte> input)
+    public bool Run(ReadOnlySpan<byte> input) => Run(input, out _);
+
+    /// <summary>As <see cref="Run(ReadOnlySpan{byte})"/>, handing back the rejection (for triage).</summary>
+    public bool Run(ReadOnlySpan<byte> input, out Exception? rejection)
     {
+        rejection = null;
         try
         {
             probe(input);
@@ -29,6 +33,7 @@ public sealed class FuzzTarget(string name, string parser, ParserProbe probe, pa
         }
         catch (Exception e) when (IsRejection(e))
         {
+            rejection = e;
             return false;
         }
     }

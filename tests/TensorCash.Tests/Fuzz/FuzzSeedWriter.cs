@@ -175,7 +175,7 @@ public sealed class FuzzSeedWriter
              "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
                                 "special_tokens": {"<s>": {"id": "<s>", "ids": [6], "tokens": ["<s>"]}}},
              "decoder": {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"}, {"type": "Fuse"}]},
-             "model": {"type": "BPE", "unk_token": "<unk>", "byte_fallback": true,
+             "model": {"type": "BPE", "unk_token": "<unk>", "byte_fallback": false,
                        "vocab": {"<unk>": 0, "a": 1, "b": 2, "ab": 3, "▁": 4, "▁ab": 5}, "merges": ["a b", "▁ ab"]}}
             """;
         seeds.Add(("hand-written", Encoding.UTF8.GetBytes(handWritten)));

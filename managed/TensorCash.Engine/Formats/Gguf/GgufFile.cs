@@ -50,19 +50,21 @@ public sealed unsafe class GgufFile : IDisposable
         if (!_tensors.TryGetValue(name, out var info)) return null;
         var dtype = GgmlType.ToDType(info.Type)
             ?? throw new ModelFormatException(Path, name, $"unsupported dtype {GgmlType.Name(info.Type)} (supported: F32, F16, BF16, Q8_0)");
-        long elements;
+        // The dims are the file's u64s: a count or byte size that does not fit a long is a corrupt header (checked
+        // arithmetic throughout, so a dimension above long.MaxValue cannot turn into a negative size).
+        long elements, size;
         try
         {
-            elements = info.Dims.Aggregate(1L, (a, d) => checked(a * (long)d));
+            elements = checked((long)info.Dims.Aggregate(1UL, (a, d) => checked(a * d)));
+            size = DTypeSizes.ByteCount(dtype, elements, (long)info.Dims[0])
+                ?? throw new ModelFormatException(Path, name, $"row length {info.Dims[0]} is not a multiple of the {DTypeSizes.Q8BlockElements}-element Q8_0 block");
         }
         catch (OverflowException)
         {
-            throw new ModelFormatException(Path, name, "element count overflows");
+            throw new ModelFormatException(Path, name, $"shape [{string.Join(", ", info.Dims)}] of {GgmlType.Name(info.Type)} overflows a 64-bit element or byte count");
         }
-        long size = DTypeSizes.ByteCount(dtype, elements, (long)info.Dims[0])
-            ?? throw new ModelFormatException(Path, name, $"row length {info.Dims[0]} is not a multiple of the {DTypeSizes.Q8BlockElements}-element Q8_0 block");
         long dataLength = _file.Length - _dataStart;
-        if (info.Offset > (ulong)dataLength || (long)info.Offset + size > dataLength)
+        if (info.Offset > (ulong)dataLength || size > dataLength - (long)info.Offset) // no offset + size: it can overflow
             throw new ModelFormatException(Path, name, $"data [{info.Offset}, {info.Offset + (ulong)size}) out of range of the {dataLength}-byte data section (truncated?)");
         return new TensorView(name, dtype, info.HfShape, (nint)(_file.Base + _dataStart + (long)info.Offset), size);
     }

@@ -1,0 +1,72 @@
+using NUnit.Framework;
+using TensorCash.Engine.Formats.Gguf;
+using TensorCash.Engine.Model;
+using TensorCash.FuzzTargets;
+
+namespace TensorCash.Tests.Fuzz;
+
+/// <summary>
+/// Regression tests for what fuzzing found (bench/results/fuzzing.md): each input, which used to escape its parser
+/// with an undocumented exception, is now refused with the parser's own rejection type and a message naming the problem.
+/// The inputs also sit in the replayed corpus as crash-*.bin.
+/// </summary>
+public sealed class FuzzFindingTests
+{
+    private static string _dir = "";
+
+    [SetUp]
+    public void CreateScratch() => _dir = Directory.CreateTempSubdirectory("tc-fuzz-finding-").FullName;
+
+    [TearDown]
+    public void DeleteScratch() => Directory.Delete(_dir, recursive: true);
+
+    private static string GgufWithOneTensor(ulong[] dims, uint type = GgmlType.F32)
+    {
+        string path = Path.Combine(_dir, "one.gguf");
+        using (var file = File.Create(path))
+            GgufFileWriter.Write(file, [], [new GgufTensorData("t", dims, type, 64, () => new byte[64])]);
+        return path;
+    }
+
+    /// <summary>Found by the gguf target: the element count times the element size overflowed inside DTypeSizes (OverflowException).</summary>
+    [TestCase(1UL << 62)]
+    [TestCase(1UL << 61, 3UL)]
+    public void AGgufTensorWhoseByteSizeOverflowsIsAFormatError(params ulong[] dims)
+    {
+        using var file = GgufFile.Open(GgufWithOneTensor(dims));
+        var e = Assert.Throws<ModelFormatException>(() => file.Find("t"));
+        Assert.That(e!.Message, Does.Contain("'t'").Or.Contain("t:"));
+    }
+
+    /// <summary>Found by the gguf target: a dimension above long.MaxValue became negative, so the tensor got a negative byte length.</summary>
+    [TestCase(ulong.MaxValue)]
+    [TestCase(1UL << 63, 1UL)]
+    public void AGgufDimensionBeyondLongIsAFormatErrorNotANegativeSize(params ulong[] dims)
+    {
+        using var file = GgufFile.Open(GgufWithOneTensor(dims));
+        Assert.Throws<ModelFormatException>(() => file.Find("t"));
+    }
+
+    /// <summary>Found while writing the gguf target: offset + size wrapped past long.MaxValue, so a huge tensor passed the bounds check.</summary>
+    [Test]
+    public void AGgufTensorWhoseOffsetPlusSizeWrapsIsOutOfRange()
+    {
+        string path = Path.Combine(_dir, "two.gguf");
+        using (var stream = File.Create(path))
+            GgufFileWriter.Write(stream, [], [
+                new GgufTensorData("first", [16], GgmlType.F32, 64, () => new byte[64]),
+                new GgufTensorData("second", [(1UL << 61) - 1], GgmlType.F32, 64, () => new byte[64]),
+            ]);
+        using var file = GgufFile.Open(path);
+        var e = Assert.Throws<ModelFormatException>(() => file.Find("second"));
+        Assert.That(e!.Message, Does.Contain("out of range"));
+    }
+
+    [Test]
+    public void TheGgufTargetRejectsTheseFilesInsteadOfCrashing()
+    {
+        var target = FuzzTargetCatalog.Find("gguf");
+        foreach (var dims in new[] { new[] { 1UL << 62 }, new[] { ulong.MaxValue } })
+            Assert.That(target.Run(File.ReadAllBytes(GgufWithOneTensor(dims))), Is.False);
+    }
+}
