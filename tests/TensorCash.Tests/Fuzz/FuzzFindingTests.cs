@@ -2,6 +2,7 @@ using NUnit.Framework;
 using TensorCash.Engine.Formats.Gguf;
 using TensorCash.Engine.Model;
 using TensorCash.FuzzTargets;
+using TensorCash.Node.P2p.Protocol;
 
 namespace TensorCash.Tests.Fuzz;
 
@@ -68,5 +69,23 @@ public sealed class FuzzFindingTests
         var target = FuzzTargetCatalog.Find("gguf");
         foreach (var dims in new[] { new[] { 1UL << 62 }, new[] { ulong.MaxValue } })
             Assert.That(target.Run(File.ReadAllBytes(GgufWithOneTensor(dims))), Is.False);
+    }
+
+    /// <summary>
+    /// Found by the p2p target (AFL++, 74k executions): a version message whose user agent is not UTF-8 decoded
+    /// leniently, with the bad bytes replaced, so it did not re-encode to its payload (two payloads, one message).
+    /// </summary>
+    [Test]
+    public void AVersionMessageWhoseUserAgentIsNotUtf8IsMalformed()
+    {
+        byte[] input = Convert.FromHexString(
+            "7edab5fa76657273696f6e000000000035000000686916be801101007f0000001000000000f15365000000002a00000000000000112f54656eb7b7b7b7b7b7b7b7b7b7b7b7b7b7b700000c4801");
+        var e = Assert.Throws<PeerMisbehaviourException>(() => MessageDecoder.Decode("version", input.AsSpan(MessageHeader.Size)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(e!.Kind, Is.EqualTo(MisbehaviourKind.Malformed));
+            Assert.That(e.Message, Does.Contain("user agent is not valid UTF-8"));
+            Assert.That(FuzzTargetCatalog.Find("p2p").Run(input), Is.False);
+        });
     }
 }
