@@ -1,8 +1,12 @@
+using System.Text;
+using System.Text.Json;
 using NUnit.Framework;
 using TensorCash.Engine.Formats.Gguf;
 using TensorCash.Engine.Model;
+using TensorCash.Engine.Tokenization;
 using TensorCash.FuzzTargets;
 using TensorCash.Node.P2p.Protocol;
+using TensorCash.Node.Rpc;
 
 namespace TensorCash.Tests.Fuzz;
 
@@ -87,5 +91,49 @@ public sealed class FuzzFindingTests
             Assert.That(e.Message, Does.Contain("user agent is not valid UTF-8"));
             Assert.That(FuzzTargetCatalog.Find("p2p").Run(input), Is.False);
         });
+    }
+
+    private static byte[] Corpus(string target, string file) =>
+        File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "fixtures", FuzzCorpus.FolderName, target, file));
+
+    /// <summary>
+    /// Found by the rpc target: a request whose "method" string is not UTF-8 parsed, and reading the string in the
+    /// dispatcher threw InvalidOperationException, answered by the catch-all as "invalid request: Cannot transcode...".
+    /// It is a parse error now, with the escaped unpaired surrogate (same failure, other path) alike.
+    /// </summary>
+    [Test]
+    public void AnRpcBodyWithAnUndecodableStringIsAParseError()
+    {
+        byte[] body = Corpus("rpc", "crash-method-not-utf8.bin");
+        var e = Assert.ThrowsAsync<JsonException>(async () => await RpcDispatcher.ParseAsync(new MemoryStream(body)));
+        Assert.That(e!.Message, Does.Contain("not valid UTF-8"));
+
+        var reply = JsonDocument.Parse(new RpcDispatcher().HandleBody("""{"id":1,"method":"help","params":["\udded"]}""")).RootElement;
+        Assert.That(reply.GetProperty("error").GetProperty("code").GetInt32(), Is.EqualTo((int)RpcErrorCode.ParseError));
+        Assert.That(FuzzTargetCatalog.Find("rpc").Run(body), Is.False);
+    }
+
+    /// <summary>Found by the tokenizer target: a vocabulary key escaping an unpaired surrogate ("\udded") threw InvalidOperationException.</summary>
+    [Test]
+    public void ATokenizerJsonWithAnUnpairedSurrogateEscapeIsAFormatError()
+    {
+        var e = Assert.Throws<TokenizerFormatException>(() =>
+            TokenizerLoader.FromJson("""{"model": {"type": "BPE", "vocab": {"a": 0, "\udded": 1}, "merges": []}}""", "t.json"));
+        Assert.That(e!.Message, Does.Contain("unpaired surrogate").And.Contain("model.vocab"));
+        Assert.Throws<TokenizerFormatException>(() =>
+            TokenizerLoader.FromJson("""{"model": {"type": "BPE", "unk_token": "\ud800", "vocab": {"a": 0}, "merges": []}}""", "t.json"));
+        Assert.That(FuzzTargetCatalog.Find("tokenizer").Run(Corpus("tokenizer", "crash-unpaired-surrogate-escape.bin")), Is.False);
+    }
+
+    /// <summary>
+    /// Found by the tokenizer target: Encode's documented refusal of a character it cannot represent was a bare
+    /// ArgumentException, indistinguishable from a bug; it has its own type now.
+    /// </summary>
+    [Test]
+    public void TextATokenizerCannotRepresentIsAnUntokenizableTextException()
+    {
+        var tokenizer = TokenizerLoader.FromJson(Encoding.UTF8.GetString(Corpus("tokenizer", "crash-untokenizable-sample.bin")), "t.json");
+        var e = Assert.Throws<UntokenizableTextException>(() => tokenizer.Encode("Hello \u0001"));
+        Assert.That(e!.Message, Does.StartWith("Cannot tokenize U+"));
     }
 }
