@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using NUnit.Framework;
 using TensorCash.Engine.Formats.Gguf;
+using TensorCash.Engine.Formats.Safetensors;
 using TensorCash.Engine.Model;
 using TensorCash.Engine.Tokenization;
 using TensorCash.FuzzTargets;
@@ -135,5 +136,17 @@ public sealed class FuzzFindingTests
         var tokenizer = TokenizerLoader.FromJson(Encoding.UTF8.GetString(Corpus("tokenizer", "crash-untokenizable-sample.bin")), "t.json");
         var e = Assert.Throws<UntokenizableTextException>(() => tokenizer.Encode("Hello \u0001"));
         Assert.That(e!.Message, Does.StartWith("Cannot tokenize U+"));
+    }
+
+    /// <summary>Found by the safetensors target: a header key that is not UTF-8 threw InvalidOperationException when read.</summary>
+    [Test]
+    public void ASafetensorsHeaderWithAKeyThatIsNotUtf8IsAFormatError()
+    {
+        byte[] header = [.. "{\"a"u8, 0xC3, 0x28, .. "\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"u8];
+        string path = Path.Combine(_dir, "bad.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. header, 0, 0, 0, 0]);
+        var e = Assert.Throws<ModelFormatException>(() => SafetensorsFile.Open(path));
+        Assert.That(e!.Message, Does.Contain("not valid UTF-8"));
+        Assert.That(FuzzTargetCatalog.Find("safetensors").Run(Corpus("safetensors", "crash-header-not-utf8.bin")), Is.False);
     }
 }
