@@ -149,4 +149,19 @@ public sealed class FuzzFindingTests
         Assert.That(e!.Message, Does.Contain("not valid UTF-8"));
         Assert.That(FuzzTargetCatalog.Find("safetensors").Run(Corpus("safetensors", "crash-header-not-utf8.bin")), Is.False);
     }
+
+    /// <summary>
+    /// Found by the gguf target as a hang (over 20 s): block_count 2^30 made the loader list 12 expected tensors per
+    /// layer before looking for the first one. The list is lazy now, so the first missing tensor ends it.
+    /// </summary>
+    [Test]
+    public void AGgufClaimingABillionLayersIsRefusedAtItsFirstMissingTensor()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string path = Path.Combine(_dir, "layers.gguf");
+        File.WriteAllBytes(path, Corpus("gguf", "crash-block-count-2pow30.bin"));
+        var e = Assert.Throws<ModelFormatException>(() => GgufModelLoader.Load(path).Dispose());
+        Assert.That(e!.Message, Does.Contain("missing tensor"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+    }
 }
