@@ -2,7 +2,7 @@ namespace TensorCash.FuzzTargets;
 
 /// <summary>
 /// The model readers take a path and memory-map it (that mapping is what they must get right), so their targets write
-/// the input to a scratch file first. One file per process and target name; deleted after each run.
+/// the input to a scratch file first: one path per process and extension, deleted after each run.
 /// </summary>
 public sealed class TempInputFile : IDisposable
 {

@@ -164,4 +164,17 @@ public sealed class FuzzFindingTests
         Assert.That(e!.Message, Does.Contain("missing tensor"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
     }
+
+    /// <summary>
+    /// Found by the gguf target (round 2, 70 k executions): head_count_kv 268435457 times key_length 16 wrapped an int
+    /// to 16, matched the K tensor's 16 rows, and the Q/K row permutation threw ArgumentException.
+    /// </summary>
+    [Test]
+    public void AGgufWhoseHeadCountTimesHeadDimWrapsAnIntIsAShapeMismatch()
+    {
+        string path = Path.Combine(_dir, "heads.gguf");
+        File.WriteAllBytes(path, Corpus("gguf", "crash-kv-heads-wrap-int.bin"));
+        var e = Assert.Throws<ModelFormatException>(() => GgufModelLoader.Load(path).Dispose());
+        Assert.That(e!.Message, Does.Contain("shape mismatch"));
+    }
 }
