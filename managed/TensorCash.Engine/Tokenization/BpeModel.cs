@@ -189,7 +189,7 @@ internal sealed class BpeModel
             }
             else
             {
-                throw new ArgumentException(
+                throw new UntokenizableTextException(
                     $"Cannot tokenize U+{(Rune.TryGetRuneAt(ch, 0, out var bad) ? bad.Value : ch[0]):X4}: it is not in the vocabulary and the tokenizer has neither byte fallback nor an unk_token.");
             }
         }

@@ -36,8 +36,28 @@ internal readonly struct TokenizerJson
 
     public bool Has(string name) => _element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out _);
 
-    public string AsString() =>
-        _element.ValueKind == JsonValueKind.String ? _element.GetString()! : throw Error($"expected a string, found {Describe(_element)}");
+    public string AsString()
+    {
+        if (_element.ValueKind != JsonValueKind.String) throw Error($"expected a string, found {Describe(_element)}");
+        var element = _element;
+        return Decoded(() => element.GetString()!);
+    }
+
+    /// <summary>
+    /// System.Text.Json checks a string's UTF-8 and escapes only when it is read, and then throws
+    /// InvalidOperationException; here that is a format error of the field like any other (found by fuzzing).
+    /// </summary>
+    private string Decoded(Func<string> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Error($"a string is not valid UTF-8 or escapes an unpaired surrogate ({e.Message})");
+        }
+    }
 
     public int AsInt() =>
         _element.ValueKind == JsonValueKind.Number && _element.TryGetInt32(out int v)
@@ -67,7 +87,12 @@ internal readonly struct TokenizerJson
     public IEnumerable<(string Name, TokenizerJson Value)> Members()
     {
         if (_element.ValueKind != JsonValueKind.Object) throw Error($"expected an object, found {Describe(_element)}");
-        foreach (var p in _element.EnumerateObject()) yield return (p.Name, new TokenizerJson(FilePath, Child(p.Name), p.Value));
+        foreach (var p in _element.EnumerateObject())
+        {
+            var property = p;
+            string name = Decoded(() => property.Name);
+            yield return (name, new TokenizerJson(FilePath, Child(name), p.Value));
+        }
     }
 
     /// <summary>The "type" discriminator every normalizer, pre-tokenizer, model, post-processor and decoder carries.</summary>

@@ -140,7 +140,7 @@ public class BpeBuildingBlockTests
     public void WithoutUnkOrByteFallbackAnUnknownCharacterIsAClearError()
     {
         var tokenizer = Build(null, null, Vocab("a"), []);
-        var e = Assert.Throws<ArgumentException>(() => tokenizer.Encode("a€"));
+        var e = Assert.Throws<UntokenizableTextException>(() => tokenizer.Encode("a€"));
         Assert.That(e!.Message, Does.Contain("U+20AC"));
     }
 

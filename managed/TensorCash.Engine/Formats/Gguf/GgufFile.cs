@@ -53,7 +53,7 @@ public sealed unsafe class GgufFile : IDisposable
             ?? throw new ModelFormatException(Path, name, $"unsupported dtype {GgmlType.Name(info.Type)} (supported: F32, F16, BF16, Q8_0)");
         long size = ByteSize(info, dtype);
         long dataLength = _file.Length - _dataStart;
-        if (info.Offset > (ulong)dataLength || (long)info.Offset + size > dataLength)
+        if (info.Offset > (ulong)dataLength || size > dataLength - (long)info.Offset) // no offset + size: it can overflow
             throw new ModelFormatException(Path, name, $"data [{info.Offset}, {info.Offset + (ulong)size}) out of range of the {dataLength}-byte data section (truncated?)");
         return new TensorView(name, dtype, info.HfShape, (nint)(_file.Base + _dataStart + (long)info.Offset), size);
     }

@@ -37,7 +37,7 @@ public static class GgufModelLoader
             if (!permuted || heads == 0) return view;
 
             int rows = checked((int)view.Shape[0]);
-            if (rows != heads * config.HeadDim)
+            if (rows != (long)heads * config.HeadDim) // in long: heads x head_dim from hostile metadata can wrap an int (found by fuzzing)
                 throw new ModelFormatException(file.Path, name, $"shape mismatch: {rows} rows, the configuration needs {heads} heads x {config.HeadDim}");
             var buffer = new NativeBuffer(view.ByteLength);
             owned.Add(buffer);

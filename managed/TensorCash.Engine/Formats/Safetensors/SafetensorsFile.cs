@@ -83,10 +83,18 @@ public sealed unsafe class SafetensorsFile : IDisposable
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new ModelFormatException(path, null, "header JSON is not an object");
             var entries = new Dictionary<string, Entry>();
-            foreach (var property in doc.RootElement.EnumerateObject())
+            try
             {
-                if (property.Name == "__metadata__") continue;
-                entries[property.Name] = ParseEntry(path, property.Name, property.Value, dataLength);
+                foreach (var property in doc.RootElement.EnumerateObject())
+                {
+                    if (property.Name == "__metadata__") continue;
+                    entries[property.Name] = ParseEntry(path, property.Name, property.Value, dataLength);
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // System.Text.Json checks a string's UTF-8 and escapes only when it is read (found by fuzzing).
+                throw new ModelFormatException(path, null, $"header has a name or string that is not valid UTF-8 or escapes an unpaired surrogate ({e.Message})", e);
             }
             CheckNoOverlap(path, entries);
             return entries;

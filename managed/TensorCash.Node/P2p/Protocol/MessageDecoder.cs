@@ -53,8 +53,20 @@ public static class MessageDecoder
         ushort port = reader.U16("listen port");
         byte relay = reader.U8("relay");
         if (relay > 1) throw new ChainFormatException($"relay flag {relay} is not 0 or 1");
-        return new VersionMessage(version, services, timestamp, nonce, System.Text.Encoding.UTF8.GetString(agent), height, port, relay == 1);
+        string userAgent;
+        try
+        {
+            userAgent = StrictUtf8.GetString(agent);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            // Decoding leniently would replace the bad bytes, so two payloads would decode to one message.
+            throw new ChainFormatException("user agent is not valid UTF-8");
+        }
+        return new VersionMessage(version, services, timestamp, nonce, userAgent, height, port, relay == 1);
     }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static AddrMessage ReadAddr(ref ChainReader reader)
     {
