@@ -26,6 +26,8 @@ public static class Program
         root.Add(NodeCommand.Create(console));
         root.Add(CliCommand.Create(console));
         root.Add(DemoCommand.Create(console));
+        root.Add(MetCommand.Create(console));
+        root.Add(WatermarkCommand.Create(console));
 
         ParseResult parsed;
         try
