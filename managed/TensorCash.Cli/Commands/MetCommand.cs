@@ -118,6 +118,8 @@ public static class MetCommand
         for (int i = 0; i < items.Length; i++)
             if (!int.TryParse(items[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
                 throw new UsageException($"--samples item '{items[i]}' is not a positive integer");
+            else if (sizes[i] < 2)
+                throw new UsageException("--samples must be >= 2: with one completion per prompt per side the within-prompt permutation test cannot reject");
         return sizes;
     }
 }

@@ -12,6 +12,9 @@ public sealed record MetResult(double Mmd2, double PValue, int Permutations, int
 /// null by drawing fresh reference samples instead; the permutation test needs no extra generation and is exact in
 /// level for any sample size. p = (1 + #{b : T_b ≥ T_obs}) / (B + 1), so p ∈ [1/(B+1), 1] and P(p ≤ α) ≤ α under H0.
 /// Shuffles draw from a seeded xoshiro256** stream with rejection sampling (no modulo bias), so a seed fixes the p-value.
+/// With one completion per side per prompt the test is degenerate: the kernel is zero across prompts, so the only
+/// nonzero terms are the within-prompt cross pairs, which a within-prompt swap leaves unchanged; T is then constant
+/// and p = 1. Use m ≥ 2 (the CLI refuses m = 1).
 /// </summary>
 public static class MmdPermutationTest
 {

@@ -117,6 +117,15 @@ public class HammingMmdTests
     }
 
     [Test]
+    public void OneCompletionPerSidePerPrompt_IsDegenerate()
+    {
+        // Within-prompt swaps cannot change the statistic (only cross pairs are nonzero), so p = 1 even for disjoint samples.
+        var x = RandomSide(6, 1, 5, 3, 1);
+        var y = x.Select(c => (IReadOnlyList<int[]>)c.Select(t => t.Select(v => v + 10).ToArray()).ToArray()).ToArray();
+        Assert.That(MmdPermutationTest.Run(new MmdSamples(x, y, 5), 99, 1).PValue, Is.EqualTo(1.0));
+    }
+
+    [Test]
     public void BadInput_IsRejectedWithAReason()
     {
         var ok = RandomSide(2, 3, 4, 3, 1);
