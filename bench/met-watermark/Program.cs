@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using TensorCash.Engine.Builtin;
 using TensorCash.Engine.Generation;
+using TensorCash.Engine.Model;
 using TensorCash.Engine.Runtime;
 using TensorCash.Proving.ModelEquality;
 using TensorCash.Proving.Watermark;
@@ -11,7 +12,9 @@ using TensorCash.Proving.Watermark;
 string what = args.Length > 0 ? args[0] : "all";
 int threads = args.Length > 1 ? int.Parse(args[1]) : Environment.ProcessorCount;
 var clock = Stopwatch.StartNew();
-if (what is "met" or "all") MetBench.Run(threads, args.Length > 2 ? float.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1f);
+float metTemperature = args.Length > 2 ? float.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1f;
+if (what is "met" or "all") MetBench.Run(threads, metTemperature, watermarked: false);
+if (what is "met-watermark" or "all") MetBench.Run(threads, metTemperature, watermarked: true);
 if (what is "watermark" or "all") WatermarkBench.Run(threads);
 Console.Error.WriteLine($"total {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -22,7 +25,10 @@ internal static class MetBench
     private static readonly int[] SamplesPerPrompt = [2, 5, 10, 20, 50];
     private const double Alpha = 0.05;
 
-    public static void Run(int threads, float temperature)
+    /// <summary>The paper's watermark distortion: tiny itself, sampled through the green-list bias (key and settings of the watermark bench).</summary>
+    private static readonly (string Name, double Gamma, double Delta)[] Watermarks = [("tiny + watermark γ 0.25 δ 1", 0.25, 1), ("tiny + watermark γ 0.25 δ 2", 0.25, 2)];
+
+    public static void Run(int threads, float temperature, bool watermarked)
     {
         var sampling = new SamplingOptions { Temperature = temperature, TopK = 0, TopP = 1, RepetitionPenalty = 1 };
         var prompts = CompletionSampler.RandomPrompts(Prompts, PromptTokens, 256, BuiltinModels.TinyBosId, Seed);
@@ -37,14 +43,19 @@ internal static class MetBench
         Console.WriteLine();
         Console.WriteLine("| substitute | " + string.Join(" | ", SamplesPerPrompt.Select(m => $"power m={m}")) + " | FPR (m=2..50) | MMD² (m=pool) |");
         Console.WriteLine("|---|" + string.Concat(SamplesPerPrompt.Select(_ => "---|")) + "---|---|");
-        int substituteIndex = 0;
-        foreach (var (name, load) in Substitutes.All)
+        int substituteIndex = watermarked ? 10 : 0;
+        (string Name, Func<ModelWeights> Load, Func<int, ITokenSampler, ITokenSampler> Wrap)[] candidates = watermarked
+            ? Watermarks.Select(m => (m.Name, Load: (Func<ModelWeights>)Substitutes.Reference,
+                Wrap: (Func<int, ITokenSampler, ITokenSampler>)((_, inner) => new WatermarkSampler(inner, new GreenList("TensorCash watermark bench key"u8, m.Gamma, 264), m.Delta))))
+                .ToArray()
+            : Substitutes.All.Select(s => (s.Name, s.Load, Wrap: (Func<int, ITokenSampler, ITokenSampler>)((_, inner) => inner))).ToArray();
+        foreach (var (name, load, wrap) in candidates)
         {
             substituteIndex++;
             int[][][] candPool;
             using (var w = load())
             using (var tr = Transformer.Create(w, threads))
-                candPool = CompletionSampler.Sample(tr, prompts, Pool, Length, sampling, Seed ^ (ulong)(100 + substituteIndex));
+                candPool = CompletionSampler.Sample(tr, prompts, Pool, Length, sampling, Seed ^ (ulong)(100 + substituteIndex), wrap);
             var points = SamplesPerPrompt.Select(m => MetPowerEstimate.Estimate(refPool, candPool, Length, m, Trials, Permutations, Alpha,
                 Seed ^ ((ulong)substituteIndex << 32) ^ (ulong)m)).ToArray();
             double full = HammingMmd.Mmd2(new MmdSamples(refPool, candPool, Length));
