@@ -30,6 +30,8 @@ public static class Program
         root.Add(VrfCommand.Create(console));
         root.Add(ReceiptCommand.Create(console));
         root.Add(VdfCommand.Create(console));
+        root.Add(MetCommand.Create(console));
+        root.Add(WatermarkCommand.Create(console));
 
         ParseResult parsed;
         try
