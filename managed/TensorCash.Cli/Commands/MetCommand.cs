@@ -107,7 +107,7 @@ public static class MetCommand
     /// <summary>The reference's BOS id when it has a tokenizer; random-weight GGUF files without one get prompts without BOS.</summary>
     private static int? BosOf(string spec, ModelSession session)
     {
-        try { return ModelResolver.LoadTokenizer(spec, session.Weights).BosTokenId; }
+        try { return ModelResolver.LoadTokenizer(spec, session.Weights.Config.VocabSize).BosTokenId; }
         catch (UsageException) { return null; }
     }
 

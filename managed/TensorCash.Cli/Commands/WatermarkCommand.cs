@@ -124,7 +124,7 @@ public static class WatermarkCommand
                 using var weights = ModelResolver.LoadWeights(spec);
                 vocabSize = weights.Config.VocabSize;
                 ids = parsed.GetResult(text) is not null
-                    ? ModelResolver.LoadTokenizer(spec, weights).Encode(parsed.GetRequiredValue(text), addSpecialTokens: false)
+                    ? ModelResolver.LoadTokenizer(spec, weights.Config.VocabSize).Encode(parsed.GetRequiredValue(text), addSpecialTokens: false)
                     : parsed.GetRequiredValue(tokens);
             }
             else

@@ -41,7 +41,7 @@ public sealed class FuzzSeedWriter
             [new TxIn(new OutPoint(Hashes.Sha256d([1, 2, 3]), 7), new ScriptBuilder().Push(new byte[71]).Push(new byte[33]).ToArray(), 0xFFFF_FFFD)],
             [new TxOut(12_345, ScriptTemplates.PayToPubKeyHash(new byte[20])), new TxOut(0, ScriptTemplates.NullData("memo"u8))], 500_000);
         var block = RegtestChain.Build(chain.Tip.Header, 3, [spend]);
-        var blockWithProof = new Block(block.Header, block.Transactions, transcript);
+        var blockWithProof = new Block(block.Header, block.VdfProof, block.Transactions, transcript);
 
         Write("transcript", ("tiny-w4", transcript));
         Write("transaction", ("coinbase", chain.Tip.Transactions[0].Serialize()), ("spend", spend.Serialize()), ("p2pkh-locktime", signedLooking.Serialize()));
@@ -202,7 +202,7 @@ public sealed class FuzzSeedWriter
             return [.. header, .. payload];
         }
         var hash = Hashes.Sha256d([9]);
-        var headerWithProof = new ProofCarryingHeader(block.Header, new byte[8]);
+        var headerWithProof = new ProofCarryingHeader(block.Header, block.VdfProof, new byte[8]);
         NetworkMessage[] messages =
         [
             new VersionMessage(70016, ServiceFlags.Network, 1_700_000_000, 42, "/TensorCash:fuzz/", 12, 18444, true),
