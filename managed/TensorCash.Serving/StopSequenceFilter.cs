@@ -3,8 +3,8 @@ using System.Text;
 namespace TensorCash.Serving;
 
 /// <summary>
-/// Applies OpenAI's "stop" strings to streamed text: the output ends just before the first occurrence of any stop
-/// string, which is itself not returned. Text that could still turn out to be the start of a stop string is held
+/// Applies OpenAI's "stop" strings to streamed text: the output ends just before the stop string that is complete
+/// first in the text (generation would halt there), which is itself not returned. Text that could still turn out to be the start of a stop string is held
 /// back until the next piece decides it, so a streaming client never sees part of a stop string.
 /// </summary>
 public sealed class StopSequenceFilter(IReadOnlyList<string> stops)
@@ -21,11 +21,13 @@ public sealed class StopSequenceFilter(IReadOnlyList<string> stops)
         _pending.Append(piece);
         if (stops.Count == 0) return Take(_pending.Length);
         string text = _pending.ToString();
-        int first = -1;
+        // The stop string that is complete first (smallest end; on a tie the longer one) ends the text, as when the
+        // text is checked after every token, whatever the pieces were.
+        int first = -1, end = -1;
         foreach (var stop in stops)
         {
             int at = text.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (first < 0 || at < first)) first = at;
+            if (at >= 0 && (first < 0 || at + stop.Length < end || (at + stop.Length == end && at < first))) (first, end) = (at, at + stop.Length);
         }
         if (first >= 0)
         {

@@ -7,7 +7,7 @@ namespace TensorCash.Tests.Serving;
 
 public sealed class StopSequenceFilterTests
 {
-    /// <summary>However the text is cut into pieces, the output is the text before the first stop string.</summary>
+    /// <summary>However the text is cut into pieces, the output is the text before the stop string completed first.</summary>
     [Test]
     public void Output_is_the_text_before_the_first_stop_string_for_any_split()
     {
@@ -29,10 +29,24 @@ public sealed class StopSequenceFilterTests
                 at += n;
             }
             output.Append(filter.Flush(""));
-            int first = c.Stops.Select(s => c.Text.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+            // The occurrence that completes first (smallest end, then smallest start) ends the text.
+            var found = c.Stops.Select(s => (At: c.Text.IndexOf(s, StringComparison.Ordinal), Length: s.Length)).Where(f => f.At >= 0)
+                .OrderBy(f => f.At + f.Length).ThenBy(f => f.At).ToList();
+            int first = found.Count > 0 ? found[0].At : -1;
             string expected = first >= 0 ? c.Text[..first] : c.Text;
             return output.ToString() == expected && filter.Stopped == (first >= 0);
-        }).QuickCheckThrowOnFailure();
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(3000));
+    }
+
+    /// <summary>Found by the property above: "a" completes before "baa" does, so the text is "b", in any split.</summary>
+    [TestCase("b", "a", "a")]
+    [TestCase("baa", "", "")]
+    public void The_stop_string_completed_first_wins(string first, string second, string third)
+    {
+        var filter = new StopSequenceFilter(["a", "baa"]);
+        string output = filter.Push(first) + filter.Push(second) + filter.Push(third) + filter.Flush("");
+        Assert.That(output, Is.EqualTo("b"));
+        Assert.That(filter.Stopped, Is.True);
     }
 
     [Test]
