@@ -32,6 +32,7 @@ public static class Program
         root.Add(VdfCommand.Create(console));
         root.Add(MetCommand.Create(console));
         root.Add(WatermarkCommand.Create(console));
+        root.Add(ServeCommand.Create(console));
 
         ParseResult parsed;
         try

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using TensorCash.Engine.Generation;
+using TensorCash.Engine.Runtime;
+
+namespace TensorCash.Serving;
+
+/// <summary>
+/// Continuous batching: one engine thread owns the transformer and runs steps. Before each step, waiting requests
+/// join the running batch in arrival order (FIFO, so no request is overtaken) up to
+/// <see cref="ServingLimits.MaxBatchSize"/>; one forward pass then advances every running sequence by one prompt
+/// chunk or one generated token; a sequence that finished, or whose client went away, leaves the batch at once and
+/// frees its cache, so its slot is taken by the next waiting request on the next step.
+///
+/// Why outputs do not depend on the traffic: the native backend computes each sequence's logits with the same
+/// reduction order whatever else is in the forward pass (batch invariance), and each request samples with its own
+/// seeded sampler over its own logits. A response is therefore bit for bit the one the same request gets alone;
+/// the tests check this under concurrency.
+///
+/// The waiting queue is bounded (<see cref="ServingLimits.MaxQueuedRequests"/>): a request beyond it is refused
+/// with 429 instead of growing memory and latency without end.
+/// </summary>
+public sealed class ContinuousBatcher : IDisposable
+{
+    private readonly Transformer _transformer;
+    private readonly ServingMetrics _metrics;
+    private readonly object _lock = new();
+    private readonly Queue<ServingJob> _waiting = new();
+    private readonly List<ServingJob> _running = [];
+    private readonly Thread _thread;
+    private bool _stopping;
+
+    public ContinuousBatcher(Transformer transformer, ServingMetrics metrics)
+    {
+        _transformer = transformer;
+        _metrics = metrics;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "tensorcash-engine" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues a request; throws <see cref="ApiException"/> (429) when the queue is full, (503) when stopping.</summary>
+    public ServingJob Submit(GenerationRequest request, CancellationToken cancellation)
+    {
+        var config = _transformer.Config;
+        if (request.Prompt.IsEmpty) throw ApiException.Invalid("the prompt encodes to no tokens", "prompt");
+        foreach (int id in request.Prompt.Span)
+            if ((uint)id >= (uint)config.VocabSize)
+                throw ApiException.Invalid($"prompt token {id} is outside the model's vocabulary [0, {config.VocabSize})", "prompt");
+        if (request.MaxTokens < 1) throw ApiException.Invalid("max_tokens must be >= 1", "max_tokens");
+        if (ServingJob.CacheTokens(request) > config.MaxSequenceLength)
+            throw ApiException.Invalid($"{request.Prompt.Length} prompt tokens + max_tokens {request.MaxTokens} exceed the model's context of {config.MaxSequenceLength} tokens",
+                "max_tokens", "context_length_exceeded");
+
+        var job = new ServingJob(request, config.VocabSize, cancellation);
+        lock (_lock)
+        {
+            if (_stopping) throw ApiException.Unavailable("the server is shutting down");
+            if (_waiting.Count >= ServingLimits.MaxQueuedRequests) throw ApiException.QueueFull();
+            _waiting.Enqueue(job);
+            _metrics.QueueDepth.Set(_waiting.Count);
+            Monitor.Pulse(_lock);
+        }
+        return job;
+    }
+
+    private void Loop()
+    {
+        var forward = new ForwardRequest[ServingLimits.MaxBatchSize];
+        var stepping = new ServingJob[ServingLimits.MaxBatchSize];
+        while (true)
+        {
+            lock (_lock)
+            {
+                while (_running.Count < ServingLimits.MaxBatchSize && _waiting.TryDequeue(out var job))
+                {
+                    if (job.Cancellation.IsCancellationRequested) { job.End(FinishReason.Cancelled); continue; }
+                    try
+                    {
+                        job.Start(_transformer);
+                        _running.Add(job);
+                    }
+                    catch (Exception e) // e.g. the cache cannot be allocated: this request fails, the others go on
+                    {
+                        job.End(FinishReason.Cancelled, e);
+                    }
+                }
+                _metrics.QueueDepth.Set(_waiting.Count);
+                if (_running.Count == 0)
+                {
+                    if (_stopping) return;
+                    Monitor.Wait(_lock);
+                    continue;
+                }
+            }
+
+            int count = 0;
+            foreach (var job in _running)
+            {
+                if (job.Cancellation.IsCancellationRequested) { job.End(FinishReason.Cancelled); continue; }
+                forward[count] = job.NextForward();
+                stepping[count++] = job;
+            }
+            if (count > 0) Step(forward, stepping, count);
+            Array.Clear(forward, 0, count);
+            Array.Clear(stepping, 0, count);
+            lock (_lock) _running.RemoveAll(j => j.Finish is not null);
+        }
+    }
+
+    private void Step(ForwardRequest[] forward, ServingJob[] stepping, int count)
+    {
+        _metrics.BatchSize.Observe(count);
+        try
+        {
+            _transformer.Forward(forward.AsSpan(0, count));
+            for (int b = 0; b < count; b++)
+            {
+                var job = stepping[b];
+                if (forward[b].Mode != LogitsMode.Last) continue; // a prompt chunk before the last
+                if (job.GeneratedCount == 0) _metrics.TimeToFirstToken.Observe(Stopwatch.GetElapsedTime(job.Submitted).TotalSeconds);
+                job.SampleNext();
+                _metrics.GeneratedTokens.Inc();
+            }
+        }
+        catch (Exception e) // a backend failure ends this step's requests with the error; the server keeps serving
+        {
+            for (int b = 0; b < count; b++) stepping[b].End(FinishReason.Cancelled, e);
+        }
+    }
+
+    /// <summary>Refuses new requests, lets the running and queued ones finish, and stops the engine thread.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+            Monitor.Pulse(_lock);
+        }
+        _thread.Join();
+    }
+}
