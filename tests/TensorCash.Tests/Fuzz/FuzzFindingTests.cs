@@ -39,8 +39,9 @@ public sealed class FuzzFindingTests
     [TestCase(1UL << 61, 3UL)]
     public void AGgufTensorWhoseByteSizeOverflowsIsAFormatError(params ulong[] dims)
     {
-        using var file = GgufFile.Open(GgufWithOneTensor(dims));
-        var e = Assert.Throws<ModelFormatException>(() => file.Find("t"));
+        // Since the overlap check, Open already sizes every tensor, so the error may come from Open or from Find.
+        string path = GgufWithOneTensor(dims);
+        var e = Assert.Throws<ModelFormatException>(() => { using var file = GgufFile.Open(path); file.Find("t"); });
         Assert.That(e!.Message, Does.Contain("'t'").Or.Contain("t:"));
     }
 
@@ -49,8 +50,8 @@ public sealed class FuzzFindingTests
     [TestCase(1UL << 63, 1UL)]
     public void AGgufDimensionBeyondLongIsAFormatErrorNotANegativeSize(params ulong[] dims)
     {
-        using var file = GgufFile.Open(GgufWithOneTensor(dims));
-        Assert.Throws<ModelFormatException>(() => file.Find("t"));
+        string path = GgufWithOneTensor(dims);
+        Assert.Throws<ModelFormatException>(() => { using var file = GgufFile.Open(path); file.Find("t"); });
     }
 
     /// <summary>Found while writing the gguf target: offset + size wrapped past long.MaxValue, so a huge tensor passed the bounds check.</summary>
@@ -161,7 +162,9 @@ public sealed class FuzzFindingTests
         string path = Path.Combine(_dir, "layers.gguf");
         File.WriteAllBytes(path, Corpus("gguf", "crash-block-count-2pow30.bin"));
         var e = Assert.Throws<ModelFormatException>(() => GgufModelLoader.Load(path).Dispose());
-        Assert.That(e!.Message, Does.Contain("missing tensor"));
+        // This input's tensors also share bytes, which the overlap check (added after the fuzzing) refuses at open;
+        // either way it must be a prompt format error, never the 20 s walk over 2^30 layers.
+        Assert.That(e!.Message, Does.Contain("missing tensor").Or.Contain("overlaps"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
     }
 
