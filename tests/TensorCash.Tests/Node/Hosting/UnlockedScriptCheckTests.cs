@@ -80,7 +80,8 @@ public class UnlockedScriptCheckTests
         TestContext.Out.WriteLine($"while one acceptance blocked {slowWatch.Elapsed.TotalMilliseconds:F0} ms in its script step: getmempoolinfo {mempoolInfo:F1} ms, " +
             $"getblockcount {blockCount:F1} ms, another submission {otherSubmission:F1} ms, a block connection {blockConnection:F1} ms");
         Assert.That(stillRunning, "the slow acceptance was still in its script step when the other calls returned");
-        Assert.That(slowWatch.Elapsed, Is.GreaterThanOrEqualTo(Stall));
+        // The timer that releases it may fire a fraction of a millisecond early by the Stopwatch's clock (seen: 2,999.7 ms).
+        Assert.That(slowWatch.Elapsed, Is.GreaterThanOrEqualTo(Stall - TimeSpan.FromMilliseconds(100)));
         Assert.That(otherResult.Accepted, otherResult.Rejection?.ToString());
         Assert.That(connected, Is.EqualTo(BlockAcceptStatus.ActiveChain));
         Assert.That(new[] { mempoolInfo, blockCount, otherSubmission, blockConnection }, Has.All.LessThan(PromptMilliseconds));
