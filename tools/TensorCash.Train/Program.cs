@@ -6,6 +6,7 @@ using TensorCash.Train;
 //   prepare --data DIR [--vocab 4096]                 corpus extract + BPE tokenizer -> DIR
 //   train   --data DIR --run DIR [options] [--resume] train, checkpoint, plot; prints the weights' SHA-256
 //   export  --data DIR --run DIR --gguf F --hf DIR    newest checkpoint -> BF16 GGUF + HF directory
+//   evaluate --data DIR --model F                     held-out perplexity of an exported file, by our engine
 var options = Options.Parse(args);
 try
 {
@@ -14,6 +15,7 @@ try
         case "prepare": Prepare(options); break;
         case "train": Train(options); break;
         case "export": Export(options); break;
+        case "evaluate": EvaluateFile(options); break;
         default:
             Console.Error.WriteLine("usage: tensorcash-train prepare|train|export --data DIR [--run DIR] ... (see README.md)");
             return 2;
@@ -81,6 +83,19 @@ static void Export(Options o)
     Console.WriteLine($"exporting step {ck.Step}, weights sha256 {Exporter.WeightsSha256(model)}");
     Exporter.Write(Exporter.ToModelTensors(model, shape), data, o.Required("--gguf"), o.Required("--hf"));
     Console.WriteLine($"wrote {o.Required("--gguf")} ({new FileInfo(o.Required("--gguf")).Length:N0} bytes) and {o.Required("--hf")}/");
+}
+
+static void EvaluateFile(Options o)
+{
+    string data = o.Required("--data"), model = o.Required("--model");
+    var split = KjvCorpus.Extract();
+    var (train, eval) = Streams(data, split);
+    int window = o.Int("--window", 256), vocab = o.Int("--vocab", 4096);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    double loss = EngineEvaluation.Loss(model, eval, window, o.Int("--eval-windows", 0), o.Int("--threads", 2));
+    double unigram = eval.UnigramLoss(train, vocab, window);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{model}: held-out {loss:F4} nats/token, perplexity {Math.Exp(loss):F2} (TensorCash engine, {clock.Elapsed.TotalSeconds:F0} s); unigram baseline perplexity {Math.Exp(unigram):F2}"));
 }
 
 sealed class Options

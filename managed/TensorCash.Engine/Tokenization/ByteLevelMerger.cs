@@ -30,37 +30,14 @@ internal sealed class ByteLevelMerger
             output.Add(whole);
             return;
         }
-        int n = word.Length;
-        var length = new int[n];
-        var prev = new int[n];
-        var next = new int[n];
-        for (int i = 0; i < n; i++) (length[i], prev[i], next[i]) = (1, i - 1, i + 1 < n ? i + 1 : -1);
+        var starts = new int[word.Length];
+        for (int i = 0; i < starts.Length; i++) starts[i] = i;
+        var symbols = SymbolChain.Merge(starts, word.Length, (int left, int leftLength, int rightLength, out int rank) =>
+            _ranks.TryGetValue((word.Substring(left, leftLength), word.Substring(left + leftLength, rightLength)), out rank));
 
-        var queue = new PriorityQueue<(int Left, int Right, int Size), (int Rank, int Left)>();
-        void Offer(int left, int right)
+        foreach (var (start, length) in symbols)
         {
-            if (left < 0 || right < 0) return;
-            if (!_ranks.TryGetValue((word.Substring(left, length[left]), word.Substring(right, length[right])), out int rank)) return;
-            queue.Enqueue((left, right, length[left] + length[right]), (rank, left));
-        }
-        for (int i = 1; i < n; i++) Offer(i - 1, i);
-
-        while (queue.TryDequeue(out var bigram, out _))
-        {
-            var (left, right, size) = bigram;
-            // Symbols only grow, so unchanged sides are exactly "the two lengths still add up and the right one is next".
-            if (length[left] == 0 || length[right] == 0 || next[left] != right || length[left] + length[right] != size) continue;
-            length[left] += length[right];
-            length[right] = 0;
-            next[left] = next[right];
-            if (next[right] >= 0) prev[next[right]] = left;
-            Offer(prev[left], left);
-            Offer(left, next[left]);
-        }
-
-        for (int i = 0; i != -1; i = next[i])
-        {
-            string symbol = word.Substring(i, length[i]);
+            string symbol = word.Substring(start, length);
             if (_tokenToId.TryGetValue(symbol, out int id)) output.Add(id);
             else
                 foreach (byte b in Encoding.UTF8.GetBytes(symbol))

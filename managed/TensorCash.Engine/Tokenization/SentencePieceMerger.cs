@@ -18,44 +18,17 @@ internal sealed class SentencePieceMerger(Dictionary<string, int> tokenToId, flo
         var starts = new List<int>(text.Length);
         for (int i = 0; i < text.Length; i += char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1)
             starts.Add(i);
-        int n = starts.Count;
-        if (n == 0) return;
-        var length = new int[n];
-        var prev = new int[n];
-        var next = new int[n];
-        for (int i = 0; i < n; i++)
+        // Max-score first, then the leftmost: the chain's min-queue on -score.
+        var symbols = SymbolChain.Merge(starts, text.Length, (int left, int leftLength, int rightLength, out float negScore) =>
         {
-            length[i] = (i + 1 < n ? starts[i + 1] : text.Length) - starts[i];
-            prev[i] = i - 1;
-            next[i] = i + 1 < n ? i + 1 : -1;
-        }
+            bool known = tokenToId.TryGetValue(text.Substring(left, leftLength + rightLength), out int id);
+            negScore = known ? -scores[id] : 0;
+            return known;
+        });
 
-        // Max-score first, then the leftmost: a min-queue on (-score, left).
-        var queue = new PriorityQueue<(int Left, int Right, int Size), (float NegScore, int Left)>();
-        void Offer(int left, int right)
+        foreach (var (start, length) in symbols)
         {
-            if (left < 0 || right < 0) return;
-            int size = length[left] + length[right];
-            if (!tokenToId.TryGetValue(text.Substring(starts[left], size), out int id)) return;
-            queue.Enqueue((left, right, size), (-scores[id], left));
-        }
-        for (int i = 1; i < n; i++) Offer(i - 1, i);
-
-        while (queue.TryDequeue(out var bigram, out _))
-        {
-            var (left, right, size) = bigram;
-            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != size) continue;
-            length[left] += length[right];
-            length[right] = 0;
-            next[left] = next[right];
-            if (next[right] >= 0) prev[next[right]] = left;
-            Offer(prev[left], left);
-            Offer(left, next[left]);
-        }
-
-        for (int i = 0; i != -1; i = next[i])
-        {
-            string symbol = text.Substring(starts[i], length[i]);
+            string symbol = text.Substring(start, length);
             if (tokenToId.TryGetValue(symbol, out int id)) output.Add(id);
             else foreach (byte b in Encoding.UTF8.GetBytes(symbol)) output.Add(ByteToken(b));
         }
