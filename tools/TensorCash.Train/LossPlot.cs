@@ -31,7 +31,7 @@ public static class LossPlot
         plot.Title("builtin:small training loss (nats/token)");
         plot.XLabel("step");
         plot.YLabel("cross-entropy");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.SavePng(pngPath, 900, 500);
     }
 }

@@ -7,6 +7,7 @@ using TensorCash.Train;
 //   train   --data DIR --run DIR [options] [--resume] train, checkpoint, plot; prints the weights' SHA-256
 //   export  --data DIR --run DIR --gguf F --hf DIR    newest checkpoint -> BF16 GGUF + HF directory
 //   evaluate --data DIR --model F                     held-out perplexity of an exported file, by our engine
+//   plot    --data DIR --run DIR                      redraw loss.png from loss.csv
 var options = Options.Parse(args);
 try
 {
@@ -16,6 +17,7 @@ try
         case "train": Train(options); break;
         case "export": Export(options); break;
         case "evaluate": EvaluateFile(options); break;
+        case "plot": Plot(options); break;
         default:
             Console.Error.WriteLine("usage: tensorcash-train prepare|train|export --data DIR [--run DIR] ... (see README.md)");
             return 2;
@@ -71,6 +73,13 @@ static void Train(Options o)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"held-out: {heldOut:F4} nats/token, perplexity {Math.Exp(heldOut):F2}; unigram baseline {unigram:F4}, perplexity {Math.Exp(unigram):F2}"));
     LossPlot.Write(Path.Combine(run, "loss.csv"), Path.Combine(run, "loss.png"), unigram);
+}
+
+static void Plot(Options o)
+{
+    string data = o.Required("--data"), run = o.Required("--run");
+    var (train, eval) = Streams(data, KjvCorpus.Extract());
+    LossPlot.Write(Path.Combine(run, "loss.csv"), Path.Combine(run, "loss.png"), eval.UnigramLoss(train, o.Int("--vocab", 4096), o.Int("--window", 256)));
 }
 
 static void Export(Options o)
