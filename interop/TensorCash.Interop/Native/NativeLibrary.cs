@@ -20,7 +20,7 @@ public static partial class NativeLibrary
     public const int ExpectedAbiVersion = 4;
 
     /// <summary>Number of entries tc_abi_layout writes (see tensorcash.h for their order).</summary>
-    public const int AbiLayoutEntryCount = 46;
+    public const int AbiLayoutEntryCount = 48;
 
     [LibraryImport(Lib, EntryPoint = "tc_abi_version")]
     private static partial int tc_abi_version();
