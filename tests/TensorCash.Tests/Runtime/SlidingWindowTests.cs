@@ -164,6 +164,21 @@ public class SlidingWindowTests
         BitAssert.Equal(none, full, "window >= every position is no window");
     }
 
+    /// <summary>
+    /// ModelIdentity V2 does not commit to the window: a window that can mask something has no id (else one id would
+    /// cover two functions); one at least the context gets the unwindowed model's id, as it computes the same logits.
+    /// </summary>
+    [Test]
+    public void ModelIdentityRefusesAWindowShorterThanTheContext()
+    {
+        var spec = new TestModelSpec { SlidingWindow = 8, MaxSeq = 64, Seed = 43 };
+        using ModelWeights windowed = TestModels.Build(spec), full = TestModels.Build(spec with { SlidingWindow = null }),
+            covering = TestModels.Build(spec with { SlidingWindow = 64 });
+        var e = Assert.Throws<ModelFormatException>(() => TensorCash.Proving.ModelIdentity.Compute(windowed))!;
+        Assert.That(e.Message, Does.Contain("sliding window 8 is shorter than the context (64)"));
+        Assert.That(TensorCash.Proving.ModelIdentity.Compute(covering).Id, Is.EqualTo(TensorCash.Proving.ModelIdentity.Compute(full).Id));
+    }
+
     [Test]
     public void NegativeWindowIsRejectedByTheOpTheModelAndTheReference()
     {
