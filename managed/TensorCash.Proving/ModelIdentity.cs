@@ -120,6 +120,13 @@ public sealed class ModelIdentity
     public static ModelIdentity Compute(ModelWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        // The V2 descriptor has no field for a sliding window, so one id would cover the model with and without it (say a
+        // Mistral 7B v0.1 loaded from config.json, window 4096, and from a llama.cpp GGUF, no window): nodes would disagree
+        // on logits beyond the window. Until the descriptor commits to it, a window that can bite has no id. One at least
+        // the context never masks anything and computes exactly the unwindowed model.
+        if (weights.Config.SlidingWindow is { } window && window < weights.Config.MaxSequenceLength)
+            throw new ModelFormatException(weights.Source, null,
+                $"sliding window {window} is shorter than the context ({weights.Config.MaxSequenceLength}): ModelIdentity V2 does not commit to a sliding window, so such a model has no model id (it runs, but cannot be registered, mined or proven)");
         var descriptor = DescriptorOf(weights.Config);
         try
         {

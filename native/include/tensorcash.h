@@ -37,8 +37,10 @@
  *                backend's sincos (tc_op_sincos, not libm);
  *                x0' = x0*c - x1*s, x1' = x1*c + x0*s          (no fusion)
  *      Attention (causal, per query position p and head h, kv head = h / (n_heads/n_kv_heads)):
- *                s_j = DOT16(q, k_j) * (1/sqrt(head_dim)) for j = 0..p; m = max_j s_j;
- *                e_j = exp(s_j - m); sum = e_0 + e_1 + ... (increasing j);
+ *                j runs over f..p with f = 0, or f = max(0, p - W + 1) under a sliding window of W
+ *                (tc_model_config.sliding_window > 0: the W positions ending at p, p itself included);
+ *                s_j = DOT16(q, k_j) * (1/sqrt(head_dim)) for j = f..p; m = max_j s_j;
+ *                e_j = exp(s_j - m); sum = e_f + e_(f+1) + ... (increasing j);
  *                o_d = fma(e_j, v_j[d], o_d) over increasing j; out_d = o_d / sum
  *      Residual: x = x + y (one fp32 add).
  *    Each output element is a pure function of its own input row(s) and the weights, which is what
@@ -60,7 +62,7 @@
 extern "C" {
 #endif
 
-#define TC_ABI_VERSION 3
+#define TC_ABI_VERSION 4
 
 /* Status codes. */
 enum {
@@ -129,6 +131,12 @@ typedef struct tc_model_config {
      * RoPE is the "rotate half" (NeoX/HF) convention: pairs (i, i + head_dim/2). Loaders undo
      * llama.cpp's Q/K row permutation so one convention serves every format. Copied at create. */
     const double* rope_inv_freq;
+    /* Added in ABI 4. Sliding-window attention (Mistral's sliding_window): 0 = none (full causal attention); W > 0 =
+     * a query at position p attends to positions p - W + 1 .. p only (W positions, itself included; Hugging Face's
+     * mask kv_idx > q_idx - W). Negative values are TC_ERR_INVALID_ARGUMENT. The KV cache still keeps every position;
+     * the window is a mask on which cached keys a query reads. */
+    int32_t sliding_window;
+    int32_t reserved_2; /* must be 0 */
 } tc_model_config;
 
 typedef struct tc_model_weights {
@@ -171,7 +179,7 @@ TC_API int32_t tc_isa_supported(void);
 /* Forces an ISA (TC_ISA_AUTO = best available). Process-wide; for tests and benchmarks. */
 TC_API int tc_isa_set(int32_t isa);
 TC_API int32_t tc_isa_active(void);
-/* Writes sizeof/offsetof values of every ABI struct and returns how many it wrote (46); fails with
+/* Writes sizeof/offsetof values of every ABI struct and returns how many it wrote (48; 46 before ABI 4); fails with
  * TC_ERR_INVALID_ARGUMENT if capacity is smaller (returns -1). Order, per struct: sizeof, then the
  * offsetof of every field in declaration order; structs in the order tc_tensor, tc_layer_weights,
  * tc_model_config, tc_model_weights, tc_batch_item. */
@@ -233,10 +241,11 @@ TC_API int tc_op_log(const double* x, int32_t n, double* y);
 TC_API int tc_op_sincos(const double* x, int32_t n, double* sin_out, double* cos_out);
 /* Added in ABI 1 (no layout change): causal multi-head attention exactly as tc_forward computes it.
  * q: [n_q, n_heads*head_dim]; k, v: [n_kv, n_kv_heads*head_dim] (token-major); query t sits at
- * position n_kv - n_q + t and attends to keys 0..that position. out: [n_q, n_heads*head_dim].
- * Requires n_kv >= n_q >= 1 and n_heads a multiple of n_kv_heads. */
+ * position p = n_kv - n_q + t and attends to keys 0..p, or to max(0, p - sliding_window + 1)..p when
+ * sliding_window > 0 (changed in ABI 4: the sliding_window argument is new; 0 = none, negative is an error).
+ * out: [n_q, n_heads*head_dim]. Requires n_kv >= n_q >= 1 and n_heads a multiple of n_kv_heads. */
 TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32_t n_q, const float* k, const float* v, int32_t n_kv,
-                           int32_t n_heads, int32_t n_kv_heads, int32_t head_dim, float* out);
+                           int32_t n_heads, int32_t n_kv_heads, int32_t head_dim, int32_t sliding_window, float* out);
 
 /* ---- Proof statistics ----
  * Added in ABI 1 (no layout change). The per-step statistics a proof of inference commits to, over one logit row of

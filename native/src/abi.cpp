@@ -22,7 +22,8 @@ extern "C" TC_API int32_t tc_abi_layout(int64_t* out, int32_t capacity) {
         TC_FIELD(tc_model_config, n_heads), TC_FIELD(tc_model_config, n_kv_heads), TC_FIELD(tc_model_config, head_dim),
         TC_FIELD(tc_model_config, d_ff), TC_FIELD(tc_model_config, vocab_size), TC_FIELD(tc_model_config, max_seq_len),
         TC_FIELD(tc_model_config, rms_eps), TC_FIELD(tc_model_config, reserved),
-        TC_FIELD(tc_model_config, rope_inv_freq),
+        TC_FIELD(tc_model_config, rope_inv_freq), TC_FIELD(tc_model_config, sliding_window),
+        TC_FIELD(tc_model_config, reserved_2),
 
         TC_LAYOUT_STRUCT(tc_model_weights), TC_FIELD(tc_model_weights, token_embd),
         TC_FIELD(tc_model_weights, output_norm), TC_FIELD(tc_model_weights, output), TC_FIELD(tc_model_weights, layers),
@@ -33,7 +34,7 @@ extern "C" TC_API int32_t tc_abi_layout(int64_t* out, int32_t capacity) {
         TC_FIELD(tc_batch_item, reserved),
     };
     constexpr int32_t count = static_cast<int32_t>(sizeof layout / sizeof layout[0]);
-    static_assert(count == 46, "tensorcash.h documents 46 layout entries");
+    static_assert(count == 48, "tensorcash.h documents 48 layout entries");
     int status = tc::guard("tc_abi_layout", [&] {
         TC_REQUIRE_ARG(out, "out is NULL");
         TC_REQUIRE_ARG(capacity >= count, "capacity %d is smaller than the %d layout entries", capacity, count);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "attention_window.h"
 #include "checked_size.h"
 #include "errors.h"
 #include "exclusive_use.h"
@@ -181,9 +182,10 @@ void run(tc_model* model, ThreadPool* pool, const tc_batch_item* items, int n_it
         parallel_for(pool, m * c.n_heads, [&](int task, int thread) {
             const int r = task / c.n_heads, h = task % c.n_heads;
             const RowInfo& ri = rows[static_cast<size_t>(r)];
-            const size_t off = ri.kv->head_offset(li, h / group);
-            k.attention(s.q.data() + r * qd + h * hd, ri.kv->k + off, ri.kv->v + off, hd, ri.pos + 1, c.head_dim, scale,
-                        s.scores[static_cast<size_t>(thread)].data(), s.attn.data() + r * qd + h * hd);
+            const int first = first_attended_key(ri.pos, c.sliding_window);
+            const size_t off = ri.kv->head_offset(li, h / group) + static_cast<size_t>(first) * hd;
+            k.attention(s.q.data() + r * qd + h * hd, ri.kv->k + off, ri.kv->v + off, hd, ri.pos + 1 - first, c.head_dim,
+                        scale, s.scores[static_cast<size_t>(thread)].data(), s.attn.data() + r * qd + h * hd);
         });
         const MatmulJob wo{&L.wo, nullptr, s.proj.data(), d};
         matmul_jobs(pool, s.attn.data(), m, &wo, 1);

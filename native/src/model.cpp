@@ -61,6 +61,8 @@ void check_config(const tc_model_config& c) {
     checked_mul_int(c.n_heads, c.head_dim, "n_heads * head_dim");
     checked_mul_int(c.n_kv_heads, c.head_dim, "n_kv_heads * head_dim");
     TC_REQUIRE_ARG(c.reserved == 0, "config reserved must be 0, got %d", c.reserved);
+    TC_REQUIRE_ARG(c.reserved_2 == 0, "config reserved_2 must be 0, got %d", c.reserved_2);
+    TC_REQUIRE_ARG(c.sliding_window >= 0, "sliding_window must be >= 0 (0 = none), got %d", c.sliding_window);
     TC_REQUIRE_ARG(c.d_ff >= 1, "d_ff must be >= 1, got %d", c.d_ff);
     TC_REQUIRE_ARG(c.vocab_size >= 1, "vocab_size must be >= 1, got %d", c.vocab_size);
     TC_REQUIRE_ARG(c.max_seq_len >= 1, "max_seq_len must be >= 1, got %d", c.max_seq_len);
@@ -89,7 +91,8 @@ extern "C" TC_API tc_model* tc_model_create(const tc_model_config* config, const
 
         auto m = std::make_unique<tc_model>();
         m->id = tc::g_next_model_id.fetch_add(1);
-        m->cfg = {c.n_layers, c.d_model, c.n_heads, c.n_kv_heads, c.head_dim, c.d_ff, c.vocab_size, c.max_seq_len, c.rms_eps};
+        m->cfg = {c.n_layers, c.d_model, c.n_heads, c.n_kv_heads, c.head_dim, c.d_ff, c.vocab_size, c.max_seq_len, c.rms_eps,
+                  c.sliding_window};
         m->rope_inv_freq.assign(c.rope_inv_freq, c.rope_inv_freq + c.head_dim / 2);
         m->rope.init(c.rope_inv_freq, c.head_dim / 2, c.max_seq_len);
         m->token_embd = tc::matrix(weights->token_embd, "token_embd", c.vocab_size, c.d_model);

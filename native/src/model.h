@@ -18,6 +18,7 @@ struct LayerParams {
 struct ModelConfig {
     int32_t n_layers, d_model, n_heads, n_kv_heads, head_dim, d_ff, vocab_size, max_seq_len;
     float rms_eps;
+    int32_t sliding_window;  // 0 = none; see attention_window.h
     int q_dim() const { return n_heads * head_dim; }
     int kv_dim() const { return n_kv_heads * head_dim; }
 };

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "attention_window.h"
 #include "checked_size.h"
 #include "errors.h"
 #include "exclusive_use.h"
@@ -122,7 +123,8 @@ extern "C" TC_API int tc_op_sincos(const double* x, int32_t n, double* sin_out, 
 }
 
 extern "C" TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32_t n_q, const float* k, const float* v,
-                                      int32_t n_kv, int32_t n_heads, int32_t n_kv_heads, int32_t head_dim, float* out) {
+                                      int32_t n_kv, int32_t n_heads, int32_t n_kv_heads, int32_t head_dim,
+                                      int32_t sliding_window, float* out) {
     return tc::guard("tc_op_attention", [&] {
         tc::require_default_fp_env();
         TC_REQUIRE_ARG(q && k && v && out, "q, k, v and out must not be NULL");
@@ -130,6 +132,7 @@ extern "C" TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32
         TC_REQUIRE_ARG(n_heads >= 1 && n_kv_heads >= 1 && n_heads % n_kv_heads == 0,
                        "n_heads (%d) must be a positive multiple of n_kv_heads (%d)", n_heads, n_kv_heads);
         TC_REQUIRE_ARG(head_dim >= 1, "head_dim must be >= 1, got %d", head_dim);
+        TC_REQUIRE_ARG(sliding_window >= 0, "sliding_window must be >= 0 (0 = none), got %d", sliding_window);
         const int n_tasks = tc::checked_mul_int(n_q, n_heads, "n_q * n_heads");
         tc::checked_mul_int(n_heads, head_dim, "n_heads * head_dim");
         tc::checked_mul_int(n_kv_heads, head_dim, "n_kv_heads * head_dim");
@@ -142,8 +145,9 @@ extern "C" TC_API int tc_op_attention(tc_threadpool* pool, const float* q, int32
         const int group = n_heads / n_kv_heads;
         tc::parallel_for(pool, n_tasks, [&](int task, int thread) {
             const int t = task / n_heads, h = task % n_heads;
-            const size_t koff = static_cast<size_t>(h / group) * head_dim;
-            kern.attention(q + t * qd + h * head_dim, k + koff, v + koff, kvd, n_kv - n_q + t + 1, head_dim, scale,
+            const int pos = n_kv - n_q + t, first = tc::first_attended_key(pos, sliding_window);
+            const size_t koff = static_cast<size_t>(h / group) * head_dim + static_cast<size_t>(first) * kvd;
+            kern.attention(q + t * qd + h * head_dim, k + koff, v + koff, kvd, pos + 1 - first, head_dim, scale,
                            scores[static_cast<size_t>(thread)].data(), out + t * qd + h * head_dim);
         });
     });

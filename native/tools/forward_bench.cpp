@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     w.layers = lw.data();
     std::vector<double> inv(static_cast<size_t>(head_dim / 2));
     for (int i = 0; i < head_dim / 2; ++i) inv[static_cast<size_t>(i)] = std::pow(10000.0, -2.0 * i / head_dim);
-    tc_model_config c{layers, d, heads, kv_heads, head_dim, ff, vocab, 4096, 1e-5f, 0, inv.data()};
+    tc_model_config c{layers, d, heads, kv_heads, head_dim, ff, vocab, 4096, 1e-5f, 0, inv.data(), 0, 0};
 
     tc_model* model = tc_model_create(&c, &w);
     tc_threadpool* pool = tc_threadpool_create(threads);

@@ -17,10 +17,10 @@ public static partial class NativeLibrary
     internal const string Lib = "tensorcash_native";
 
     /// <summary>The TC_ABI_VERSION these bindings mirror; a library reporting another one has other struct layouts.</summary>
-    public const int ExpectedAbiVersion = 3;
+    public const int ExpectedAbiVersion = 4;
 
     /// <summary>Number of entries tc_abi_layout writes (see tensorcash.h for their order).</summary>
-    public const int AbiLayoutEntryCount = 46;
+    public const int AbiLayoutEntryCount = 48;
 
     [LibraryImport(Lib, EntryPoint = "tc_abi_version")]
     private static partial int tc_abi_version();

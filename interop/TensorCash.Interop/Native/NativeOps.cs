@@ -77,9 +77,12 @@ public static unsafe partial class NativeOps
             NativeStatus.Check(tc_op_sincos(px, x.Length, ps, pc), "tc_op_sincos");
     }
 
-    /// <summary>Causal attention of <paramref name="queries"/> new positions over <paramref name="keys"/> cached ones (token-major k/v).</summary>
+    /// <summary>
+    /// Causal attention of <paramref name="queries"/> new positions over <paramref name="keys"/> cached ones (token-major k/v);
+    /// with <paramref name="slidingWindow"/> W > 0 a query at position p reads only keys p - W + 1 .. p (0 = no window).
+    /// </summary>
     public static void Attention(NativeThreadPool? pool, ReadOnlySpan<float> q, int queries, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
-        int keys, int heads, int kvHeads, int headDim, Span<float> output)
+        int keys, int heads, int kvHeads, int headDim, Span<float> output, int slidingWindow = 0)
     {
         long qd = (long)heads * headDim, kvd = (long)kvHeads * headDim;
         Require(q.Length >= queries * qd && output.Length >= queries * qd, nameof(q), $"q and output need {queries * qd} floats");
@@ -90,8 +93,8 @@ public static unsafe partial class NativeOps
         fixed (float* po = output)
         {
             int status = pool is null
-                ? tc_op_attention(0, pq, queries, pk, pv, keys, heads, kvHeads, headDim, po)
-                : tc_op_attention(pool, pq, queries, pk, pv, keys, heads, kvHeads, headDim, po);
+                ? tc_op_attention(0, pq, queries, pk, pv, keys, heads, kvHeads, headDim, slidingWindow, po)
+                : tc_op_attention(pool, pq, queries, pk, pv, keys, heads, kvHeads, headDim, slidingWindow, po);
             NativeStatus.Check(status, "tc_op_attention");
         }
     }
@@ -126,8 +129,8 @@ public static unsafe partial class NativeOps
     private static partial int tc_op_sincos(double* x, int n, double* sin, double* cos);
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_attention")]
-    private static partial int tc_op_attention(NativeThreadPool pool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);
+    private static partial int tc_op_attention(NativeThreadPool pool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, int slidingWindow, float* output);
 
     [LibraryImport(NativeLibrary.Lib, EntryPoint = "tc_op_attention")]
-    private static partial int tc_op_attention(nint noPool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);
+    private static partial int tc_op_attention(nint noPool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, int slidingWindow, float* output);
 }

@@ -35,6 +35,9 @@ public unsafe struct TcModelConfig
     public float RmsNormEps;
     public int Reserved;
     public double* RopeInvFreq;
+    /// <summary>ABI 4: 0 = no sliding window; W > 0 = a query at position p attends to p - W + 1 .. p.</summary>
+    public int SlidingWindow;
+    public int Reserved2;
 }
 
 [StructLayout(LayoutKind.Sequential)]

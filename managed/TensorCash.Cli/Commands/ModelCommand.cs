@@ -49,6 +49,7 @@ public static class ModelCommand
         output.WriteLine($"d_ff:          {c.FeedForwardDim}");
         output.WriteLine($"vocab:         {c.VocabSize}");
         output.WriteLine($"context:       {c.MaxSequenceLength}");
+        output.WriteLine($"sliding_window: {(c.SlidingWindow is { } w ? $"{w} (each position attends to the last {w})" : "none")}");
         output.WriteLine($"rope_theta:    {c.RopeTheta.ToString(inv)}{(c.RopeScaling is { } r ? $" (llama3 scaling x{r.Factor.ToString(inv)})" : "")}");
         output.WriteLine($"tied_embed:    {(c.TiedEmbeddings ? "yes" : "no")}");
         output.WriteLine("files:");
@@ -73,6 +74,7 @@ public static class ModelCommand
         d_ff = s.Config.FeedForwardDim,
         vocab = s.Config.VocabSize,
         context = s.Config.MaxSequenceLength,
+        sliding_window = s.Config.SlidingWindow,
         rope_theta = s.Config.RopeTheta,
         tied_embeddings = s.Config.TiedEmbeddings,
         files = s.Files.Select(f => new { path = f.Path, bytes = f.Bytes }),

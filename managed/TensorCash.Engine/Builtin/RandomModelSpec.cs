@@ -22,6 +22,8 @@ public sealed record RandomModelSpec
     /// <summary>q/k/v biases; always on for Qwen2.</summary>
     public bool AttentionBias { get; init; }
     public ulong Seed { get; init; } = 1;
+    /// <summary>Mistral's sliding window (positions a query attends to, itself included); null = none.</summary>
+    public int? SlidingWindow { get; init; }
 
     public ModelConfig ToConfig() => new()
     {
@@ -39,5 +41,6 @@ public sealed record RandomModelSpec
         RopeScaling = RopeScaling,
         TiedEmbeddings = TiedEmbeddings,
         AttentionBias = AttentionBias || Architecture == ModelArchitecture.Qwen2,
+        SlidingWindow = SlidingWindow,
     };
 }

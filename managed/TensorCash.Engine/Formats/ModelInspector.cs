@@ -20,8 +20,12 @@ public sealed record ModelInspection(
     double RopeTheta,
     Llama3RopeScaling? RopeScaling)
 {
-    /// <summary>FLOPs to process one token at 0-based position p: matmuls plus attention over p + 1 keys.</summary>
-    public long FlopsPerToken(int position) => MatmulFlopsPerToken + AttentionFlopsPerPosition * (position + 1L);
+    /// <summary>
+    /// FLOPs to process one token at 0-based position p: matmuls plus attention over p + 1 keys, or over the last
+    /// <see cref="ModelConfig.SlidingWindow"/> of them under a sliding window.
+    /// </summary>
+    public long FlopsPerToken(int position) =>
+        MatmulFlopsPerToken + AttentionFlopsPerPosition * Math.Min(position + 1L, Config.SlidingWindow ?? long.MaxValue);
 }
 
 public static class ModelInspector

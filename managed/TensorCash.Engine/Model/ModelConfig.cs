@@ -30,4 +30,13 @@ public sealed record ModelConfig
     public Llama3RopeScaling? RopeScaling { get; init; }
     public bool TiedEmbeddings { get; init; }
     public bool AttentionBias { get; init; }
+    /// <summary>
+    /// Mistral's sliding-window attention: a query at position p attends only to positions p - W + 1 .. p (W positions,
+    /// itself included; Hugging Face's mask kv_idx &gt; q_idx - sliding_window). Null = full causal attention. Loaders
+    /// accept only W &gt;= 1 (<see cref="ValidSlidingWindow"/>).
+    /// </summary>
+    public int? SlidingWindow { get; init; }
+
+    /// <summary>Whether <paramref name="window"/> is a usable sliding window (null = none, else at least one position).</summary>
+    public static bool ValidSlidingWindow(int? window) => window is null or >= 1;
 }

@@ -27,6 +27,8 @@ public sealed class ReferenceTransformer
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _weights = weights;
         _config = weights.Config;
+        if (_config.SlidingWindow is < 1)
+            throw new ArgumentException($"{weights.Source}: sliding window {_config.SlidingWindow} must be at least 1 position (or none)", nameof(weights));
         _invFreq = InverseFrequenciesFor(_config);
         _threads = threads;
     }
@@ -88,6 +90,11 @@ public sealed class ReferenceTransformer
         return logits;
     }
 
+    /// <summary>
+    /// Causal attention of position t. Under a sliding window W (Mistral) the query sees only keys j with
+    /// t - W &lt; j &lt;= t, Hugging Face's mask (kv_idx &gt; q_idx - sliding_window and kv_idx &lt;= q_idx); the keys outside
+    /// get weight exactly 0, which this writes as a skipped term.
+    /// </summary>
     private double[] Attention(double[][] q, double[][] k, double[][] v, int t)
     {
         ModelConfig c = _config;
@@ -101,16 +108,22 @@ public sealed class ReferenceTransformer
             double max = double.NegativeInfinity;
             for (int j = 0; j <= t; j++)
             {
+                if (!Visible(t, j)) continue;
                 scores[j] = ReferenceMath.Dot(q[t].AsSpan(qo, hd), k[j].AsSpan(ko, hd)) / scale;
                 max = Math.Max(max, scores[j]);
             }
             double sum = 0;
-            for (int j = 0; j <= t; j++) sum += scores[j] = DeterministicMath.Exp(scores[j] - max);
             for (int j = 0; j <= t; j++)
-                for (int i = 0; i < hd; i++) output[qo + i] += scores[j] / sum * v[j][ko + i];
+                if (Visible(t, j)) sum += scores[j] = DeterministicMath.Exp(scores[j] - max);
+            for (int j = 0; j <= t; j++)
+                if (Visible(t, j))
+                    for (int i = 0; i < hd; i++) output[qo + i] += scores[j] / sum * v[j][ko + i];
         }
         return output;
     }
+
+    /// <summary>Whether a query at position t may attend to the key at position j &lt;= t.</summary>
+    private bool Visible(int t, int j) => _config.SlidingWindow is not { } window || j > t - window;
 
     // Rotate-half RoPE: pairs (i, i + head_dim/2).
     private void Rope(double[] row, int heads, int pos)

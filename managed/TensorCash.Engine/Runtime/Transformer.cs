@@ -29,6 +29,8 @@ public sealed class Transformer : IDisposable
         ModelConfig c = weights.Config;
         if (weights.Layers.Count != c.LayerCount)
             throw new ArgumentException($"{weights.Source}: config has {c.LayerCount} layers but {weights.Layers.Count} layer weight sets were given", nameof(weights));
+        if (!ModelConfig.ValidSlidingWindow(c.SlidingWindow))
+            throw new ArgumentException($"{weights.Source}: sliding window {c.SlidingWindow} must be at least 1 position (or none)", nameof(weights));
 
         NativeModel model = CreateNativeModel(weights);
         try
@@ -65,6 +67,7 @@ public sealed class Transformer : IDisposable
                 LayerCount = c.LayerCount, ModelDim = c.ModelDim, HeadCount = c.HeadCount, KvHeadCount = c.KvHeadCount,
                 HeadDim = c.HeadDim, FeedForwardDim = c.FeedForwardDim, VocabSize = c.VocabSize,
                 MaxSequenceLength = c.MaxSequenceLength, RmsNormEps = c.RmsNormEps, RopeInvFreq = freq,
+                SlidingWindow = c.SlidingWindow ?? 0,
             };
             var native = new TcModelWeights
             {

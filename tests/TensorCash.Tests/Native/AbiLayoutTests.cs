@@ -18,7 +18,7 @@ public class AbiLayoutTests
         long[] expected = Layout<TcTensor>("Data", "DType", "Rows", "Cols", "Reserved")
             .Concat(Layout<TcLayerWeights>("AttnNorm", "Wq", "Wk", "Wv", "Wo", "Bq", "Bk", "Bv", "FfnNorm", "WGate", "WUp", "WDown"))
             .Concat(Layout<TcModelConfig>("LayerCount", "ModelDim", "HeadCount", "KvHeadCount", "HeadDim", "FeedForwardDim",
-                "VocabSize", "MaxSequenceLength", "RmsNormEps", "Reserved", "RopeInvFreq"))
+                "VocabSize", "MaxSequenceLength", "RmsNormEps", "Reserved", "RopeInvFreq", "SlidingWindow", "Reserved2"))
             .Concat(Layout<TcModelWeights>("TokenEmbedding", "OutputNorm", "Output", "Layers"))
             .Concat(Layout<TcBatchItem>("Kv", "Tokens", "TokenCount", "LogitsMode", "Logits", "Hidden", "Rows", "RowCount", "Reserved"))
             .ToArray();
@@ -29,7 +29,7 @@ public class AbiLayoutTests
     public void EveryAbiStructIsEightByteAligned()
     {
         long[] layout = NativeLibrary.AbiLayout();
-        int[] sizeIndices = [0, 6, 19, 31, 36];
+        int[] sizeIndices = [0, 6, 19, 33, 38];
         Assert.That(sizeIndices.Select(i => layout[i] % 8), Is.All.EqualTo(0));
     }
 }

@@ -146,6 +146,30 @@ public class IsaInvarianceTests
             }
     }
 
+    [Test]
+    public void SlidingWindowAttentionAndForward()
+    {
+        var rng = new TestRng(97);
+        foreach (int hd in new[] { 16, 20, 130 })
+            foreach (int window in new[] { 1, 4, 17 })
+            {
+                const int nkv = 40, nq = 9, heads = 4, kvHeads = 2;
+                float[] q = Awkward(rng, nq * heads * hd, false), k = Awkward(rng, nkv * kvHeads * hd, false), v = Awkward(rng, nkv * kvHeads * hd, false);
+                AllEqual(OnAll(() =>
+                {
+                    var o = new float[nq * heads * hd];
+                    NativeOps.Attention(null, q, nq, k, v, nkv, heads, kvHeads, hd, o, window);
+                    return o;
+                }), $"head_dim={hd} window={window}");
+            }
+
+        var spec = new TestModelSpec { Heads = 4, KvHeads = 2, HeadDim = 20, ModelDim = 96, FeedForwardDim = 160, SlidingWindow = 6, DType = TensorDType.BF16, Seed = 98 };
+        using ModelWeights weights = TestModels.Build(spec);
+        using Transformer model = Transformer.Create(weights, 2);
+        int[] tokens = new TestRng(99).Tokens(29, spec.Vocab);
+        AllEqual(OnAll(() => ForwardRunner.Chunked(model, tokens, [13, 1, 1, 14])), "sliding-window forward");
+    }
+
     [TestCaseSource(nameof(AllDTypes))]
     public void ForwardPassPrefillAndDecode(TensorDType dtype)
     {

@@ -45,10 +45,10 @@ public unsafe partial class SizeOverflowTests
         // Straight to the native entry point: the managed wrapper would already refuse buffers this small.
         var buffer = new float[16];
         fixed (float* p = buffer)
-            Assert.That(tc_op_attention(0, p, 1 << 16, p, p, 1 << 16, 1 << 16, 1, 1, p), Is.EqualTo(NativeStatus.InvalidArgument));
+            Assert.That(tc_op_attention(0, p, 1 << 16, p, p, 1 << 16, 1 << 16, 1, 1, 0, p), Is.EqualTo(NativeStatus.InvalidArgument));
         Assert.That(NativeLibrary.LastError, Does.Contain("n_q * n_heads"));
     }
 
     [LibraryImport("tensorcash_native", EntryPoint = "tc_op_attention")]
-    private static unsafe partial int tc_op_attention(nint noPool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, float* output);
+    private static unsafe partial int tc_op_attention(nint noPool, float* q, int nQ, float* k, float* v, int nKv, int heads, int kvHeads, int headDim, int slidingWindow, float* output);
 }

@@ -19,9 +19,11 @@ public sealed record TestModelSpec
     public double RopeTheta { get; init; } = 10000;
     public Llama3RopeScaling? RopeScaling { get; init; }
     public ulong Seed { get; init; } = 1;
+    /// <summary>Mistral's sliding window; set = a Mistral model.</summary>
+    public int? SlidingWindow { get; init; }
 
     public override string ToString() =>
-        $"L{Layers} d{ModelDim} h{Heads}/{KvHeads}x{HeadDim} ff{FeedForwardDim} v{Vocab} {DType}{(Tied ? " tied" : "")}{(Bias ? " bias" : "")} theta{RopeTheta}{(RopeScaling is null ? "" : " llama3")}";
+        $"L{Layers} d{ModelDim} h{Heads}/{KvHeads}x{HeadDim} ff{FeedForwardDim} v{Vocab} {DType}{(Tied ? " tied" : "")}{(Bias ? " bias" : "")} theta{RopeTheta}{(RopeScaling is null ? "" : " llama3")}{(SlidingWindow is { } w ? $" window{w}" : "")}";
 }
 
 /// <summary>Builds random <see cref="ModelWeights"/> in unmanaged memory that the weights object owns.</summary>
@@ -64,10 +66,11 @@ public static class TestModels
         TensorView output = s.Tied ? embedding : Tensor("output", s.Vocab, d, 2f / MathF.Sqrt(d));
         var config = new ModelConfig
         {
-            Architecture = s.Bias ? ModelArchitecture.Qwen2 : ModelArchitecture.Llama,
+            Architecture = s.Bias ? ModelArchitecture.Qwen2 : s.SlidingWindow is null ? ModelArchitecture.Llama : ModelArchitecture.Mistral,
             LayerCount = s.Layers, ModelDim = d, HeadCount = s.Heads, KvHeadCount = s.KvHeads, HeadDim = s.HeadDim,
             FeedForwardDim = s.FeedForwardDim, VocabSize = s.Vocab, MaxSequenceLength = s.MaxSeq, RmsNormEps = 1e-5f,
             RopeTheta = s.RopeTheta, RopeScaling = s.RopeScaling, TiedEmbeddings = s.Tied, AttentionBias = s.Bias,
+            SlidingWindow = s.SlidingWindow,
         };
         return new ModelWeights(config, embedding, outputNorm, output, layers, "test:" + s, [], owned);
     }

@@ -40,7 +40,27 @@ public static class GgufConfigReader
             RopeScaling = ReadRopeScaling(file, m, arch, theta, headDim),
             TiedEmbeddings = !file.Contains(GgufTensorNames.Output),
             AttentionBias = architecture == ModelArchitecture.Qwen2 || file.Contains("blk.0.attn_q.bias"),
+            SlidingWindow = ReadSlidingWindow(file, m, arch, architecture),
         };
+    }
+
+    /// <summary>
+    /// '{arch}.attention.sliding_window' (llama.cpp's key; W positions, the query's own included). llama.cpp's
+    /// converter does not write it for Mistral (arch 'llama'), and llama.cpp ignores it there, so a converted Mistral
+    /// 7B v0.1 runs with full attention in both; when present it is honoured. 0 (llama.cpp's "none" for some
+    /// architectures) is rejected like any non-positive value: omit the key for no window. Qwen2 files are rejected
+    /// with the key, as the engine has no per-layer window (see HfConfigReader).
+    /// </summary>
+    private static int? ReadSlidingWindow(GgufFile file, GgufMetadataFields m, string arch, ModelArchitecture architecture)
+    {
+        string key = $"{arch}.attention.sliding_window";
+        if (m.Get(key) is not { } value) return null;
+        if (value.AsInteger() is not (long window and >= 1 and <= int.MaxValue))
+            throw new ModelFormatException(file.Path, null,
+                $"metadata '{key}' must be a positive integer up to {int.MaxValue} (the positions a query attends to, itself included; omit it for no window), found {value.Type} {value}");
+        if (architecture == ModelArchitecture.Qwen2)
+            throw new ModelFormatException(file.Path, null, $"unsupported: metadata '{key}' on a qwen2 model (the engine has no per-layer sliding window)");
+        return (int)window;
     }
 
     private static Llama3RopeScaling? ReadRopeScaling(GgufFile file, GgufMetadataFields m, string arch, double theta, int headDim)

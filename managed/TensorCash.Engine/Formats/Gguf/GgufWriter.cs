@@ -46,6 +46,8 @@ public static class GgufWriter
             new($"{arch}.rope.dimension_count", GgufValue.Of((uint)c.HeadDim)),
             new($"{arch}.vocab_size", GgufValue.Of((uint)c.VocabSize)),
         };
+        if (c.SlidingWindow is { } window)
+            metadata.Add(new($"{arch}.attention.sliding_window", GgufValue.Of((uint)window)));
         if (c.RopeScaling is { } s)
             metadata.Add(new($"{arch}.rope.scaling.original_context_length", GgufValue.Of((uint)s.OriginalMaxPositionEmbeddings)));
         metadata.AddRange((vocabulary ?? GgufVocabulary.ByteLevel(c.VocabSize)).Metadata());

@@ -60,7 +60,38 @@ public static class HfConfigReader
             TiedEmbeddings = fields.OptionalBool("tie_word_embeddings") ?? false,
             // Qwen2 always has q/k/v biases; Llama declares them with attention_bias.
             AttentionBias = architecture == ModelArchitecture.Qwen2 || (fields.OptionalBool("attention_bias") ?? false),
+            SlidingWindow = ReadSlidingWindow(path, root, architecture, fields),
         };
+    }
+
+    /// <summary>Hugging Face's MistralConfig default when config.json has no 'sliding_window' key (Mistral 7B v0.1's window).</summary>
+    public const int MistralDefaultSlidingWindow = 4096;
+
+    /// <summary>
+    /// Mistral: 'sliding_window' as transformers' MistralConfig reads it: absent = its default 4096, null = no window, else
+    /// a positive integer (MistralConfig has no 'use_sliding_window'; transformers ignores one). Qwen2 slides only from
+    /// layer 'max_window_layers' on, which the engine does not implement, so 'use_sliding_window': true is rejected rather
+    /// than run wrong. Llama has no sliding window.
+    /// </summary>
+    private static int? ReadSlidingWindow(string path, JsonElement root, ModelArchitecture architecture, JsonFields fields)
+    {
+        switch (architecture)
+        {
+            case ModelArchitecture.Mistral:
+                if (!root.TryGetProperty("sliding_window", out var value)) return MistralDefaultSlidingWindow;
+                if (value.ValueKind == JsonValueKind.Null) return null;
+                return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int window) && window >= 1
+                    ? window
+                    : throw new ModelFormatException(path, null,
+                        $"field 'sliding_window' must be null (no window) or a positive integer up to {int.MaxValue} (the positions a query attends to, itself included), found {value.GetRawText()}");
+            case ModelArchitecture.Qwen2:
+                if (fields.OptionalBool("use_sliding_window") == true)
+                    throw new ModelFormatException(path, null,
+                        "unsupported: field 'use_sliding_window' is true (Qwen2's sliding window applies from layer 'max_window_layers' on, which the engine does not implement)");
+                return null;
+            default:
+                return null;
+        }
     }
 
     private static Llama3RopeScaling? ReadRopeScaling(string path, JsonElement root)

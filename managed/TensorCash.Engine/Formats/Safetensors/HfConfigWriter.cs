@@ -48,6 +48,16 @@ public static class HfConfigWriter
         }
         json.WriteBoolean("tie_word_embeddings", c.TiedEmbeddings);
         json.WriteBoolean("attention_bias", c.AttentionBias);
+        // Written explicitly for Mistral: transformers reads a missing key as a 4096 window, null as none.
+        if (c.Architecture == ModelArchitecture.Mistral)
+        {
+            if (c.SlidingWindow is { } window) json.WriteNumber("sliding_window", window);
+            else json.WriteNull("sliding_window");
+        }
+        else if (c.SlidingWindow is not null)
+        {
+            throw new ArgumentException($"only Mistral models have a sliding window in config.json, not {c.Architecture}", nameof(c));
+        }
         json.WriteString("torch_dtype", dtype switch
         {
             TensorDType.F32 => "float32",
