@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Reads tests/TensorCash.Tests/fixtures/llamacpp/models.json: the tiny models whose llama.cpp logits
-// become test fixtures. As a command it feeds make-fixtures.sh:
-//   node manifest.mjs names --manifest M            one model name per line
+// become test fixtures ("models", built by our generator) and the model files the repository ships ("shipped",
+// e.g. builtin:small's GGUF, by path from the repository root). As a command it feeds make-fixtures.sh:
+//   node manifest.mjs names --manifest M            one generated model name per line
+//   node manifest.mjs shipped --manifest M          one shipped model per line: name, a tab, its path
 //   node manifest.mjs generator-args --manifest M --name N
 //                                                   the generator's flags for that model, one per line
 import fs from "node:fs";
@@ -33,6 +35,18 @@ function validateEntry(entry, file) {
     throw new Error(`${where}: 'tokens' must be a non-empty list of ids below vocab ${entry.vocab}`);
 }
 
+function validateShipped(entry, file) {
+  const where = `${file}: shipped model '${entry.name ?? "?"}'`;
+  if (typeof entry.name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(entry.name)) throw new Error(`${where}: 'name' must be a file-safe string`);
+  if (typeof entry.path !== "string" || !entry.path.endsWith(".gguf") || entry.path.startsWith("/") || entry.path.includes(".."))
+    throw new Error(`${where}: 'path' must be a .gguf path relative to the repository root`);
+  if (!DTYPES.includes(entry.dtype)) throw new Error(`${where}: 'dtype' must be one of ${DTYPES.join(", ")}`);
+  if (!Number.isInteger(entry.vocab) || entry.vocab < 1) throw new Error(`${where}: 'vocab' must be a positive integer`);
+  if (typeof entry.max_abs !== "number" || !(entry.max_abs > 0)) throw new Error(`${where}: 'max_abs' must be a positive number`);
+  if (!Array.isArray(entry.tokens) || entry.tokens.length === 0 || entry.tokens.some((t) => !Number.isInteger(t) || t < 0 || t >= entry.vocab))
+    throw new Error(`${where}: 'tokens' must be a non-empty list of ids below vocab ${entry.vocab}`);
+}
+
 export function loadManifest(file) {
   let manifest;
   try {
@@ -42,14 +56,17 @@ export function loadManifest(file) {
   }
   if (!Array.isArray(manifest.models) || manifest.models.length === 0) throw new Error(`${file}: 'models' must be a non-empty list`);
   manifest.models.forEach((m) => validateEntry(m, file));
-  const names = manifest.models.map((m) => m.name);
+  manifest.shipped ??= [];
+  if (!Array.isArray(manifest.shipped)) throw new Error(`${file}: 'shipped' must be a list`);
+  manifest.shipped.forEach((m) => validateShipped(m, file));
+  const names = [...manifest.models, ...manifest.shipped].map((m) => m.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`${file}: model name '${dup}' appears twice`);
   return manifest;
 }
 
 export function findModel(manifest, name, file) {
-  const entry = manifest.models.find((m) => m.name === name);
+  const entry = [...manifest.models, ...manifest.shipped].find((m) => m.name === name);
   if (!entry) throw new Error(`${file}: no model named '${name}'`);
   return entry;
 }
@@ -71,12 +88,13 @@ export function generatorArgs(entry) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const usage = "usage: node manifest.mjs names|generator-args --manifest FILE [--name MODEL]";
+  const usage = "usage: node manifest.mjs names|shipped|generator-args --manifest FILE [--name MODEL]";
   await runMain(usage, async () => {
     const [command, ...rest] = process.argv.slice(2);
     const args = parseArgs(rest, { manifest: str(), name: str("") });
     const manifest = loadManifest(args.manifest);
     if (command === "names") process.stdout.write(manifest.models.map((m) => m.name).join("\n") + "\n");
+    else if (command === "shipped") process.stdout.write(manifest.shipped.map((m) => `${m.name}\t${m.path}\n`).join(""));
     else if (command === "generator-args") process.stdout.write(generatorArgs(findModel(manifest, args.name, args.manifest)).join("\n") + "\n");
     else throw new UsageError(`unknown command '${command ?? ""}'`);
   });

@@ -9,9 +9,9 @@ public static class CommonOptions
 {
     public static Option<string> Model() => new("--model", "-m")
     {
-        Description = "Model: a .gguf file, a Hugging Face directory (config.json + *.safetensors), or builtin:tiny.",
+        Description = "Model: a .gguf file, a Hugging Face directory (config.json + *.safetensors), or a builtin model: builtin:tiny, builtin:nano (random weights, byte tokenizer) or builtin:small (trained on the King James Bible, BPE).",
         Required = true,
-        HelpName = "PATH|builtin:tiny",
+        HelpName = "PATH|builtin:NAME",
     };
 
     public static Option<int> Threads() => AtLeast(new Option<int>("--threads", "-t")

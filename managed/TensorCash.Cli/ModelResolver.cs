@@ -15,20 +15,20 @@ public static class ModelResolver
     {
         if (BuiltinModels.IsBuiltin(spec)) return;
         if (!File.Exists(spec) && !Directory.Exists(spec))
-            throw new UsageException($"model not found: '{spec}' (expected a .gguf file, a Hugging Face model directory, or builtin:tiny)");
+            throw new UsageException($"model not found: '{spec}' (expected a .gguf file, a Hugging Face model directory, or builtin:tiny|nano|small)");
     }
 
     /// <summary>Weights for a model spec (path or builtin:NAME).</summary>
     public static ModelWeights LoadWeights(string spec) => ModelLoader.Load(spec);
 
     /// <summary>
-    /// The tokenizer that belongs to the model, or null when it has none: the byte tokenizer for builtin models,
-    /// tokenizer.json for a Hugging Face directory; for a .gguf file a tokenizer.json beside it when there is one
+    /// The tokenizer that belongs to the model, or null when it has none: the builtin model's own (bytes for tiny and nano, the
+    /// BPE builtin:small's GGUF embeds), tokenizer.json for a Hugging Face directory; for a .gguf file a tokenizer.json beside it when there is one
     /// (an explicit override), else the vocabulary the file embeds (tokenizer.ggml.*), run as llama.cpp runs it.
     /// </summary>
     public static ITokenizer? TryLoadTokenizer(string spec, int? modelVocabSize = null)
     {
-        if (BuiltinModels.IsBuiltin(spec)) return new ByteTokenizer();
+        if (BuiltinModels.IsBuiltin(spec)) return BuiltinModels.LoadTokenizer(spec);
         string? path = ModelLoader.TokenizerJsonPath(spec);
         bool gguf = File.Exists(spec) && spec.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
         if (path is null && File.Exists(spec))

@@ -30,7 +30,8 @@ public static class DemoCommand
             HelpName = "N",
         }, 1);
         var command = new Command("demo",
-            "Run the whole system on the CPU with the builtin models: a fresh regtest chain in SQLite, the built-in miner serving a customer prompt " +
+            "Run the whole system on the CPU with the builtin models: a fresh regtest chain in SQLite, the customer prompt served on the trained " +
+            "builtin:small (readable text) and also by the built-in miner on builtin:tiny (consensus pins it; random weights) " +
             "while it mines until a coinbase matures, a payment between two wallets through the mempool, then every block's proof " +
             "re-verified (tier 1 and a tier-2 replay). Prints live progress and a summary table.")
         {
@@ -112,7 +113,8 @@ public static class DemoCommand
         ansi.WriteLine($"payment  {result.PaymentTxid}: alice -> bob {DemoScenario.AmountText(result.PaymentAmount)}, fee {DemoScenario.AmountText(result.PaymentFee)}");
         ansi.WriteLine($"balances alice {DemoScenario.AmountText(result.AliceBalance)} spendable, bob {DemoScenario.AmountText(result.BobBalance)}");
         ansi.WriteLine($"verified {result.VerifiedBlocks} block proofs again: tier 1 all, tier-2 replay {result.ReplayedBlocks}; all accepted");
-        ansi.WriteLine($"customer prompt \"{result.CustomerPrompt}\" got {result.CustomerTokens.Count} tokens (builtin:tiny has random weights): {Truncate(text, 60)}");
+        ansi.WriteLine($"customer prompt \"{result.CustomerPrompt}\" mined on builtin:tiny and nano: {result.CustomerTokens.Count} tokens (random weights): {Truncate(text, 60)}");
+        ansi.WriteLine($"served   on {result.Reply.Model} (trained, not mined: consensus pins builtin:tiny): {result.CustomerPrompt}{result.Reply.Text.ReplaceLineEndings(" ").TrimEnd()}");
         ansi.WriteLine($"datadir  {result.DataDirectory}   ({result.Elapsed.TotalSeconds:F1} s)");
     }
 

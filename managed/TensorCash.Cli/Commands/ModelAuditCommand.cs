@@ -28,7 +28,7 @@ public static class ModelAuditCommand
 
     public static Command Create(CliConsole console)
     {
-        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, builtin:tiny or builtin:nano." };
+        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, builtin:tiny, builtin:nano or builtin:small." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var threads = CommonOptions.Threads();
         var audit = new Command("audit", Description) { path, json, threads };

@@ -14,7 +14,7 @@ public static class ModelCommand
 {
     public static Command Create(CliConsole console)
     {
-        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, builtin:tiny or builtin:nano." };
+        var path = new Argument<string>("PATH") { Description = "A .gguf file, a Hugging Face directory, builtin:tiny, builtin:nano or builtin:small." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var inspect = new Command("inspect", "Show a model's architecture, hyper-parameters, parameter count, weight dtype, FLOPs per token and files.")
         {

@@ -25,10 +25,10 @@ public static class NodeCommand
         var mine = new Option<bool>("--mine") { Description = "Mine in the background on the --model models in turn, each block on the next one that is active in the registry (builtin:tiny if none is given)." };
         var models = new Option<string[]>("--model", "-m")
         {
-            Description = "A model to hold (a .gguf file, a Hugging Face directory, or builtin:tiny); repeat for several. It need not be " +
+            Description = "A model to hold (a .gguf file, a Hugging Face directory, or builtin:NAME); repeat for several. It need not be " +
                           "registered yet. The node replays (tier 2) every block on a model it holds and mines on them in turn while " +
                           "they are active. builtin:tiny is always held.",
-            HelpName = "PATH|builtin:tiny",
+            HelpName = "PATH|builtin:NAME",
             AllowMultipleArgumentsPerToken = false,
         };
         var threads = CommonOptions.Threads();

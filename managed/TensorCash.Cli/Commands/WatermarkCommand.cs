@@ -90,7 +90,7 @@ public static class WatermarkCommand
         var gamma = Gamma();
         var tokens = CommonOptions.Tokens("The text as comma-separated token ids. Use this or --text.");
         var text = new Option<string>("--text") { Description = "The text, tokenized with --model's tokenizer (no BOS). Use this or --tokens." };
-        var model = new Option<string>("--model", "-m") { Description = "Model whose tokenizer and vocabulary size to use (its weights are only mapped, never run).", HelpName = "PATH|builtin:tiny" };
+        var model = new Option<string>("--model", "-m") { Description = "Model whose tokenizer and vocabulary size to use (its weights are only mapped, never run).", HelpName = "PATH|builtin:NAME" };
         var vocab = new Option<int>("--vocab") { Description = "Vocabulary size V, instead of --model, with --tokens.", HelpName = "V" };
         var preceding = new Option<int?>("--preceding-token") { Description = "The token before the text (the prompt's last), so the first token is scored too.", HelpName = "ID" };
         var threshold = new Option<double>("--threshold") { Description = "Detect when z >= this (the paper uses 4).", DefaultValueFactory = _ => WatermarkDetector.DefaultThreshold };

@@ -28,6 +28,7 @@ public sealed record DemoResult(
     int ReplayedBlocks,
     string CustomerPrompt,
     IReadOnlyList<int> CustomerTokens,
+    DemoReply Reply,
     DemoRegistration Registration,
     IReadOnlyList<DemoModelShare> Models,
     DemoVdf Vdf,
@@ -44,11 +45,14 @@ public sealed record DemoModelShare(string Model, double DifficultyInN, int Bloc
 /// CPU, the built-in miner serving one customer prompt, two wallets. Mines until alice's first coinbase matures, pays
 /// bob through the mempool, mines the block that confirms it; then alice registers the second builtin model,
 /// builtin:nano, through the model registry (deposit, support signals, lock-in, activation: docs/protocol/registry.md),
-/// both models mine side by side, and every block's proof is verified again (tier 1 + tier 2).
+/// both models mine side by side, and every block's proof is verified again (tier 1 + tier 2). The same customer prompt
+/// is also served on the trained builtin:small (<see cref="SmallModelReply"/>), which writes readable text; the mined
+/// proofs stay on the random-weight models because consensus pins builtin:tiny.
 /// </summary>
 public sealed class DemoScenario(string dataDirectory, int threads, Action<string> progress, Action<DemoBlockRow> blockMined)
 {
-    public const string CustomerPrompt = "Once upon a time, a ledger learned to count the words a model wrote.";
+    /// <summary>King James style, because builtin:small, which serves it readably, learned English from the King James Bible.</summary>
+    public const string CustomerPrompt = "And the LORD said unto the miners,";
     public const long PaymentAmount = 12 * AmountUnits.Coin + AmountUnits.Coin / 2;
     public const long FeeRatePerKilobyte = 2_000;
     /// <summary>
@@ -71,6 +75,10 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
         using var model = InferenceModel.Load("builtin:tiny", threads);
         using var nano = InferenceModel.Load(SecondModel, threads);
         progress($"models builtin:tiny {model.Identity.Hex[..16]}… (genesis) and {SecondModel} {nano.Identity.Hex[..16]}… (not registered yet), {threads} thread(s); proof window {parameters.ProofWindowSize} tokens");
+        var reply = SmallModelReply.Serve(CustomerPrompt, threads, cancellation);
+        progress($"customer prompt served on {reply.Model} (trained; loaded in {reply.LoadMilliseconds:F0} ms, {reply.Tokens.Length} tokens in " +
+                 $"{reply.GenerateMilliseconds:F0} ms): \"{CustomerPrompt}{reply.Text.ReplaceLineEndings(" ")}\"");
+        progress("the mined proofs stay on builtin:tiny (pinned by consensus) and builtin:nano, whose random weights write noise");
         var verifier = new BlockProofVerifier(parameters, [model, nano]);
         using var chain = new ChainState(dataDirectory, parameters, verifier.Verify);
         var pool = new TransactionPool(parameters, signatures: chain.Signatures);
@@ -161,7 +169,7 @@ public sealed class DemoScenario(string dataDirectory, int threads, Action<strin
         }).ToList();
         return new DemoResult(dataDirectory, rows, payment.Transaction.Txid.ToString(), PaymentAmount, payment.Fee,
             Spendable(alice, utxos, tipHeight), Spendable(bob, utxos, tipHeight), rows.Count, replayed,
-            CustomerPrompt, job.Generated.ToArray(), registration, shares, vdf, clock.Elapsed);
+            CustomerPrompt, job.Generated.ToArray(), reply, registration, shares, vdf, clock.Elapsed);
     }
 
     /// <summary>

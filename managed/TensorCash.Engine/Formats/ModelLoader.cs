@@ -5,7 +5,7 @@ using TensorCash.Engine.Model;
 
 namespace TensorCash.Engine.Formats;
 
-/// <summary>Opens a model from a spec: "builtin:tiny", a Hugging Face model directory, or a .gguf file.</summary>
+/// <summary>Opens a model from a spec: "builtin:tiny" (or another of BuiltinModels.Names), a Hugging Face model directory, or a .gguf file.</summary>
 public static class ModelLoader
 {
     public static ModelWeights Load(string spec)
@@ -16,7 +16,7 @@ public static class ModelLoader
         {
             if (spec.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)) return GgufModelLoader.Load(spec);
             throw new ModelFormatException(spec, null,
-                "not a model: give a .gguf file, a Hugging Face model directory (config.json + *.safetensors), or builtin:tiny");
+                "not a model: give a .gguf file, a Hugging Face model directory (config.json + *.safetensors), or builtin:tiny|nano|small");
         }
         throw new ModelFormatException(spec, null,
             "no such file or directory (expected a .gguf file, a Hugging Face model directory, or builtin:tiny)");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using TensorCash.Chain.Consensus;
 using TensorCash.Chain.Primitives;
 using TensorCash.Chain.Registry;
+using TensorCash.Engine.Builtin;
 using TensorCash.Node.Mining;
 using TensorCash.Proof;
 
@@ -67,12 +68,13 @@ public static class RegistrationBuilder
 
     /// <summary>
     /// SHA-256 of the tokenizer file next to the weights (tokenizer.json), of "builtin:byte" for the builtin byte
-    /// tokenizer, or 32 zero bytes when there is none to hash (a GGUF carries its vocabulary inside). Informational:
+    /// tokenizer (tiny, nano), or 32 zero bytes when there is none to hash (a GGUF such as builtin:small's carries its
+    /// vocabulary inside). Informational:
     /// proofs run on token ids, so consensus cannot and need not check it.
     /// </summary>
     private static byte[] TokenizerHash(InferenceModel model)
     {
-        if (model.Spec.StartsWith("builtin:", StringComparison.Ordinal)) return SHA256.HashData("builtin:byte"u8);
+        if (BuiltinModels.UsesByteTokenizer(model.Spec)) return SHA256.HashData("builtin:byte"u8);
         foreach (string file in model.Weights.Files)
         {
             string? directory = Path.GetDirectoryName(file);

@@ -26,6 +26,11 @@ public class DemoCommandTests
             Assert.That(output, Does.Contain("vdf v").And.Contain("vdf verify ms"), "the table shows each block's VDF output and verify time");
             Assert.That(output, Does.Match(@"vdf +Wesolowski, 128-bit class group, T = 512 squarings per block"));
             Assert.That(stderr.ToString(), Does.Contain("block 101 confirms the payment"));
+            // The customer prompt served on the trained builtin:small: the seeded reply is the same on every run.
+            var reply = TensorCash.Cli.Demo.SmallModelReply.Serve(TensorCash.Cli.Demo.DemoScenario.CustomerPrompt, 2, CancellationToken.None);
+            Assert.That(reply.Text, Does.StartWith(" Turn again, I pray thee"), "builtin:small's seeded continuation");
+            // (the summary wraps at 150 columns, so only the reply's first words are on the line)
+            Assert.That(output, Does.Contain($"served   on builtin:small (trained, not mined: consensus pins builtin:tiny): {TensorCash.Cli.Demo.DemoScenario.CustomerPrompt} Turn again, I pray thee"));
             Assert.That(File.Exists(Path.Combine(dir, "wallets", "alice.json")));
         }
         finally

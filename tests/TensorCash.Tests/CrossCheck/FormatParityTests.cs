@@ -94,7 +94,7 @@ public class FormatParityTests
     }
 
     /// <summary>Every weight of <paramref name="gguf"/> holds the bits of <paramref name="hf"/>, or (a GGUF F32 vector) rounds to them.</summary>
-    private static void AssertSameStoredBits(ModelWeights gguf, ModelWeights hf)
+    internal static void AssertSameStoredBits(ModelWeights gguf, ModelWeights hf)
     {
         var pairs = Views(gguf).Zip(Views(hf)).ToList();
         Assert.That(pairs, Has.Count.EqualTo(Views(hf).Count()), "tensor count");

@@ -18,6 +18,15 @@ public sealed record LlamaCppFixture(string Name, RandomModelSpec Spec, TensorDT
     public override string ToString() => Name;
 }
 
+/// <summary>
+/// A model file the repository ships (models.json "shipped", e.g. builtin:small's GGUF) with llama.cpp's logits for it:
+/// OutputPath is where the build copies the file, relative to the test assembly; GgufSha256 the file llama.cpp evaluated.
+/// </summary>
+public sealed record ShippedLlamaCppFixture(string Name, string OutputPath, string GgufSha256, int[] Tokens, float[][] Logits, double MaxAbs)
+{
+    public override string ToString() => Name;
+}
+
 /// <summary>Reads the llama.cpp fixtures. The manifest is the source of truth; a fixture that no longer matches it is stale.</summary>
 public static class LlamaCppFixtures
 {
@@ -32,7 +41,27 @@ public static class LlamaCppFixtures
             yield return Read(dir, entry);
     }
 
+    /// <summary>The shipped models' fixtures (models.json "shipped").</summary>
+    public static IEnumerable<ShippedLlamaCppFixture> Shipped()
+    {
+        string assemblyDir = Path.GetDirectoryName(typeof(LlamaCppFixtures).Assembly.Location)!;
+        string dir = Path.Combine(assemblyDir, "fixtures", "llamacpp");
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "models.json")));
+        if (!manifest.RootElement.TryGetProperty("shipped", out var shipped)) yield break;
+        foreach (var entry in shipped.EnumerateArray())
+        {
+            var (name, tokens, logits, maxAbs, sha256) = ReadLogits(dir, entry);
+            yield return new ShippedLlamaCppFixture(name, Path.Combine(assemblyDir, entry.GetProperty("output_path").GetString()!), sha256, tokens, logits, maxAbs);
+        }
+    }
+
     private static LlamaCppFixture Read(string dir, JsonElement entry)
+    {
+        var (name, tokens, logits, maxAbs, sha256) = ReadLogits(dir, entry);
+        return new LlamaCppFixture(name, Spec(entry), DType(entry.GetProperty("dtype").GetString()!), GeneratorArgs(entry), sha256, tokens, logits, maxAbs);
+    }
+
+    private static (string Name, int[] Tokens, float[][] Logits, double MaxAbs, string GgufSha256) ReadLogits(string dir, JsonElement entry)
     {
         string name = entry.GetProperty("name").GetString()!;
         string file = Path.Combine(dir, name + ".json");
@@ -45,8 +74,7 @@ public static class LlamaCppFixtures
         var logits = root.GetProperty("logits").EnumerateArray()
             .Select(row => row.EnumerateArray().Select(v => float.Parse(v.GetRawText(), CultureInfo.InvariantCulture)).ToArray())
             .ToArray();
-        return new LlamaCppFixture(name, Spec(entry), DType(entry.GetProperty("dtype").GetString()!), GeneratorArgs(entry),
-            root.GetProperty("gguf_sha256").GetString()!, tokens, logits, maxAbs);
+        return (name, tokens, logits, maxAbs, root.GetProperty("gguf_sha256").GetString()!);
     }
 
     /// <summary>The manifest fields as the `model random` flags of the same names map them (bench/llamacpp/manifest.mjs generatorArgs).</summary>

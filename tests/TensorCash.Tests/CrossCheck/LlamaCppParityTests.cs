@@ -8,7 +8,8 @@ namespace TensorCash.Tests.CrossCheck;
 /// Our engines against an independent implementation: llama.cpp's logits (fixtures/llamacpp, computed by its
 /// npm build from GGUF files our generator rebuilds byte for byte). Every logit must be within the fixture's
 /// max_abs, which allows for llama.cpp rounding activations to the weight type inside its matmuls (f16, bf16,
-/// q8_0) and is 1e-4 for f32 models.
+/// q8_0) and is 1e-4 for f32 models. Shipped models (builtin:small's trained BF16 GGUF) are checked as shipped, after
+/// proving the file in the output folder is the one llama.cpp evaluated.
 /// </summary>
 public class LlamaCppParityTests
 {
@@ -20,13 +21,34 @@ public class LlamaCppParityTests
     public void Float64ReferenceLogitsMatchLlamaCpp(LlamaCppFixture fixture) =>
         AssertMatchesLlamaCpp(fixture, "float64 reference", weights => Logits.Reference(weights, fixture.Tokens));
 
+    [TestCaseSource(typeof(LlamaCppFixtures), nameof(LlamaCppFixtures.Shipped))]
+    public void ShippedModelNativeLogitsMatchLlamaCpp(ShippedLlamaCppFixture fixture) =>
+        AssertShippedMatchesLlamaCpp(fixture, "native", weights => Logits.Widen(Logits.Native(weights, fixture.Tokens)));
+
+    [TestCaseSource(typeof(LlamaCppFixtures), nameof(LlamaCppFixtures.Shipped))]
+    public void ShippedModelFloat64ReferenceLogitsMatchLlamaCpp(ShippedLlamaCppFixture fixture) =>
+        AssertShippedMatchesLlamaCpp(fixture, "float64 reference", weights => Logits.Reference(weights, fixture.Tokens));
+
     private static void AssertMatchesLlamaCpp(LlamaCppFixture fixture, string engine, Func<ModelWeights, double[][]> run)
     {
         using var scratch = new ScratchDirectory();
         string gguf = GeneratedModels.Gguf(fixture, scratch);
+        AssertMatches(fixture.Name, gguf, fixture.Logits, fixture.MaxAbs, engine, run);
+    }
+
+    private static void AssertShippedMatchesLlamaCpp(ShippedLlamaCppFixture fixture, string engine, Func<ModelWeights, double[][]> run)
+    {
+        Assert.That(File.Exists(fixture.OutputPath), $"{fixture.OutputPath} is missing from the test output (the build copies it there)");
+        Assert.That(GeneratedModels.Sha256(fixture.OutputPath), Is.EqualTo(fixture.GgufSha256),
+            $"{fixture.Name}: the shipped file is not the one llama.cpp evaluated; re-run bench/llamacpp/make-fixtures.sh --only {fixture.Name}");
+        AssertMatches(fixture.Name, fixture.OutputPath, fixture.Logits, fixture.MaxAbs, engine, run);
+    }
+
+    private static void AssertMatches(string name, string gguf, float[][] llamaCppLogits, double maxAbs, string engine, Func<ModelWeights, double[][]> run)
+    {
         double[][] ours;
         using (var weights = ModelLoader.Load(gguf)) ours = run(weights);
-        var theirs = Logits.Widen(fixture.Logits);
+        var theirs = Logits.Widen(llamaCppLogits);
         Assert.That(ours.Length, Is.EqualTo(theirs.Length), "positions");
 
         double worst = 0;
@@ -37,9 +59,9 @@ public class LlamaCppParityTests
             {
                 double diff = Logits.MaxAbsDiff([ours[p]], [theirs[p]]);
                 worst = Math.Max(worst, diff);
-                Assert.That(diff, Is.LessThanOrEqualTo(fixture.MaxAbs), $"position {p}: max |{engine} - llama.cpp|");
+                Assert.That(diff, Is.LessThanOrEqualTo(maxAbs), $"position {p}: max |{engine} - llama.cpp|");
                 // Within the bound, the top token can only flip where llama.cpp's top two are closer than 2*max_abs.
-                if (Logits.TopTwoGap(theirs[p]) <= 2 * fixture.MaxAbs) continue;
+                if (Logits.TopTwoGap(theirs[p]) <= 2 * maxAbs) continue;
                 decisive++;
                 int mine = Logits.ArgMax(ours[p]), llama = Logits.ArgMax(theirs[p]);
                 if (mine == llama) agreed++;
@@ -47,7 +69,7 @@ public class LlamaCppParityTests
             }
         }
         Assert.That(decisive, Is.GreaterThan(0), "no position is decisive enough to compare argmax");
-        TestContext.Out.WriteLine($"{fixture.Name} {engine}: max |diff| {worst:E2} (bound {fixture.MaxAbs:G2}, max |logit| {Logits.MaxAbs(theirs):F2}), " +
+        TestContext.Out.WriteLine($"{name} {engine}: max |diff| {worst:E2} (bound {maxAbs:G2}, max |logit| {Logits.MaxAbs(theirs):F2}), " +
                                   $"argmax {agreed}/{decisive} decisive positions of {theirs.Length}");
     }
 }
