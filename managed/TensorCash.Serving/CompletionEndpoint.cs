@@ -34,7 +34,7 @@ public sealed class CompletionEndpoint(ServedModel model, ContinuousBatcher batc
         ServingJob job;
         try
         {
-            job = batcher.Submit(generation, stopper.Token);
+            job = batcher.Submit(generation, ClientIdentity.Of(http), stopper.Token);
         }
         catch (ApiException e)
         {
@@ -129,7 +129,11 @@ public sealed class CompletionEndpoint(ServedModel model, ContinuousBatcher batc
         }
     }
 
-    public static Task WriteError(HttpContext http, ApiException e) => WriteJson(http, e.Status, e.Body);
+    public static Task WriteError(HttpContext http, ApiException e)
+    {
+        if (e.RetryAfterSeconds is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteJson(http, e.Status, e.Body);
+    }
 
     public static async Task WriteJson(HttpContext http, int status, object body)
     {
