@@ -31,14 +31,14 @@ public sealed class OpenAiCompletionsTests
         new(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = _server.ApiBase, RetryPolicy = new ClientRetryPolicy(0) });
 
     /// <summary>Sends POST /v1/completions through the client's pipeline; non-2xx becomes the client's ClientResultException.</summary>
-    private static async Task<PipelineResponse> Complete(OpenAIClient client, object body, bool stream = false)
+    private async Task<PipelineResponse> Complete(OpenAIClient client, object body, bool stream = false)
     {
         var message = client.Pipeline.CreateMessage();
         message.ResponseClassifier = PipelineMessageClassifier.Create([200]);
         message.BufferResponse = !stream;
         var request = message.Request;
         request.Method = "POST";
-        request.Uri = new Uri(client.Endpoint.AbsoluteUri.TrimEnd('/') + "/completions");
+        request.Uri = new Uri(_server.ApiBase.AbsoluteUri.TrimEnd('/') + "/completions");
         request.Headers.Set("Content-Type", "application/json");
         request.Headers.Set("Accept", stream ? "text/event-stream" : "application/json");
         request.Content = BinaryContent.Create(BinaryData.FromObjectAsJson(body));
@@ -92,7 +92,7 @@ public sealed class OpenAiCompletionsTests
     {
         var e = Assert.ThrowsAsync<ClientResultException>(() => Complete(Client("sk-wrong"), Body("x", 1, 1)));
         Assert.That(e!.Status, Is.EqualTo(401));
-        Assert.That(e.Message, Does.Contain("API key"));
+        Assert.That(ErrorOf(e), Does.Contain("API key"));
     }
 
     [Test]
@@ -100,9 +100,13 @@ public sealed class OpenAiCompletionsTests
     {
         var missing = Assert.ThrowsAsync<ClientResultException>(() => Complete(Client(), new { model = "davinci-002", prompt = "x" }));
         Assert.That(missing!.Status, Is.EqualTo(404));
-        Assert.That(missing.Message, Does.Contain("davinci-002"));
+        Assert.That(ErrorOf(missing), Does.Contain("davinci-002"));
         var bad = Assert.ThrowsAsync<ClientResultException>(() => Complete(Client(), new { model = "builtin:tiny", prompt = "x", max_tokens = -3 }));
         Assert.That(bad!.Status, Is.EqualTo(400));
-        Assert.That(bad.Message, Does.Contain("max_tokens"));
+        Assert.That(ErrorOf(bad), Does.Contain("max_tokens"));
     }
+
+    /// <summary>The OpenAI-shaped error.message of the response the client's exception carries.</summary>
+    private static string ErrorOf(ClientResultException e) =>
+        JsonDocument.Parse(e.GetRawResponse()!.Content.ToString()).RootElement.GetProperty("error").GetProperty("message").GetString()!;
 }
