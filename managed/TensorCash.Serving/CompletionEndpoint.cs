@@ -36,8 +36,9 @@ public sealed class CompletionEndpoint(ServedModel model, ContinuousBatcher batc
         {
             job = batcher.Submit(generation, ClientIdentity.Of(http), stopper.Token);
         }
-        catch (ApiException e)
+        catch (ApiException e) // refused: a queue bound (429/503) or a request the model cannot hold
         {
+            metrics.Requests.WithLabels(e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             await WriteError(http, e);
             return;
         }

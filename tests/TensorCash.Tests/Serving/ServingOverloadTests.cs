@@ -57,6 +57,7 @@ public sealed class ServingOverloadTests
         Assert.That(retryAfter, Is.Null);
         AssertError(body, "rate_limit_error", "client_queue_full");
         Assert.That(queued.Any(t => t.IsCompleted), Is.False, "the queued requests wait");
+        Assert.That(_server.Host.Metrics.Requests.WithLabels("429").Value, Is.GreaterThanOrEqualTo(1), "refusals are counted by status");
 
         _server.Host.Batcher.HoldAdmissions = false;
         Assert.That((await Task.WhenAll(queued)).Select(r => r.Status), Has.All.EqualTo(200));
