@@ -34,10 +34,11 @@ public sealed class CompletionEndpoint(ServedModel model, ContinuousBatcher batc
         ServingJob job;
         try
         {
-            job = batcher.Submit(generation, stopper.Token);
+            job = batcher.Submit(generation, ClientIdentity.Of(http), stopper.Token);
         }
-        catch (ApiException e)
+        catch (ApiException e) // refused: a queue bound (429/503) or a request the model cannot hold
         {
+            metrics.Requests.WithLabels(e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             await WriteError(http, e);
             return;
         }
@@ -129,7 +130,11 @@ public sealed class CompletionEndpoint(ServedModel model, ContinuousBatcher batc
         }
     }
 
-    public static Task WriteError(HttpContext http, ApiException e) => WriteJson(http, e.Status, e.Body);
+    public static Task WriteError(HttpContext http, ApiException e)
+    {
+        if (e.RetryAfterSeconds is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteJson(http, e.Status, e.Body);
+    }
 
     public static async Task WriteJson(HttpContext http, int status, object body)
     {

@@ -6,8 +6,8 @@ namespace TensorCash.Serving;
 
 /// <summary>
 /// Continuous batching: one engine thread owns the transformer and runs steps. Before each step, waiting requests
-/// join the running batch in arrival order (FIFO, so no request is overtaken) up to
-/// <see cref="ServingLimits.MaxBatchSize"/>; one forward pass then advances every running sequence by one prompt
+/// join the running batch up to <see cref="ServingLimits.MaxBatchSize"/>, taken round-robin across clients
+/// (<see cref="FairRequestQueue{T}"/>: FIFO within a client, so a flooding client cannot starve the others); one forward pass then advances every running sequence by one prompt
 /// chunk or one generated token; a sequence that finished, or whose client went away, leaves the batch at once and
 /// frees its cache, so its slot is taken by the next waiting request on the next step.
 ///
@@ -16,18 +16,20 @@ namespace TensorCash.Serving;
 /// seeded sampler over its own logits. A response is therefore bit for bit the one the same request gets alone;
 /// the tests check this under concurrency.
 ///
-/// The waiting queue is bounded (<see cref="ServingLimits.MaxQueuedRequests"/>): a request beyond it is refused
-/// with 429 instead of growing memory and latency without end.
+/// The waiting queue is bounded, per client (429 beyond <see cref="ServingLimits.MaxQueuedRequestsPerClient"/>) and in
+/// all (503 beyond <see cref="ServingLimits.MaxQueuedRequests"/>), instead of growing memory and latency without end.
 /// </summary>
 public sealed class ContinuousBatcher : IDisposable
 {
     private readonly Transformer _transformer;
     private readonly ServingMetrics _metrics;
     private readonly object _lock = new();
-    private readonly Queue<ServingJob> _waiting = new();
+    private readonly FairRequestQueue<ServingJob> _waiting = new();
     private readonly List<ServingJob> _running = [];
     private readonly Thread _thread;
     private bool _stopping;
+    private bool _holdAdmissions;
+    private long _admitted;
 
     public ContinuousBatcher(Transformer transformer, ServingMetrics metrics)
     {
@@ -37,8 +39,33 @@ public sealed class ContinuousBatcher : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Queues a request; throws <see cref="ApiException"/> (429) when the queue is full, (503) when stopping.</summary>
-    public ServingJob Submit(GenerationRequest request, CancellationToken cancellation)
+    /// <summary>
+    /// Tests only: while true the engine admits no waiting request, so a test can fill the queue exactly. Running
+    /// requests go on.
+    /// </summary>
+    internal bool HoldAdmissions
+    {
+        set
+        {
+            lock (_lock)
+            {
+                _holdAdmissions = value;
+                Monitor.Pulse(_lock);
+            }
+        }
+    }
+
+    /// <summary>Requests waiting for a batch slot now.</summary>
+    public int WaitingCount
+    {
+        get { lock (_lock) return _waiting.Count; }
+    }
+
+    /// <summary>
+    /// Queues a request of <paramref name="client"/> (see <see cref="ClientIdentity"/>); throws <see cref="ApiException"/>:
+    /// 429 when that client has its share waiting, 503 when the whole queue is full or the server is stopping.
+    /// </summary>
+    public ServingJob Submit(GenerationRequest request, string client, CancellationToken cancellation)
     {
         var config = _transformer.Config;
         if (request.Prompt.IsEmpty) throw ApiException.Invalid("the prompt encodes to no tokens", "prompt");
@@ -53,9 +80,10 @@ public sealed class ContinuousBatcher : IDisposable
         var job = new ServingJob(request, config.VocabSize, cancellation);
         lock (_lock)
         {
-            if (_stopping) throw ApiException.Unavailable("the server is shutting down");
-            if (_waiting.Count >= ServingLimits.MaxQueuedRequests) throw ApiException.QueueFull();
-            _waiting.Enqueue(job);
+            if (_stopping) throw ApiException.ShuttingDown();
+            if (_waiting.CountOf(client) >= ServingLimits.MaxQueuedRequestsPerClient || _waiting.Count >= ServingLimits.MaxQueuedRequests)
+                foreach (var gone in _waiting.RemoveAll(j => j.Cancellation.IsCancellationRequested)) gone.End(FinishReason.Cancelled); // departed clients hold no share
+            _waiting.Enqueue(client, job);
             _metrics.QueueDepth.Set(_waiting.Count);
             Monitor.Pulse(_lock);
         }
@@ -70,11 +98,12 @@ public sealed class ContinuousBatcher : IDisposable
         {
             lock (_lock)
             {
-                while (_running.Count < ServingLimits.MaxBatchSize && _waiting.TryDequeue(out var job))
+                while ((!_holdAdmissions || _stopping) && _running.Count < ServingLimits.MaxBatchSize && _waiting.TryDequeue(out var job))
                 {
                     if (job.Cancellation.IsCancellationRequested) { job.End(FinishReason.Cancelled); continue; }
                     try
                     {
+                        job.AdmissionOrder = _admitted++;
                         job.Start(_transformer);
                         _running.Add(job);
                     }

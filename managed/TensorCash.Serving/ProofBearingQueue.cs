@@ -11,17 +11,23 @@ public sealed record ProofCandidate(string RequestId, string Model, int[] Prompt
 /// <summary>
 /// The miner's privacy policy (Appendix D) at the server's edge: a request is private unless it says
 /// "tensorcash": {"proof_bearing": true}, and only such requests are ever offered here, so a private prompt can
-/// never reach a proof transcript. The queue is bounded (<see cref="Capacity"/>); when the miner does not take
-/// candidates fast enough the oldest is dropped, never blocking serving.
+/// never reach a proof transcript. The miner (`tensorcash node --serve`) takes candidates one at a time, oldest first
+/// (<see cref="TryTake"/>), as the prompts of its proof windows. The queue is bounded (<see cref="Capacity"/>); when the
+/// miner does not take candidates fast enough (or there is none: plain `tensorcash serve`) the oldest is dropped,
+/// never blocking serving. Each step is written to the <see cref="Receipts"/>.
 ///
 /// The receipt a proof-bearing response carries is the SHA-256 of the transcript as queued (model id, sampling
 /// settings, prompt and output token ids, all length-prefixed little-endian), so the client can later recognise its
 /// request in a published proof. It commits to the transcript; it is not itself a proof.
 /// </summary>
-public sealed class ProofBearingQueue
+public sealed class ProofBearingQueue(ReceiptBook receipts)
 {
     public const int Capacity = 1024;
     private readonly Queue<ProofCandidate> _candidates = new();
+
+    public ProofBearingQueue() : this(new ReceiptBook()) { }
+
+    public ReceiptBook Receipts { get; } = receipts;
 
     public int Count
     {
@@ -33,20 +39,21 @@ public sealed class ProofBearingQueue
         var candidate = new ProofCandidate(requestId, model, prompt, output, sampling, TranscriptHash(model, prompt, output, sampling));
         lock (_candidates)
         {
-            if (_candidates.Count == Capacity) _candidates.Dequeue();
+            if (_candidates.Count == Capacity) Receipts.Set(_candidates.Dequeue().TranscriptSha256, ReceiptStatus.Dropped);
             _candidates.Enqueue(candidate);
+            Receipts.Set(candidate.TranscriptSha256, ReceiptStatus.Queued);
         }
         return candidate;
     }
 
-    /// <summary>Takes every queued candidate (the miner's side).</summary>
-    public IReadOnlyList<ProofCandidate> Drain()
+    /// <summary>The miner's side: the oldest candidate, now marked "mining"; null when none waits.</summary>
+    public ProofCandidate? TryTake()
     {
         lock (_candidates)
         {
-            var all = _candidates.ToArray();
-            _candidates.Clear();
-            return all;
+            if (!_candidates.TryDequeue(out var candidate)) return null;
+            Receipts.Set(candidate.TranscriptSha256, ReceiptStatus.Mining);
+            return candidate;
         }
     }
 

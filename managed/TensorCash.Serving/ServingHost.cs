@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,23 +16,26 @@ public sealed record ServingOptions
     public string Host { get; init; } = "127.0.0.1";
     /// <summary>0 = any free port (read the bound one from <see cref="ServingHost.Port"/>).</summary>
     public int Port { get; init; } = 8000;
-    /// <summary>When set, every request needs "Authorization: Bearer KEY" (401 otherwise).</summary>
-    public string? ApiKey { get; init; }
+    /// <summary>
+    /// When not empty, every request needs "Authorization: Bearer KEY" with one of these keys (401 otherwise); each key
+    /// is a client of its own for fair scheduling (<see cref="ClientIdentity"/>).
+    /// </summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
 }
 
 /// <summary>
 /// The OpenAI-compatible server on Kestrel: GET /v1/models, POST /v1/completions, POST /v1/chat/completions,
-/// GET /metrics. Owns the engine loop (<see cref="ContinuousBatcher"/>); does not own the model.
+/// GET /v1/receipts/{hash}, GET /metrics. Owns the engine loop (<see cref="ContinuousBatcher"/>); does not own the
+/// model, nor the proof-bearing queue when the caller (a mining node) passes its own.
 /// </summary>
 public sealed class ServingHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ContinuousBatcher _batcher;
 
     private ServingHost(WebApplication app, ContinuousBatcher batcher, ProofBearingQueue proofQueue, ServingMetrics metrics, int port)
     {
         _app = app;
-        _batcher = batcher;
+        Batcher = batcher;
         ProofQueue = proofQueue;
         Metrics = metrics;
         Port = port;
@@ -42,9 +43,12 @@ public sealed class ServingHost : IAsyncDisposable
 
     public int Port { get; }
     public ProofBearingQueue ProofQueue { get; }
+    internal ContinuousBatcher Batcher { get; }
     public ServingMetrics Metrics { get; }
 
-    public static async Task<ServingHost> StartAsync(ServedModel model, ServingOptions options, CancellationToken cancellation = default)
+    /// <param name="proofQueue">Where proof-bearing requests go; a mining node passes the one its miner reads. Default: a queue of its own.</param>
+    public static async Task<ServingHost> StartAsync(ServedModel model, ServingOptions options, ProofBearingQueue? proofQueue = null,
+        CancellationToken cancellation = default)
     {
         var address = ParseHost(options.Host);
         if (options.Port is < 0 or > 65535) throw new ArgumentException($"port must be in 0..65535 (got {options.Port})");
@@ -60,10 +64,10 @@ public sealed class ServingHost : IAsyncDisposable
 
         var metrics = new ServingMetrics();
         var batcher = new ContinuousBatcher(model.Transformer, metrics);
-        var proofQueue = new ProofBearingQueue();
+        proofQueue ??= new ProofBearingQueue();
         var completions = new CompletionEndpoint(model, batcher, proofQueue, metrics);
 
-        if (options.ApiKey is { } key) app.Use(RequireApiKey(key));
+        if (options.ApiKeys.Count > 0) app.Use(ClientIdentity.RequireApiKeys(options.ApiKeys));
         app.Use(async (http, next) =>
         {
             try
@@ -85,6 +89,16 @@ public sealed class ServingHost : IAsyncDisposable
             : Results.Json(ApiException.ModelNotFound(id).Body, statusCode: 404));
         app.MapPost("/v1/completions", (HttpContext http) => completions.Handle(http, chat: false));
         app.MapPost("/v1/chat/completions", (HttpContext http) => completions.Handle(http, chat: true));
+        var receipts = proofQueue.Receipts;
+        app.MapGet("/v1/receipts/{hash}", (HttpContext http, string hash) =>
+        {
+            if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigit))
+                return CompletionEndpoint.WriteError(http, ApiException.Invalid($"a receipt is the 64 hex digits of transcript_sha256 (got '{Shorten(hash)}')", "hash"));
+            return receipts.Find(hash.ToLowerInvariant()) is { } receipt
+                ? CompletionEndpoint.WriteJson(http, 200, receipts.ToJson(receipt))
+                : CompletionEndpoint.WriteError(http, new ApiException(404, "invalid_request_error",
+                    $"no receipt {hash}: never issued here, or forgotten (the server keeps the last {ServingLimits.MaxReceipts})", "hash", "receipt_not_found"));
+        });
         app.MapGet("/metrics", async (HttpContext http) =>
         {
             http.Response.ContentType = "text/plain; version=0.0.4";
@@ -108,10 +122,12 @@ public sealed class ServingHost : IAsyncDisposable
         return new ServingHost(app, batcher, proofQueue, metrics, bound);
     }
 
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "...";
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
-        _batcher.Dispose();
+        Batcher.Dispose();
         await _app.DisposeAsync();
     }
 
@@ -119,17 +135,4 @@ public sealed class ServingHost : IAsyncDisposable
         host == "localhost" ? IPAddress.Loopback
         : IPAddress.TryParse(host, out var address) ? address
         : throw new ArgumentException($"--host must be an IP address or localhost (got '{host}')");
-
-    /// <summary>Bearer-token check in constant time, so the key cannot be guessed byte by byte from response times.</summary>
-    private static Func<HttpContext, RequestDelegate, Task> RequireApiKey(string key)
-    {
-        byte[] expected = Encoding.UTF8.GetBytes("Bearer " + key);
-        return (http, next) =>
-        {
-            byte[] given = Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString());
-            if (CryptographicOperations.FixedTimeEquals(given, expected)) return next(http);
-            return CompletionEndpoint.WriteError(http, new ApiException(401, "invalid_request_error",
-                "missing or wrong API key; send 'Authorization: Bearer KEY'", null, "invalid_api_key"));
-        };
-    }
 }

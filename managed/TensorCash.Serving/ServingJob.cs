@@ -41,6 +41,8 @@ public sealed class ServingJob
     /// <summary>Why the job ended; set before <see cref="Tokens"/> completes.</summary>
     public FinishReason? Finish { get; private set; }
     public int GeneratedCount => _length - PromptLength;
+    /// <summary>Set when the engine admits the job into the batch: 0 for the first job it admitted, then 1, 2, ... (-1 before).</summary>
+    public long AdmissionOrder { get; internal set; } = -1;
 
     /// <summary>Positions the cache must hold: the prompt and every generated token except the last, which is never fed back.</summary>
     internal static long CacheTokens(GenerationRequest request) => request.Prompt.Length + Math.Max(request.MaxTokens - 1, 0L);

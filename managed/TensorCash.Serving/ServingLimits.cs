@@ -8,8 +8,20 @@ public static class ServingLimits
 {
     /// <summary>Sequences advanced together by one forward pass; a request beyond this waits in the queue.</summary>
     public const int MaxBatchSize = 16;
-    /// <summary>Requests waiting for a batch slot; one more is refused with 429 rather than queued without end.</summary>
+    /// <summary>
+    /// Requests waiting for a batch slot, all clients together; one more is refused with 503 (the server is
+    /// overloaded, not the client at fault) rather than queued without end.
+    /// </summary>
     public const int MaxQueuedRequests = 64;
+    /// <summary>
+    /// Requests one client (API key, else remote address) may have waiting; one more is refused with 429. A quarter of
+    /// <see cref="MaxQueuedRequests"/>, so one flooding client leaves room for at least three others.
+    /// </summary>
+    public const int MaxQueuedRequestsPerClient = 16;
+    /// <summary>Seconds a 503 asks the client to wait (Retry-After) before it tries again.</summary>
+    public const int RetryAfterSeconds = 1;
+    /// <summary>Receipts of proof-bearing requests remembered for GET /v1/receipts/{hash}; the oldest is forgotten first.</summary>
+    public const int MaxReceipts = 65_536;
     /// <summary>Prompt tokens fed per step for one sequence, so a long prompt cannot stall the decoding of the others.</summary>
     public const int PrefillChunkTokens = 256;
     /// <summary>Bytes of one request body.</summary>

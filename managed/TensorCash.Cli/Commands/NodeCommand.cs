@@ -8,6 +8,7 @@ using TensorCash.Node.Hosting;
 using TensorCash.Node.P2p;
 using TensorCash.Node.Storage;
 using TensorCash.Node.Wallet;
+using TensorCash.Serving;
 
 namespace TensorCash.Cli.Commands;
 
@@ -90,11 +91,27 @@ public static class NodeCommand
             Description = "Keep an index of every transaction of the active chain by txid, so getrawtransaction finds any confirmed " +
                           "transaction (built at start when enabled on an existing chain; dropped when started without it). Default: off.",
         };
+        var serve = new Option<bool>("--serve")
+        {
+            Description = "Also serve the OpenAI-compatible API (docs/serving.md) on the model the node mines on (the first --model, else " +
+                          "builtin:tiny), so a miner serves while it mines. Requests are private unless they say " +
+                          "\"tensorcash\": {\"proof_bearing\": true}; only those become the miner's prompts, and their receipts resolve to the block.",
+        };
+        var servePort = ServingCliOptions.Port("--serve-port", "Port of the --serve API; 0 picks a free one, written to DATADIR/serve.port. Default 8000.");
+        var serveHost = ServingCliOptions.Host("--serve-host", "Address the --serve API listens on; 0.0.0.0 exposes it to the network. Default 127.0.0.1.");
+        var apiKey = ServingCliOptions.ApiKeys();
         var command = new Command("node", "Run a TensorCash node: chainstate in --datadir, mempool, wallet, JSON-RPC on 127.0.0.1 with " +
-                                          "cookie authentication (DATADIR/.cookie), and optionally a miner. Stop it with `tensorcash cli stop` or Ctrl+C.")
+                                          "cookie authentication (DATADIR/.cookie), optionally a miner and an OpenAI-compatible API. Stop it with `tensorcash cli stop` or Ctrl+C.")
         {
             mine, models, threads, replayPositions, support, mineAddress, listen, p2pPort, bind, connect, addNode, reindex, txIndex,
+            serve, servePort, serveHost, apiKey,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(serve) is { Implicit: false }) return;
+            foreach (var option in new Option[] { servePort, serveHost, apiKey })
+                if (result.GetResult(option) is { Implicit: false }) result.AddError($"{option.Name} goes with --serve");
+        });
         foreach (var option in common.All) command.Add(option);
 
         command.SetAction(console.Guard((parsed, cancellation) =>
@@ -128,12 +145,16 @@ public static class NodeCommand
                 Connect = (parsed.GetValue(connect) ?? []).Select(text => ParseEndpoint(text, "--connect", parameters)).ToList(),
                 AddNodes = (parsed.GetValue(addNode) ?? []).Select(text => ParseEndpoint(text, "--addnode", parameters)).ToList(),
             };
-            return Run(console, parsed.CommandResult.Command, options, port, p2p, parsed.GetValue(mine), cancellation);
+            var serving = parsed.GetValue(serve)
+                ? new ServingOptions { Host = parsed.GetValue(serveHost)!, Port = parsed.GetValue(servePort), ApiKeys = parsed.GetValue(apiKey) ?? [] }
+                : null;
+            return Run(console, parsed.CommandResult.Command, options, port, p2p, parsed.GetValue(mine), serving, cancellation);
         }));
         return command;
     }
 
-    private static int Run(CliConsole console, Command command, NodeOptions options, int port, P2pOptions p2p, bool mine, CancellationToken cancellation)
+    private static int Run(CliConsole console, Command command, NodeOptions options, int port, P2pOptions p2p, bool mine, ServingOptions? serving,
+        CancellationToken cancellation)
     {
         NodeHost host;
         try
@@ -185,6 +206,7 @@ public static class NodeCommand
                 return ExitCodes.Failure;
             }
             PrintSummary(Line, host, boundPort);
+            if (serving is not null && !StartServing(console, command, host, serving, options.Threads, Line)) return ExitCodes.Failure;
             if (mine)
             {
                 host.StartMining();
@@ -208,6 +230,26 @@ public static class NodeCommand
         }
         Line("stopped");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Starts `--serve` on the node's mining model; false (after one error line) when it cannot.</summary>
+    private static bool StartServing(CliConsole console, Command command, NodeHost host, ServingOptions serving, int threads, Action<string> line)
+    {
+        var model = host.MiningModel;
+        try
+        {
+            var tokenizer = ModelResolver.LoadTokenizer(model.Spec, model.Weights.Config.VocabSize);
+            var template = ServingCliOptions.ChatTemplateOrPlain(model.Spec, tokenizer, console);
+            var server = host.StartServingAsync(tokenizer, template, serving, threads).GetAwaiter().GetResult();
+            line($"serving {model.Spec} on {ServingCliOptions.Url(serving.Host, server.Server.Port)}{(serving.ApiKeys.Count == 0 ? "" : ", API key required")}; " +
+                 "requests are private unless proof-bearing, and only proof-bearing ones become the miner's prompts");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UsageException or Engine.Tokenization.TokenizerFormatException)
+        {
+            console.Error(command, $"--serve: {e.Message}{(e is IOException ? " (another server on this port? use --serve-port)" : "")}");
+            return false;
+        }
     }
 
     private static IPEndPoint ParseEndpoint(string text, string option, ChainParams parameters)

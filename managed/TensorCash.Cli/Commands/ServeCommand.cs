@@ -9,13 +9,9 @@ public static class ServeCommand
     public static Command Create(CliConsole console)
     {
         var model = CommonOptions.Model();
-        var host = new Option<string>("--host") { Description = "Address to listen on; 0.0.0.0 exposes the server to the network.", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port; 0 picks a free one (printed at start).", DefaultValueFactory = _ => 8000 };
-        port.Validators.Add(result =>
-        {
-            if (CommonOptions.TryGetValue(result, out int value) && value is < 0 or > 65535) result.AddError($"--port must be in 0..65535 (got {value})");
-        });
-        var apiKey = new Option<string?>("--api-key") { Description = "Require 'Authorization: Bearer KEY' on every request.", HelpName = "KEY" };
+        var host = ServingCliOptions.Host("--host", "Address to listen on; 0.0.0.0 exposes the server to the network.");
+        var port = ServingCliOptions.Port("--port", "TCP port; 0 picks a free one (printed at start).");
+        var apiKey = ServingCliOptions.ApiKeys();
         var threads = CommonOptions.Threads();
         var command = new Command("serve", "Serve the model over an OpenAI-compatible HTTP API (/v1/models, /v1/completions, /v1/chat/completions, /metrics) until Ctrl+C.")
         {
@@ -25,17 +21,9 @@ public static class ServeCommand
         {
             string spec = parsed.GetRequiredValue(model);
             using var session = ModelSession.Open(spec, parsed.GetValue(threads), TokenizerUse.Required, console);
-            Engine.ChatTemplates.ChatTemplate? template = null;
-            try
-            {
-                template = ModelResolver.LoadChatTemplate(spec, session.Tokenizer!);
-            }
-            catch (UsageException)
-            {
-                console.Progress("the model has no chat template: /v1/chat/completions renders messages as plain 'role: content' lines (docs/serving.md)");
-            }
+            var template = ServingCliOptions.ChatTemplateOrPlain(spec, session.Tokenizer!, console);
             var served = new ServedModel(spec, session.Transformer, session.Tokenizer!, template);
-            var options = new ServingOptions { Host = parsed.GetValue(host)!, Port = parsed.GetValue(port), ApiKey = parsed.GetValue(apiKey) };
+            var options = new ServingOptions { Host = parsed.GetValue(host)!, Port = parsed.GetValue(port), ApiKeys = parsed.GetValue(apiKey) ?? [] };
             Run(served, options, console, cancellation).GetAwaiter().GetResult();
             return ExitCodes.Success;
         }));
@@ -44,9 +32,8 @@ public static class ServeCommand
 
     private static async Task Run(ServedModel served, ServingOptions options, CliConsole console, CancellationToken cancellation)
     {
-        await using var server = await ServingHost.StartAsync(served, options, cancellation);
-        string shown = options.Host.Contains(':') ? $"[{options.Host}]" : options.Host;
-        console.Progress($"serving {served.Id} on http://{shown}:{server.Port}/v1 (Ctrl+C stops){(options.ApiKey is null ? "" : ", API key required")}");
+        await using var server = await ServingHost.StartAsync(served, options, cancellation: cancellation);
+        console.Progress($"serving {served.Id} on {ServingCliOptions.Url(options.Host, server.Port)} (Ctrl+C stops){(options.ApiKeys.Count == 0 ? "" : ", API key required")}");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellation);

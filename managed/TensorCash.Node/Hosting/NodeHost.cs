@@ -6,7 +6,9 @@ using TensorCash.Node.Mempool;
 using TensorCash.Node.Mining;
 using TensorCash.Node.P2p;
 using TensorCash.Node.Rpc;
+using TensorCash.Node.Serving;
 using TensorCash.Node.Wallet;
+using TensorCash.Serving;
 
 namespace TensorCash.Node.Hosting;
 
@@ -15,12 +17,15 @@ namespace TensorCash.Node.Hosting;
 /// hook, the models it holds, the miner when asked, and the JSON-RPC method table. <see cref="Open"/> builds
 /// everything but the HTTP server, so in-process users (tests, `tensorcash demo`) can drive it directly;
 /// <see cref="StartRpcAsync"/> adds the server and its cookie. <see cref="DisposeAsync"/> shuts down in order: mining
-/// stops, the RPC server drains and stops, the cookie is deleted, the wallet, the chainstate and the models are closed.
+/// stops, the OpenAI-compatible server (<see cref="StartServingAsync"/>) drains and stops, the RPC server drains and
+/// stops, the cookie is deleted, the wallet, the chainstate and the models are closed.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
     /// <summary>DATADIR/rpc.port: the port the RPC server is bound to, for clients of a node started with port 0.</summary>
     public const string RpcPortFileName = "rpc.port";
+    /// <summary>DATADIR/serve.port: the port of the OpenAI-compatible server (`--serve`), for clients of a node started with port 0.</summary>
+    public const string ServePortFileName = "serve.port";
     /// <summary>The wallet's file name under DATADIR/wallets.</summary>
     public const string DefaultWalletName = "default";
     /// <summary>The label of the wallet address a node creates for its own coinbases.</summary>
@@ -210,13 +215,41 @@ public sealed class NodeHost : IAsyncDisposable
 
     private MiningService CreateMiningService(byte[] coinbaseScript)
     {
-        var service = new MiningService(Chain, Parameters, MiningModels, ContentPaying(coinbaseScript)) { Support = Support };
+        // Both miners (background and generatetoaddress) take their customer prompts from the server, when serving.
+        var service = new MiningService(Chain, Parameters, MiningModels, ContentPaying(coinbaseScript))
+        {
+            Support = Support,
+            CustomerJobs = model => Serving?.NextMiningJob(model),
+        };
         service.BlockMined += mined =>
         {
             Interlocked.Increment(ref _blocksMined);
+            Serving?.OnBlockMined(mined);
             BlockMined?.Invoke(mined);
         };
+        service.JobCompleted += job => Serving?.OnJobCompleted(job);
         return service;
+    }
+
+    /// <summary>The OpenAI-compatible server inside this node, once <see cref="StartServingAsync"/> ran.</summary>
+    public NodeServing? Serving { get; private set; }
+
+    /// <summary>
+    /// Serves <see cref="MiningModel"/> over the OpenAI-compatible API (`--serve`) on a transformer of its own with
+    /// <paramref name="threads"/> threads; its proof-bearing requests become the miner's customer prompts
+    /// (<see cref="NodeServing"/>). Writes DATADIR/serve.port.
+    /// </summary>
+    /// <exception cref="IOException">The port cannot be bound.</exception>
+    /// <exception cref="ArgumentException">A host that is not an IP address.</exception>
+    public async Task<NodeServing> StartServingAsync(Engine.Tokenization.ITokenizer tokenizer, Engine.ChatTemplates.ChatTemplate? template,
+        ServingOptions options, int threads)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Serving is not null) throw new InvalidOperationException($"the node already serves on port {Serving.Server.Port}");
+        var serving = await NodeServing.StartAsync(Chain, MiningModel, tokenizer, template, options, threads);
+        Serving = serving;
+        File.WriteAllText(Path.Combine(DataDirectory, ServePortFileName), serving.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return serving;
     }
 
     /// <summary>Starts the background miner on <see cref="MiningModels"/>; it runs until shutdown.</summary>
@@ -319,6 +352,11 @@ public sealed class NodeHost : IAsyncDisposable
         RequestStop();
         await _shutdown.CancelAsync();
         _minerThread?.Join();
+        if (Serving is not null)
+        {
+            await Serving.DisposeAsync(); // lets the requests in flight finish
+            File.Delete(Path.Combine(DataDirectory, ServePortFileName));
+        }
         if (Network is not null) await Network.DisposeAsync();
         if (_server is not null)
         {

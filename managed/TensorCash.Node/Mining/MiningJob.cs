@@ -1,4 +1,4 @@
-using TensorCash.Proof;
+using TensorCash.Chain.Primitives;
 
 namespace TensorCash.Node.Mining;
 
@@ -17,4 +17,9 @@ public sealed class MiningJob(string id, int[] prompt, int maxTokens)
     /// <summary>What the model has seen after the prompt: each window's salt, then its tokens. The next window continues from it.</summary>
     public List<int> Context { get; } = [];
     public bool IsComplete => Generated.Count >= MaxTokens;
+    /// <summary>
+    /// The model whose token ids <see cref="Prompt"/> holds, when only that model can read it (a customer prompt from
+    /// `node --serve`); null: any (the miner's own byte-valued prompts, as builtin:tiny reads them).
+    /// </summary>
+    public Hash256? Model { get; init; }
 }

@@ -37,6 +37,7 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Mini
     /// <summary>Most windows per attempt; bounded further by the model's context.</summary>
     public const int MaxWindowsPerAttempt = 64;
 
+    private const string IdleJobId = "idle";
     private readonly Queue<MiningJob> _jobs = new();
     private readonly object _jobsLock = new();
     private int _jobCounter;
@@ -53,7 +54,13 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Mini
     /// </summary>
     public int PromptTokens { get; init; }
 
-    /// <summary>Raised after a block this node mined was accepted onto the active chain.</summary>
+    /// <summary>
+    /// Where customer prompts come from when no submitted job waits: given the model the next block is mined on, a job or
+    /// null (`node --serve`: the proof-bearing requests, and only those). A customer job replaces the idle job at once.
+    /// </summary>
+    public Func<InferenceModel, MiningJob?>? CustomerJobs { get; init; }
+
+    /// <summary>Raised after a block this node mined was accepted onto the active chain (before <see cref="JobCompleted"/> of its job).</summary>
     public event Action<MinedBlock>? BlockMined;
 
     /// <summary>Raised when a job has all its tokens.</summary>
@@ -94,7 +101,7 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Mini
         var tip = chain.Tip;
         var registry = tip.Registry;
         var model = models.Next(registry);
-        var job = NextJob();
+        var job = NextJob(model);
         var started = Stopwatch.StartNew();
         int height = tip.Height + 1;
         long parentMtp = chain.GetMedianTimePast(tip.Hash) ?? tip.Header.Time;
@@ -131,24 +138,35 @@ public sealed class MiningService(ChainState chain, ChainParams parameters, Mini
 
         job.Generated.AddRange(outcome.GeneratedTokens);
         job.Context.AddRange(outcome.ContextTokens);
-        if (job.IsComplete) Complete(job);
-        if (outcome.Block is null) return null;
-
-        var result = chain.AcceptBlock(outcome.Block, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        if (result.Status != BlockAcceptStatus.ActiveChain) return null; // e.g. a competing block arrived first
-        var mined = new MinedBlock(height, result.Hash, registered.Name, outcome.GeneratedTokens.Length, outcome.WindowsTried,
-            outcome.ProofBytes, transactions.Count, started.Elapsed, job.Id);
-        BlockMined?.Invoke(mined);
+        MinedBlock? mined = null;
+        if (outcome.Block is not null)
+        {
+            var result = chain.AcceptBlock(outcome.Block, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            if (result.Status == BlockAcceptStatus.ActiveChain) // else e.g. a competing block arrived first
+            {
+                mined = new MinedBlock(height, result.Hash, registered.Name, outcome.GeneratedTokens.Length, outcome.WindowsTried,
+                    outcome.ProofBytes, transactions.Count, started.Elapsed, job.Id);
+                BlockMined?.Invoke(mined);
+            }
+        }
+        if (job.IsComplete) Complete(job); // after the block, so whoever follows the job sees its block first
         return mined;
     }
 
-    private MiningJob NextJob()
+    /// <summary>
+    /// The job for a block on <paramref name="model"/>: the current one while it lasts (a user's text continues across
+    /// blocks), else a submitted job, else a customer job, else the idle job, which gives way as soon as one of those
+    /// waits. A job tied to another model waits for a block on its model; this block gets an idle job meanwhile.
+    /// </summary>
+    private MiningJob NextJob(InferenceModel model)
     {
         lock (_jobsLock)
         {
-            if (CurrentJob is { IsComplete: false } current) return current;
-            CurrentJob = _jobs.Count > 0 ? _jobs.Dequeue() : new MiningJob("idle", IdlePrompt, 256);
-            return CurrentJob;
+            if (CurrentJob is { IsComplete: false } current && current.Id != IdleJobId)
+                return current.Model is null || current.Model == model.Id ? current : new MiningJob(IdleJobId, IdlePrompt, 256);
+            if ((_jobs.Count > 0 ? _jobs.Dequeue() : CustomerJobs?.Invoke(model)) is { } waiting) return CurrentJob = waiting;
+            if (CurrentJob is { IsComplete: false } idle) return idle;
+            return CurrentJob = new MiningJob(IdleJobId, IdlePrompt, 256);
         }
     }
 

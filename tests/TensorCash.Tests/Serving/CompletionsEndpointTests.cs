@@ -104,14 +104,15 @@ public sealed class CompletionsEndpointTests
     [Test]
     public async Task Private_prompts_never_reach_the_proof_bearing_queue()
     {
-        _server.Host.ProofQueue.Drain();
+        while (_server.Host.ProofQueue.TryTake() is not null) { }
         var work = Enumerable.Range(0, 8).Select(i => _server.Post("v1/completions", new
         {
             model = "builtin:tiny", prompt = (i % 2 == 0 ? "PRIVATE secret " : "public ") + i, max_tokens = 4, seed = i,
             tensorcash = i % 2 == 0 ? null : new { proof_bearing = true },
         })).ToArray();
         await Task.WhenAll(work);
-        var candidates = _server.Host.ProofQueue.Drain();
+        var candidates = new List<ProofCandidate>();
+        while (_server.Host.ProofQueue.TryTake() is { } taken) candidates.Add(taken);
         Assert.That(candidates, Has.Count.EqualTo(4));
         var tokenizer = new ByteTokenizer();
         foreach (var c in candidates) Assert.That(tokenizer.Decode(c.PromptTokens, skipSpecialTokens: true), Does.StartWith("public "));
@@ -124,7 +125,36 @@ public sealed class CompletionsEndpointTests
             var match = candidates.Single(c => c.TranscriptSha256 == receipt);
             Assert.That(match.OutputTokens, Is.EqualTo(TinyServer.TokenIds(work[i].Result.Body)));
             Assert.That(ProofBearingQueue.TranscriptHash(match.Model, match.PromptTokens, match.OutputTokens, match.Sampling), Is.EqualTo(receipt));
+            var (status, lookup) = await _server.Get($"v1/receipts/{receipt.ToUpperInvariant()}");
+            Assert.That(status, Is.EqualTo(200), "hex digits in either case");
+            Assert.That(lookup.GetProperty("status").GetString(), Is.EqualTo("mining"), "taken by the (test's) miner, no block yet");
+            Assert.That(lookup.GetProperty("blocks").GetArrayLength(), Is.Zero);
         }
+    }
+
+    [TestCase("abc", 400, "invalid_request_error", null)]
+    [TestCase("zz00000000000000000000000000000000000000000000000000000000000000", 400, "invalid_request_error", null)]
+    [TestCase("0000000000000000000000000000000000000000000000000000000000000000", 404, "invalid_request_error", "receipt_not_found")]
+    public async Task A_receipt_that_is_malformed_or_unknown_is_an_error(string hash, int status, string type, string? code)
+    {
+        var (got, body) = await _server.Get($"v1/receipts/{hash}");
+        Assert.That(got, Is.EqualTo(status));
+        var error = body.GetProperty("error");
+        Assert.That(error.GetProperty("type").GetString(), Is.EqualTo(type));
+        Assert.That(error.GetProperty("param").GetString(), Is.EqualTo("hash"));
+        if (code is not null) Assert.That(error.GetProperty("code").GetString(), Is.EqualTo(code));
+    }
+
+    [Test]
+    public async Task A_proof_bearing_receipt_is_queued_until_a_miner_takes_it()
+    {
+        var (status, body) = await _server.Post("v1/completions", new { model = "builtin:tiny", prompt = "queued receipt", max_tokens = 2, seed = 77, tensorcash = new { proof_bearing = true } });
+        Assert.That(status, Is.EqualTo(200), body.ToString());
+        string receipt = body.GetProperty("tensorcash").GetProperty("receipt").GetProperty("transcript_sha256").GetString()!;
+        var (found, lookup) = await _server.Get($"v1/receipts/{receipt}");
+        Assert.That(found, Is.EqualTo(200));
+        Assert.That(lookup.GetProperty("transcript_sha256").GetString(), Is.EqualTo(receipt));
+        Assert.That(lookup.GetProperty("status").GetString(), Is.EqualTo("queued"), "plain serve has no miner");
     }
 
     [Test]
@@ -164,9 +194,11 @@ public sealed class CompletionsEndpointTests
     [Test]
     public async Task An_api_key_is_required_when_configured()
     {
-        await using var keyed = await TinyServer.Start(apiKey: "s3cret");
+        await using var keyed = await TinyServer.Start("s3cret", "other");
         var (ok, _) = await keyed.Post("v1/completions", Completion("k", 1, 1));
         Assert.That(ok, Is.EqualTo(200));
+        Assert.That((await keyed.Post("v1/completions", Completion("k", 1, 1), apiKey: "other")).Status, Is.EqualTo(200), "any of the keys");
+        Assert.That((await keyed.Post("v1/completions", Completion("k", 1, 1), apiKey: "s3cre")).Status, Is.EqualTo(401), "a prefix of a key is no key");
         using var anonymous = new HttpClient { BaseAddress = keyed.Http.BaseAddress };
         using var response = await anonymous.GetAsync("v1/models");
         Assert.That((int)response.StatusCode, Is.EqualTo(401));

@@ -15,13 +15,16 @@ public sealed class OpenAiClientTests
     private TinyServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _server = await TinyServer.Start();
+    public async Task Start() => _server = await TinyServer.Start(Keys);
+
+    /// <summary>One API key per concurrent client, as separate users would have: one client alone may queue only its share.</summary>
+    private static readonly string[] Keys = Enumerable.Range(0, 16).Select(i => $"client-{i}").ToArray();
 
     [OneTimeTearDown]
     public async Task Stop() => await _server.DisposeAsync();
 
-    private ChatClient Client(string model = "builtin:tiny") =>
-        new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = _server.ApiBase, RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
+    private ChatClient Client(string model = "builtin:tiny", int client = 0) =>
+        new(model, new ApiKeyCredential(Keys[client]), new OpenAIClientOptions { Endpoint = _server.ApiBase, RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) });
 
     private static ChatCompletionOptions Options(int seed, int maxTokens) => new() { Temperature = 0.9f, TopP = 0.95f, Seed = seed, MaxOutputTokenCount = maxTokens };
 
@@ -92,12 +95,12 @@ public sealed class OpenAiClientTests
         }
 
         var start = new TaskCompletionSource();
-        var raw = Enumerable.Range(0, clients).Select(async i => { await start.Task; return await _server.Post("v1/chat/completions", Body(i)); }).ToArray();
+        var raw = Enumerable.Range(0, clients).Select(async i => { await start.Task; return await _server.Post("v1/chat/completions", Body(i), Keys[i]); }).ToArray();
         var viaClient = Enumerable.Range(0, clients).Select(async i =>
         {
             await start.Task;
             var messages = new[] { new UserChatMessage($"request {i}: " + new string((char)('a' + i), i * 3)) };
-            return (await Client().CompleteChatAsync(messages, new ChatCompletionOptions { Temperature = 0.8f, TopP = 0.9f, Seed = 1000 + i, MaxOutputTokenCount = 8 + i })).Value;
+            return (await Client(client: i).CompleteChatAsync(messages, new ChatCompletionOptions { Temperature = 0.8f, TopP = 0.9f, Seed = 1000 + i, MaxOutputTokenCount = 8 + i })).Value;
         }).ToArray();
         start.SetResult();
         await Task.WhenAll(Task.WhenAll(raw), Task.WhenAll(viaClient));

@@ -26,10 +26,10 @@ public sealed class ServeCommandTests
     }
 
     [Test]
-    public void A_host_that_is_not_an_address_fails_with_one_line()
+    public void A_host_that_is_not_an_address_is_a_usage_error()
     {
         var run = CliRun.Of("serve", "--model", "builtin:tiny", "--host", "not-a-host", "--port", "0", "--threads", "1");
-        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.ExitCode, Is.EqualTo(2));
         Assert.That(run.Stderr, Does.Contain("--host must be an IP address or localhost"));
         Assert.That(run.Stderr, Does.Not.Contain("   at "));
     }
