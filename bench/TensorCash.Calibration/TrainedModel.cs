@@ -76,13 +76,20 @@ public sealed class TrainedModel : IDisposable
     /// <summary>A prompt drawn uniformly from the file (all sets).</summary>
     public int[] NextPrompt(ulong random) => Prompts[(int)(random % (ulong)Prompts.Count)].Tokens;
 
+    /// <summary>A prompt drawn uniformly from one set (all prompts when the file has none of that set).</summary>
+    public int[] NextPrompt(ulong random, string set)
+    {
+        var inSet = Prompts.Where(p => p.Set == set).ToList();
+        return inSet.Count == 0 ? NextPrompt(random) : inSet[(int)(random % (ulong)inSet.Count)].Tokens;
+    }
+
     public string Describe()
     {
         var c = Weights.Config;
         var sets = Prompts.GroupBy(p => p.Set).Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Key} {g.Count()} (median {g.Select(p => p.Tokens.Length).Order().ElementAt(g.Count() / 2)} tokens)"));
         return $"trained Llama {System.IO.Path.GetFileName(Path)} ({Path}): {c.LayerCount} layers, d_model {c.ModelDim}, {c.HeadCount}/{c.KvHeadCount} heads, " +
-            $"d_ff {c.FeedForwardDim}, vocab {c.VocabSize}, weights {Weights.TokenEmbedding.DType} (F32 compute); prompts: {string.Join(", ", sets)}";
+            $"d_ff {c.FeedForwardDim}, vocab {c.VocabSize}, weights {Weights.TokenEmbedding.DType} (F32 compute); prompts (BOS {Tokenizer.BosTokenId} first: {Prompts.All(p => p.Tokens[0] == Tokenizer.BosTokenId)}): {string.Join(", ", sets)}";
     }
 
     public void Dispose() => Weights.Dispose();
