@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using TensorCash.Engine.Builtin;
+using TensorCash.Engine.Formats;
 using TensorCash.Engine.Generation;
 using TensorCash.Engine.Model;
 using TensorCash.Engine.Runtime;
@@ -12,7 +13,12 @@ using TensorCash.Proving.Replay;
 
 namespace TensorCash.Calibration;
 
-/// <summary>Runs the honest windows and every attack, and formats the result as markdown.</summary>
+/// <summary>
+/// Runs the honest windows and every attack, and formats the result as markdown. On the random calibration model by
+/// default; with --trained on a trained model with real prompts (TrainedModel.cs) under builtin:tiny's pinned decode
+/// settings (τ 1, top-k 32, top-p 0.95, no repetition penalty, K 32, S 8) with the model's vocabulary and a prompt cap
+/// that fits its context. There the model-level attacks use copies of the trained weights (WeightCopies.cs).
+/// </summary>
 public sealed class CalibrationRun(CalibrationOptions options)
 {
     // Large enough that the forward pass, not bookkeeping, dominates both generating and verifying.
@@ -27,12 +33,16 @@ public sealed class CalibrationRun(CalibrationOptions options)
         topPQ32: 4080218931UL /* 0.95 */, repetitionPenaltyQ16: 72090 /* 1.1 */, penaltyLastN: 64);
     private const int SaltTokens = 4, PromptCap = 256;
 
-    /// <summary>The calibration chain's pinned profile (what a registration would pin for this model).</summary>
-    private ProofProfile Profile => Pinned(Decode, options.Evidence, options.WindowSize);
+    private readonly TrainedModel? _trained = options.Trained is null ? null : TrainedModel.Load(options);
+    private DecodeParameters DecodeSettings => _trained is null ? Decode : TrainedModel.Decode;
+    private int PinnedSalt => _trained is null ? SaltTokens : TrainedModel.SaltTokens;
 
-    private static ProofProfile Pinned(DecodeParameters decode, int evidence, int window, PrecisionTag precision = PrecisionTag.F32,
-        int salt = SaltTokens, int cap = PromptCap, ulong ceiling = EntropyCeiling.DefaultCeilingQ32) =>
-        new(decode, evidence, window, precision, Spec.VocabSize, salt, cap, ceiling);
+    /// <summary>The calibration chain's pinned profile (what a registration would pin for this model).</summary>
+    private ProofProfile Profile => Pinned(DecodeSettings, options.Evidence, options.WindowSize);
+
+    private ProofProfile Pinned(DecodeParameters decode, int evidence, int window, PrecisionTag precision = PrecisionTag.F32,
+        int? salt = null, int cap = PromptCap, ulong ceiling = EntropyCeiling.DefaultCeilingQ32) =>
+        new(decode, evidence, window, precision, _trained?.Weights.Config.VocabSize ?? Spec.VocabSize, salt ?? PinnedSalt, cap, ceiling);
 
     private readonly Dictionary<string, AttackTally> _tallies = [];
     private readonly List<double> _generateMs = [], _tier1Ms = [], _tier2Ms = [];
@@ -41,7 +51,9 @@ public sealed class CalibrationRun(CalibrationOptions options)
 
     public string Run(TextWriter progress)
     {
-        using var honestWeights = RandomModelFactory.CreateWeights(Spec, TensorDType.F32, "calibration");
+        using var trained = _trained;
+        using var randomWeights = _trained is null ? RandomModelFactory.CreateWeights(Spec, TensorDType.F32, "calibration") : null;
+        var honestWeights = _trained?.Weights ?? randomWeights!;
         var identity = ModelIdentity.Compute(honestWeights);
         using var honest = Transformer.Create(honestWeights, options.Threads);
         using var verifier = Transformer.Create(honestWeights, options.Threads);
@@ -67,10 +79,28 @@ public sealed class CalibrationRun(CalibrationOptions options)
         }
 
         // Model-level attacks: the miner runs other weights but declares the honest model's id.
-        ModelAttack("different model (other seed)", Spec with { Seed = 8 }, TensorDType.F32, identity, known, verifier, ref rng, progress);
-        ModelAttack("weights rounded to BF16, F32 declared", Spec, TensorDType.BF16, identity, known, verifier, ref rng, progress);
-        ModelAttack("weights rounded to F16, F32 declared", Spec, TensorDType.F16, identity, known, verifier, ref rng, progress);
-        ModelAttack("int8 (Q8_0) weights, F32 declared", Spec, TensorDType.Q8_0, identity, known, verifier, ref rng, progress);
+        if (_trained is null)
+        {
+            ModelAttack("different model (other seed)", Spec with { Seed = 8 }, TensorDType.F32, identity, known, verifier, ref rng, progress);
+            ModelAttack("weights rounded to BF16, F32 declared", Spec, TensorDType.BF16, identity, known, verifier, ref rng, progress);
+            ModelAttack("weights rounded to F16, F32 declared", Spec, TensorDType.F16, identity, known, verifier, ref rng, progress);
+            ModelAttack("int8 (Q8_0) weights, F32 declared", Spec, TensorDType.Q8_0, identity, known, verifier, ref rng, progress);
+        }
+        else
+        {
+            // The trained weights are stored BF16 (computed in F32), so "rounded to BF16" is the honest model itself.
+            if (options.Other is { } other)
+            {
+                using var otherWeights = ModelLoader.Load(other);
+                CopyAttack($"different model (another checkpoint: {Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(other)))}/{Path.GetFileName(other)})", otherWeights, identity, known, verifier, ref rng, progress);
+            }
+            using (var perturbed = WeightCopies.Perturb(honestWeights, 1e-2, 8, "perturbed"))
+                CopyAttack("different model (every weight x (1 + 1e-2 u), u uniform in [-1, 1))", perturbed, identity, known, verifier, ref rng, progress);
+            using (var f16 = WeightCopies.Recode(honestWeights, TensorDType.F16, "f16"))
+                CopyAttack("weights re-stored as F16 (the model is stored BF16), honest id declared", f16, identity, known, verifier, ref rng, progress);
+            using (var q8 = WeightCopies.Recode(honestWeights, TensorDType.Q8_0, "q8_0"))
+                CopyAttack("int8 (Q8_0) weights, honest id declared", q8, identity, known, verifier, ref rng, progress);
+        }
         LayerRemovedAttack(honestWeights, identity, known, verifier, ref rng, progress);
 
         // Transcript-level attacks on honest runs.
@@ -137,7 +167,8 @@ public sealed class CalibrationRun(CalibrationOptions options)
     private ProveRequest NewRequest(ref SplitMix64 rng, ProofProfile? profile = null)
     {
         var prompt = new int[PromptTokens];
-        for (int i = 0; i < prompt.Length; i++) prompt[i] = (int)(rng.Next() % (ulong)Spec.VocabSize);
+        if (_trained is not null) prompt = _trained.NextPrompt(rng.Next());
+        else for (int i = 0; i < prompt.Length; i++) prompt[i] = (int)(rng.Next() % (ulong)Spec.VocabSize);
         var binding = new ChainBinding(RandomBytes(ref rng, 32), RandomBytes(ref rng, 32), rng.Next() % 1_000_000);
         return new ProveRequest(prompt, profile ?? Profile, binding);
     }
@@ -189,6 +220,13 @@ public sealed class CalibrationRun(CalibrationOptions options)
         Transformer verifier, ref SplitMix64 rng, TextWriter progress)
     {
         using var weights = RandomModelFactory.CreateWeights(spec, dtype, name);
+        using var cheat = Transformer.Create(weights, options.Threads);
+        RunModelAttack(name, cheat, declared, known, verifier, ref rng, progress);
+    }
+
+    private void CopyAttack(string name, ModelWeights weights, ModelIdentity declared, KnownModel known, Transformer verifier,
+        ref SplitMix64 rng, TextWriter progress)
+    {
         using var cheat = Transformer.Create(weights, options.Threads);
         RunModelAttack(name, cheat, declared, known, verifier, ref rng, progress);
     }
@@ -258,7 +296,7 @@ public sealed class CalibrationRun(CalibrationOptions options)
     {
         const string name = "decode settings, K, W, S, cap, ceiling or dt off the pinned profile (cycled; greedy included)";
         int k = options.Evidence, w = options.WindowSize;
-        var d = Decode;
+        var d = DecodeSettings;
         ProofProfile[] variants =
         [
             Pinned(new DecodeParameters(d.TemperatureQ16 + 1, d.TopK, d.TopPQ32, d.RepetitionPenaltyQ16, d.PenaltyLastN), k, w),
@@ -268,7 +306,7 @@ public sealed class CalibrationRun(CalibrationOptions options)
             Pinned(new DecodeParameters(d.TemperatureQ16, d.TopK, d.TopPQ32, d.RepetitionPenaltyQ16, d.PenaltyLastN + 1), k, w),
             Pinned(d, k + 1, w),
             Pinned(d, k, w + 1),
-            Pinned(d, k, w, salt: SaltTokens + 1),
+            Pinned(d, k, w, salt: PinnedSalt + 1),
             Pinned(d, k, w, cap: PromptCap + 1),
             Pinned(d, k, w, ceiling: EntropyCeiling.DefaultCeilingQ32 + 1),
             Pinned(d, k, w, PrecisionTag.BF16),
@@ -326,8 +364,16 @@ public sealed class CalibrationRun(CalibrationOptions options)
     private string Format(ModelIdentity identity)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"model: random Llama, {Spec.Layers} layers, d_model {Spec.ModelDim}, {Spec.Heads}/{Spec.KvHeads} heads, d_ff {Spec.FeedForwardDim}, vocab {Spec.VocabSize}, F32 (id {identity.Hex[..16]}...)");
-        sb.AppendLine($"windows of {options.WindowSize} tokens after an {PromptTokens}-token prompt; evidence K={options.Evidence}; temperature 0.8, top-k 20, top-p 0.95, repetition penalty 1.1 over the last 64; salt {SaltTokens}, prompt cap {PromptCap}; {options.Threads} threads");
+        if (_trained is null)
+        {
+            sb.AppendLine($"model: random Llama, {Spec.Layers} layers, d_model {Spec.ModelDim}, {Spec.Heads}/{Spec.KvHeads} heads, d_ff {Spec.FeedForwardDim}, vocab {Spec.VocabSize}, F32 (id {identity.Hex[..16]}...)");
+            sb.AppendLine($"windows of {options.WindowSize} tokens after an {PromptTokens}-token prompt; evidence K={options.Evidence}; temperature 0.8, top-k 20, top-p 0.95, repetition penalty 1.1 over the last 64; salt {SaltTokens}, prompt cap {PromptCap}; {options.Threads} threads");
+        }
+        else
+        {
+            sb.AppendLine($"model: {_trained.Describe()} (id {identity.Hex[..16]}...)");
+            sb.AppendLine($"windows of {options.WindowSize} tokens after a prompt drawn from the file; evidence K={options.Evidence}; temperature 1, top-k 32, top-p 0.95, no repetition penalty; salt {TrainedModel.SaltTokens}, prompt cap {PromptCap}, ceiling 0.85; {options.Threads} threads");
+        }
         sb.AppendLine("proof format: transcript v2 (one window, pinned profile checked by tier 1, chain-bound salt, delta-coded evidence ids)");
         sb.AppendLine("verification: tier 1, then tier 2 exact at every position");
         sb.AppendLine();

@@ -10,6 +10,13 @@
 //
 //   dotnet run -c Release --project bench/TensorCash.Calibration -- --costs [--model FILE] [--rounds 9] [--threads 2]
 //
+//   dotnet run -c Release --project bench/TensorCash.Calibration -- --trained MODEL.gguf --prompts FILE [--other MODEL2] [--window 64] [--honest N] [--attacks N]
+//   dotnet run -c Release --project bench/TensorCash.Calibration -- --envelope --trained MODEL.gguf --prompts FILE [--honest N]
+//   dotnet run -c Release --project bench/TensorCash.Calibration -- --ceiling --trained MODEL.gguf --prompts FILE [--honest N] [--tau-milli 1000,800]
+//
+// With --trained the calibration runs on a trained model and real prompts (TrainedModel.cs) under a builtin:tiny-like
+// pinned profile; --envelope measures the tolerance envelope's honest deviations (EnvelopeBench.cs), --ceiling the
+// entropy ceiling's behaviour (CeilingBench.cs); --reuse with --trained runs its real-model part on the trained model.
 // The fourth form measures issue 10's costs (CostBench.cs): tier 1 per window, the penalty set per step, bytes per
 // token, tier-2 replay against generation. The third form simulates the best prefix-reuse attacker against the old (no salt) and new (salt) designs (ReuseBench.cs).
 // The second form measures cost on a real-sized model instead (RealModelCost.cs): capture overhead against plain
@@ -21,7 +28,9 @@
 using TensorCash.Calibration;
 
 var options = CalibrationOptions.Parse(args);
-var report = options.Costs ? new CostBench(options).Run(Console.Error)
+var report = options.Envelope ? new EnvelopeBench(options).Run(Console.Error)
+    : options.Ceiling ? new CeilingBench(options).Run(Console.Error)
+    : options.Costs ? new CostBench(options).Run(Console.Error)
     : options.Reuse > 0 ? new ReuseBench(options).Run(Console.Error)
     : options.Model is null ? new CalibrationRun(options).Run(Console.Error)
     : new RealModelCost(options).Run(Console.Error);

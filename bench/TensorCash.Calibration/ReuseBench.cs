@@ -86,7 +86,8 @@ public sealed class ReuseBench(CalibrationOptions options)
             }
             return Format();
         }
-        foreach (var design in new[] { Design.Old, Design.New })
+        // The oracle does not depend on the model: with --trained only the real-model runs are made.
+        foreach (var design in options.Trained is null ? new[] { Design.Old, Design.New } : [])
         {
             foreach (var pattern in new[] { tail2, tail31 })
                 SamePrompt(design, pattern, pay, attempts, progress);
@@ -256,12 +257,16 @@ public sealed class ReuseBench(CalibrationOptions options)
     }
 
     /// <summary>
-    /// A real model: builtin:tiny through the real generator and proof sampler at a low pinned temperature (a peaked
-    /// distribution), same prompt and new B per attempt, old (prompt fed) and new (prompt ‖ salt fed) designs.
+    /// A real model: builtin:tiny (or with --trained the trained model, a real prompt from --prompts and its profile,
+    /// TrainedModel.Profile) through the real generator and proof sampler at a pinned temperature, same prompt and new
+    /// B per attempt, old (prompt fed) and new (prompt ‖ salt fed) designs.
     /// </summary>
     private void RealModel(TextWriter progress)
     {
-        using var weights = BuiltinModels.Load(BuiltinModels.TinyName);
+        using var trained = options.Trained is null ? null : TrainedModel.Load(options);
+        using var builtin = trained is null ? BuiltinModels.Load(BuiltinModels.TinyName) : null;
+        var weights = trained?.Weights ?? builtin!;
+        string modelName = trained is null ? "builtin:tiny" : Path.GetFileName(trained.Path);
         var identity = ModelIdentity.Compute(weights);
         using var transformer = Transformer.Create(weights, options.Threads);
         var prover = new ProofGenerator(transformer, identity);
@@ -269,11 +274,13 @@ public sealed class ReuseBench(CalibrationOptions options)
         foreach (int milli in options.Temperatures)
         {
             uint tauQ16 = (uint)Math.Max(DecodeParameters.MinTemperatureQ16, milli * 65536L / 1000);
-            var profile = new ProofProfile(new DecodeParameters(tauQ16, 32, 4_080_218_931, 1u << 16, 0), 32, options.WindowSize, PrecisionTag.F32, 264, 4, 1024);
+            var profile = trained?.Profile(options.WindowSize, tauQ16)
+                ?? new ProofProfile(new DecodeParameters(tauQ16, 32, 4_080_218_931, 1u << 16, 0), 32, options.WindowSize, PrecisionTag.F32, 264, 4, 1024);
             foreach (var design in new[] { Design.Old, Design.New })
             {
                 var rng = new SplitMix64(0x5EED_0003);
-                int[] prompt = [BuiltinModels.TinyBosId, .. RandomPrompt(ref rng)[1..]];
+                // The attacker picks the prompt: on the trained model, memorised text (the "train" set) is its best case.
+                int[] prompt = trained?.NextPrompt(rng.Next(), "train") ?? [BuiltinModels.TinyBosId, .. RandomPrompt(ref rng)[1..]];
                 var cache = new HashSet<UInt128>();
                 var tally = new Tally();
                 var sw = Stopwatch.StartNew();
@@ -309,7 +316,7 @@ public sealed class ReuseBench(CalibrationOptions options)
                     }
                 }
                 tally.Seconds = sw.Elapsed.TotalSeconds;
-                Report(design, "same prompt, new B per attempt", new Pattern(string.Create(CultureInfo.InvariantCulture, $"builtin:tiny, τ = {milli / 1000.0:0.###}"), _ => 0),
+                Report(design, "same prompt, new B per attempt", new Pattern(string.Create(CultureInfo.InvariantCulture, $"{modelName}, τ = {milli / 1000.0:0.###}{(trained is null ? "" : $", {prompt.Length}-token prompt")}"), _ => 0),
                     "pay every missing position", tally, progress);
             }
         }
@@ -348,7 +355,10 @@ public sealed class ReuseBench(CalibrationOptions options)
     private string Format()
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"profile: builtin:tiny's pinned profile at W = {_profile.WindowSize} (τ 1, top-k 32, top-p 0.95, K 32, V 264, S {_profile.SaltTokens}, prompt cap 1024, ceiling 0.85); {PromptTokens}-token prompts");
+        if (options.Trained is null)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"profile: builtin:tiny's pinned profile at W = {_profile.WindowSize} (τ 1, top-k 32, top-p 0.95, K 32, V 264, S {_profile.SaltTokens}, prompt cap 1024, ceiling 0.85); {PromptTokens}-token prompts");
+        else
+            sb.AppendLine(CultureInfo.InvariantCulture, $"profile: builtin:tiny's decode settings at W = {_profile.WindowSize} and the listed τ (top-k 32, top-p 0.95, K 32, S {TrainedModel.SaltTokens}, prompt cap 256, ceiling 0.85) on the trained model's vocabulary; one real prompt per run (--prompts)");
         sb.AppendLine("new positions = forward positions whose full fed context was never computed before (a trie over every attempt's contexts);");
         sb.AppendLine("'window' counts the W positions whose logits the window uses (the last prompt/salt position and the first W-1 window tokens); 'prefix' the other prompt and salt positions.");
         sb.AppendLine("'steady' = the last quarter of the B trials (the cache is warm). 'B trials / candidate' counts every B tried, dropped ones included (a dropped B costs hashes only).");
