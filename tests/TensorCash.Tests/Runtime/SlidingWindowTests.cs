@@ -30,21 +30,7 @@ public class SlidingWindowTests
     {
         using ModelWeights weights = TestModels.Build(spec);
         Assert.That(weights.Config.Architecture, Is.EqualTo(ModelArchitecture.Mistral));
-        using Transformer model = Transformer.Create(weights, threads: 2);
-        int[] tokens = new TestRng(spec.Seed + 100).Tokens(Tokens, spec.Vocab);
-        float[] native = ForwardRunner.Prefill(model, tokens);
-        double[,] reference = new ReferenceTransformer(weights).Forward(tokens);
-
-        double worst = 0, scale = 0;
-        for (int t = 0; t < tokens.Length; t++)
-            for (int v = 0; v < spec.Vocab; v++)
-            {
-                worst = Math.Max(worst, Math.Abs(native[t * spec.Vocab + v] - reference[t, v]));
-                scale = Math.Max(scale, Math.Abs(reference[t, v]));
-            }
-        TestContext.Out.WriteLine($"{spec}: max abs error {worst:E2}, max logit {scale:F3}");
-        Assert.That(scale, Is.GreaterThan(0.1), "logits should not be degenerate");
-        Assert.That(worst, Is.LessThan(2e-5 * Math.Max(1, scale)), $"max |native - reference| over logits of magnitude {scale:F3}");
+        ReferenceAgreement.AssertNativeMatchesReference(weights, new TestRng(spec.Seed + 100).Tokens(Tokens, spec.Vocab), spec.ToString());
     }
 
     /// <summary>
