@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using TensorCash.Engine.Builtin;
 using TensorCash.Engine.Formats;
+using TensorCash.Engine.Formats.Gguf;
 using TensorCash.Engine.Model;
 
 namespace TensorCash.Calibration;
@@ -15,8 +16,7 @@ namespace TensorCash.Calibration;
 public static class WeightCopies
 {
     public static ModelWeights Recode(ModelWeights source, TensorDType dtype, string name) =>
-        Map(source, name, (view, values) => (values, view.Shape.Length == 1 ? TensorDType.F32
-            : dtype == TensorDType.Q8_0 && view.Cols % 32 != 0 ? TensorDType.F16 : dtype));
+        Map(source, name, (view, values) => (values, GgufWriter.StoredDType(view.Shape, dtype)));
 
     /// <summary>Every 2-D weight w becomes w · (1 + ε·g) with g uniform in [-1, 1) (seeded); stored as the source's dtype.</summary>
     public static ModelWeights Perturb(ModelWeights source, double epsilon, ulong seed, string name)
@@ -41,11 +41,7 @@ public static class WeightCopies
             var raw = new byte[view.ByteLength];
             Marshal.Copy(view.Data, raw, 0, raw.Length);
             var (values, dtype) = transform(view, WeightEncoding.Decode(raw, view.DType, view.ElementCount));
-            var bytes = WeightEncoding.Encode(values, dtype, view.Cols);
-            var buffer = new NativeBuffer(bytes.Length);
-            buffers.Add(buffer);
-            Marshal.Copy(bytes, 0, (nint)BufferPointer(buffer), bytes.Length);
-            return done[view.Data] = new TensorView(view.Name, dtype, view.Shape, BufferPointer(buffer), bytes.Length);
+            return done[view.Data] = InMemoryModel.EncodeView(view.Name, view.Shape, values, dtype, buffers);
         }
         TensorView? Maybe(TensorView? view) => view is { } v ? Copy(v) : null;
         try
@@ -60,6 +56,4 @@ public static class WeightCopies
             throw;
         }
     }
-
-    private static unsafe nint BufferPointer(NativeBuffer buffer) => (nint)buffer.Pointer;
 }

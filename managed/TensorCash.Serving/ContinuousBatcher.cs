@@ -81,7 +81,7 @@ public sealed class ContinuousBatcher : IDisposable
         lock (_lock)
         {
             if (_stopping) throw ApiException.ShuttingDown();
-            if (_waiting.CountOf(client) >= ServingLimits.MaxQueuedRequestsPerClient || _waiting.Count >= ServingLimits.MaxQueuedRequests)
+            if (_waiting.IsFullFor(client))
                 foreach (var gone in _waiting.RemoveAll(j => j.Cancellation.IsCancellationRequested)) gone.End(FinishReason.Cancelled); // departed clients hold no share
             _waiting.Enqueue(client, job);
             _metrics.QueueDepth.Set(_waiting.Count);

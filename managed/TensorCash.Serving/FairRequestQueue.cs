@@ -30,6 +30,9 @@ public sealed class FairRequestQueue<T>(int total, int perClient)
 
     public int CountOf(string client) => _byClient.TryGetValue(client, out var queue) ? queue.Count : 0;
 
+    /// <summary>Whether <see cref="Enqueue"/> would refuse <paramref name="client"/> now (429 or 503).</summary>
+    public bool IsFullFor(string client) => CountOf(client) >= perClient || Count >= total;
+
     /// <exception cref="ApiException">429 when <paramref name="client"/> has its share waiting, else 503 when the queue is full.</exception>
     public void Enqueue(string client, T item)
     {

@@ -27,14 +27,17 @@ public static unsafe class InMemoryModel
         }
     }
 
-    private static TensorView Encode(NamedTensor t, TensorDType dtype, List<IDisposable> buffers)
+    private static TensorView Encode(NamedTensor t, TensorDType dtype, List<IDisposable> buffers) =>
+        EncodeView(t.Name, t.Shape, t.Values(), dtype == TensorDType.Q8_0 ? GgufWriter.StoredDType(t, dtype) : dtype, buffers);
+
+    /// <summary>Encodes <paramref name="values"/> as <paramref name="stored"/> into a new native buffer (added to <paramref name="buffers"/>, which the caller owns) and views it.</summary>
+    public static TensorView EncodeView(string name, long[] shape, float[] values, TensorDType stored, List<IDisposable> buffers)
     {
-        var stored = dtype == TensorDType.Q8_0 ? GgufWriter.StoredDType(t, dtype) : dtype;
-        var bytes = WeightEncoding.Encode(t.Values(), stored, t.RowLength);
+        var bytes = WeightEncoding.Encode(values, stored, checked((int)shape[^1]));
         var buffer = new NativeBuffer(bytes.Length);
         buffers.Add(buffer);
         bytes.CopyTo(buffer.Span);
-        return new TensorView(t.Name, stored, t.Shape, (nint)buffer.Pointer, bytes.Length);
+        return new TensorView(name, stored, shape, (nint)buffer.Pointer, bytes.Length);
     }
 
     private sealed class Source(Dictionary<string, TensorView> views, string source) : ITensorSource

@@ -57,9 +57,12 @@ public static class GgufWriter
     }
 
     /// <summary>Like the converter: 1-D tensors stay F32, and rows that do not fill whole Q8_0 blocks fall back to F16.</summary>
-    public static TensorDType StoredDType(NamedTensor t, TensorDType dtype) =>
-        t.Shape.Length == 1 ? TensorDType.F32
-        : dtype == TensorDType.Q8_0 && t.RowLength % DTypeSizes.Q8BlockElements != 0 ? TensorDType.F16
+    public static TensorDType StoredDType(NamedTensor t, TensorDType dtype) => StoredDType(t.Shape, dtype);
+
+    /// <inheritdoc cref="StoredDType(NamedTensor, TensorDType)"/>
+    public static TensorDType StoredDType(long[] shape, TensorDType dtype) =>
+        shape.Length == 1 ? TensorDType.F32
+        : dtype == TensorDType.Q8_0 && shape[^1] % DTypeSizes.Q8BlockElements != 0 ? TensorDType.F16
         : dtype;
 
     public static string ArchitectureName(ModelArchitecture architecture) => architecture switch
